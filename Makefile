@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine: `make example` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: install example test lint bench clean
+
+$(BIN)/advisors: pyproject.toml plugins/advisors-ortools/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools
+	touch $(BIN)/advisors
+
+install: $(BIN)/advisors
+
+example: install
+	$(BIN)/advisors check examples/tongren
+
+test: install
+	$(BIN)/ruff check src tests plugins benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,126 @@
+"""Helpers shared by the benchmarks: cached datasets and per-task measurements.
+
+- :func:`dataset_dir` generates a synthetic dataset once into
+  ``benchmarks/.cache/<scale>-<seed>/`` and returns that folder.
+- :func:`peak_rss_mb` is this process's peak resident set size.
+- :func:`measure` runs a function in a fresh interpreter, so that the time
+  and memory figures belong to that task alone.
+
+Standard library only. A benchmark script that calls :func:`measure` must
+guard its entry point with ``if __name__ == "__main__":`` (the child process
+re-imports the script), and the function it passes must be defined at module
+level.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["BENCH_DIR", "CACHE_DIR", "dataset_dir", "measure", "peak_rss_mb"]
+
+BENCH_DIR = Path(__file__).resolve().parent
+CACHE_DIR = BENCH_DIR / ".cache"
+
+
+def _generator() -> Any:
+    """The sibling ``generate.py`` module, loaded by path (works with or without a package)."""
+    name = "advisors_benchmarks_generate"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, BENCH_DIR / "generate.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+def dataset_dir(scale: str, seed: int = 0) -> Path:
+    """Folder holding the ``scale`` dataset for ``seed``, generated on first use.
+
+    The data go to ``benchmarks/.cache/<scale>-<seed>/``; a marker file
+    ``<scale>-<seed>.complete`` next to it (holding the row counts as JSON)
+    says the folder is whole. Generation writes into a temporary folder and
+    renames it, so an interrupted run or two benchmarks racing never leave a
+    half-written dataset behind the marker.
+    """
+    gen = _generator()
+    if scale not in gen.SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(gen.SCALES)}")
+    target = CACHE_DIR / f"{scale}-{seed}"
+    marker = CACHE_DIR / f"{scale}-{seed}.complete"
+    if marker.exists() and target.is_dir():
+        return target
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = CACHE_DIR / f".{scale}-{seed}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        counts = gen.generate(scale, tmp, seed)
+        if marker.exists() and target.is_dir():  # someone else finished first
+            return target
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+        marker.write_text(json.dumps(counts, sort_keys=True) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _child(
+    conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    try:
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        seconds = time.perf_counter() - t0
+        conn.send(("ok", seconds, peak_rss_mb(), result))
+    except BaseException as exc:  # report everything, including SystemExit
+        conn.send(("error", repr(exc), traceback.format_exc(), None))
+    finally:
+        conn.close()
+
+
+def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, float, Any]:
+    """Run ``fn(*args, **kwargs)`` in a fresh ``spawn`` subprocess.
+
+    Returns ``(seconds, peak_mb, result)``: wall-clock seconds of the call
+    alone (interpreter start-up excluded), the child's peak RSS in MiB
+    (including the interpreter and whatever ``fn`` imports), and ``fn``'s
+    return value, which must be picklable. An exception in the child is
+    raised here as :class:`RuntimeError` carrying the child's traceback.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs))
+    proc.start()
+    child.close()
+    try:
+        message = parent.recv()
+    except EOFError:
+        proc.join()
+        raise RuntimeError(f"benchmark child died with exit code {proc.exitcode}") from None
+    finally:
+        parent.close()
+    proc.join()
+    status, a, b, result = message
+    if status != "ok":
+        raise RuntimeError(f"benchmark child failed: {a}\n{b}")
+    return a, b, result

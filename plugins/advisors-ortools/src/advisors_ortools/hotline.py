@@ -1,0 +1,7 @@
+"""(Placeholder while the hotline strategy is being written.)"""
+
+from advisors.hookspecs import Register
+
+
+def register(register: Register) -> None:
+    """Register nothing yet."""

@@ -1,0 +1,127 @@
+"""``advisors init`` and ``advisors check``: start a dataset, and see what it holds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+
+from ..dataset import Dataset
+from ..examples import example_files, example_names
+from ..load.atomic import atomic_directory
+from ..load.columns import FILES, REQUIRED_FILES
+from ..load.dispatch import load_dataset
+from ..load.tomlwrite import dumps_toml
+from ..policy import Policy
+from ._table import render_table
+
+STARTER_README = """\
+This folder is an advisors dataset. Fill in the CSV files (UTF-8; Excel and
+WPS: "CSV UTF-8"), one row per record, then run:  advisors check {folder}
+
+Required: townships.csv, villages.csv, advisors.csv, trainers.csv, people.csv.
+Optional: assignments.csv, unavailability.csv, venues.csv, attendance.csv,
+travel.csv, calendar.toml. policy.toml holds the operating rules; every
+value shown is the default — uncomment a line to change it.
+The format of every column: docs/data-format.md in the advisors repository.
+"""
+
+
+def _starter(tmp: Path) -> None:
+    for name in (*REQUIRED_FILES, "assignments", "unavailability", "venues"):
+        spec = FILES[name]
+        (tmp / spec.filename).write_text(",".join(c.name for c in spec.columns) + "\n", "utf-8")
+    defaults = dumps_toml(Policy().as_dict())
+    commented = "\n".join(
+        ("# " + line if line and not line.startswith("[") else line)
+        for line in defaults.splitlines()
+    )
+    (tmp / "policy.toml").write_text(
+        "# Operating rules; every value is the default. Uncomment to change.\n" + commented + "\n",
+        "utf-8",
+    )
+    (tmp / "README.txt").write_text(STARTER_README.format(folder=tmp.name), "utf-8")
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--example", type=click.Choice(example_names() or ["tongren"]),
+              help="Copy a bundled example dataset instead of empty files.")
+@click.option("--force", is_flag=True, help="Replace FOLDER if it exists.")
+def init(folder: Path, example: str | None, force: bool) -> None:
+    """Write a starter dataset into FOLDER: empty files with headers, or an example.
+
+    \b
+    Examples:
+      advisors init mydata                    # headers only, policy defaults
+      advisors init tongren --example tongren # the Tongren City example
+    """
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise click.UsageError(f"{folder} exists and is not empty; use --force to replace it")
+    with atomic_directory(folder) as tmp:
+        if example:
+            for path in example_files(example):
+                shutil.copy2(path, tmp / path.name)
+        else:
+            _starter(tmp)
+    what = f"the {example} example" if example else "a starter dataset"
+    click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
+
+
+def check_report(dataset: Dataset) -> dict[str, object]:
+    """The facts ``advisors check`` shows, as plain data."""
+    rows = dataset.summary()
+    totals = {k: sum(int(r[k]) for r in rows) for k in rows[0] if isinstance(rows[0][k], int)} \
+        if rows else {}
+    return {
+        "townships": rows,
+        "totals": totals,
+        "advisors": len(dataset.advisors),
+        "active_advisors": sum(1 for a in dataset.advisors if a.active),
+        "hotline_lawyers": sum(1 for a in dataset.advisors if a.hotline and a.active),
+        "trainers": len(dataset.trainers),
+        "people": len(dataset.people),
+        "capacity": sum(dataset.capacity(a) for a in dataset.advisors if a.active),
+    }
+
+
+@click.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--format", "fmt", help="Reader to use (folder, json, or a plugin's); "
+              "default: chosen by the path.")
+def check(source: Path, as_json: bool, fmt: str | None) -> None:
+    """Validate the dataset at SOURCE and summarise it per township.
+
+    Every problem in the data is listed with its file, line and field; the
+    exit code is 2 if there is any.
+
+    \b
+    Examples:
+      advisors check examples/tongren
+      advisors check mydata --json
+    """
+    dataset = load_dataset(source, fmt)
+    report = check_report(dataset)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    headers = ["township", "名称", "villages", "communities", "advisors of record",
+               "without advisor", "legal-savvy", "target", "below target"]
+    keys = ["township", "name", "villages", "communities", "advisors_of_record",
+            "villages_without_advisor", "legal_savvy_active", "legal_savvy_target",
+            "villages_below_target"]
+    table_rows = [[r[k] for k in keys] for r in report["townships"]]  # type: ignore[attr-defined]
+    totals = report["totals"]
+    table_rows.append(["total", "", *(totals.get(k, "") for k in keys[2:])])  # type: ignore[attr-defined]
+    click.echo(render_table(headers, table_rows))
+    click.echo(
+        f"\n{report['active_advisors']} active advisors (capacity {report['capacity']} villages), "
+        f"{report['hotline_lawyers']} on the 12348 hotline, {report['trainers']} trainers, "
+        f"{report['people']} people. Data OK."
+    )
+
+
+COMMANDS = [init, check]

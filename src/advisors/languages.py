@@ -1,0 +1,264 @@
+"""Language tags: which ones we accept and how people write them.
+
+A village lists the languages its villagers must be served in; an advisor or
+trainer lists the languages they work in. Tags are primary language subtags
+(BCP 47): two-letter ISO 639-1 codes, or three-letter ISO 639-3 codes for
+languages without one (``mjg`` for Monguor, ``slr`` for Salar). Township
+offices often type the Chinese name of a language, so common names are
+accepted as aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["ISO_639_1", "LANGUAGE_ALIASES", "normalize_language", "parse_languages"]
+
+ISO_639_1 = frozenset(
+    [
+        "aa",
+        "ab",
+        "ae",
+        "af",
+        "ak",
+        "am",
+        "an",
+        "ar",
+        "as",
+        "av",
+        "ay",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bi",
+        "bm",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "ce",
+        "ch",
+        "co",
+        "cr",
+        "cs",
+        "cu",
+        "cv",
+        "cy",
+        "da",
+        "de",
+        "dv",
+        "dz",
+        "ee",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "ff",
+        "fi",
+        "fj",
+        "fo",
+        "fr",
+        "fy",
+        "ga",
+        "gd",
+        "gl",
+        "gn",
+        "gu",
+        "gv",
+        "ha",
+        "he",
+        "hi",
+        "ho",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "hz",
+        "ia",
+        "id",
+        "ie",
+        "ig",
+        "ii",
+        "ik",
+        "io",
+        "is",
+        "it",
+        "iu",
+        "ja",
+        "jv",
+        "ka",
+        "kg",
+        "ki",
+        "kj",
+        "kk",
+        "kl",
+        "km",
+        "kn",
+        "ko",
+        "kr",
+        "ks",
+        "ku",
+        "kv",
+        "kw",
+        "ky",
+        "la",
+        "lb",
+        "lg",
+        "li",
+        "ln",
+        "lo",
+        "lt",
+        "lu",
+        "lv",
+        "mg",
+        "mh",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "na",
+        "nb",
+        "nd",
+        "ne",
+        "ng",
+        "nl",
+        "nn",
+        "no",
+        "nr",
+        "nv",
+        "ny",
+        "oc",
+        "oj",
+        "om",
+        "or",
+        "os",
+        "pa",
+        "pi",
+        "pl",
+        "ps",
+        "pt",
+        "qu",
+        "rm",
+        "rn",
+        "ro",
+        "ru",
+        "rw",
+        "sa",
+        "sc",
+        "sd",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "ss",
+        "st",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "ti",
+        "tk",
+        "tl",
+        "tn",
+        "to",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "ty",
+        "ug",
+        "uk",
+        "ur",
+        "uz",
+        "ve",
+        "vi",
+        "vo",
+        "wa",
+        "wo",
+        "xh",
+        "yi",
+        "yo",
+        "za",
+        "zh",
+        "zu",
+    ]
+)
+"""Every two-letter ISO 639-1 code."""
+
+LANGUAGE_ALIASES: dict[str, str] = {
+    "藏": "bo",
+    "藏语": "bo",
+    "藏文": "bo",
+    "汉": "zh",
+    "汉语": "zh",
+    "汉文": "zh",
+    "中文": "zh",
+    "普通话": "zh",
+    "英语": "en",
+    "英文": "en",
+    "蒙古语": "mn",
+    "蒙语": "mn",
+    "维吾尔语": "ug",
+    "土族语": "mjg",
+    "撒拉语": "slr",
+    "tibetan": "bo",
+    "chinese": "zh",
+    "english": "en",
+}
+"""Names people type for a language, mapped to its tag."""
+
+_ISO_639_3 = re.compile(r"[a-z]{3}")
+_SEPARATORS = re.compile(r"[;；、,，/]")
+
+
+def normalize_language(raw: str) -> str | None:
+    """Return the tag for ``raw`` (``"BO"``, ``"藏语"``, ``"zh-Hans"``), or ``None`` if unknown."""
+    text = raw.strip()
+    alias = LANGUAGE_ALIASES.get(text.lower())
+    if alias:
+        return alias
+    primary = text.split("-", 1)[0].split("_", 1)[0].lower()
+    if len(primary) == 2 and primary in ISO_639_1:
+        return primary
+    if _ISO_639_3.fullmatch(primary):
+        return primary
+    return None
+
+
+def parse_languages(raw: str | Iterable[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Split and normalise a language list.
+
+    Returns the tags in the order written, without repeats, and the pieces
+    that are not languages (for the caller to report).
+    """
+    pieces = _SEPARATORS.split(raw) if isinstance(raw, str) else list(raw)
+    tags: list[str] = []
+    bad: list[str] = []
+    for piece in pieces:
+        if not piece.strip():
+            continue
+        tag = normalize_language(piece)
+        if tag is None:
+            bad.append(piece.strip())
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags), bad

@@ -1,0 +1,265 @@
+"""The columns of each dataset file: names, parsers and what each expects.
+
+This table *is* the data contract of ``docs/data-format.md``: the CSV folder
+reader, the JSON form and the CSV writer all read it, so the three cannot
+drift apart. A parser takes the cell's text and returns the value or raises
+``ValueError``; the column's ``expected`` text goes into the error message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..languages import parse_languages
+from ..model import (
+    ADVISOR_ROLES,
+    ID_PATTERN,
+    PERSON_ROLES,
+    PERSON_STATUSES,
+    SERVICE_CLASSES,
+    VILLAGE_KINDS,
+    Advisor,
+    Attendance,
+    ExistingAssignment,
+    Person,
+    Township,
+    Trainer,
+    TravelTime,
+    Unavailability,
+    Venue,
+    Village,
+)
+
+__all__ = ["FILES", "Column", "FileSpec", "format_cell"]
+
+TRUE = frozenset({"true", "yes", "1", "y", "t", "是"})
+FALSE = frozenset({"false", "no", "0", "n", "f", "否"})
+
+
+@attrs.frozen
+class Column:
+    """One column of a dataset file."""
+
+    name: str
+    parse: Callable[[str], Any]
+    expected: str
+    attr: str = ""
+    """Attribute of the record class it fills; the column name when empty."""
+    required: bool = True
+    """The column must be present and the cell non-empty."""
+    default: Any = None
+    """Value of an absent or empty optional column."""
+
+    @property
+    def target(self) -> str:
+        """The attribute this column fills."""
+        return self.attr or self.name
+
+
+@attrs.frozen
+class FileSpec:
+    """One file of the folder format: its record class and columns."""
+
+    collection: str
+    record: type
+    columns: tuple[Column, ...]
+    key: str | None = "id"
+    """Column that identifies a record (for extras kept across a round trip)."""
+
+    @property
+    def filename(self) -> str:
+        """``villages.csv`` for the ``villages`` collection."""
+        return f"{self.collection}.csv"
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _ident(raw: str) -> str:
+    if not ID_PATTERN.fullmatch(raw):
+        raise ValueError
+    return raw
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    lookup = {c.lower(): c for c in choices}
+
+    def parse(raw: str) -> str:
+        return lookup[raw.lower()]  # KeyError is a LookupError, reported like ValueError
+
+    return parse
+
+
+@functools.lru_cache(maxsize=4096)
+def _languages(raw: str) -> tuple[str, ...]:
+    tags, bad = parse_languages(raw)
+    if bad or not tags:
+        raise ValueError
+    return tags
+
+
+def _number(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError
+        return value
+
+    return parse
+
+
+def _count(raw: str) -> int:
+    value = float(raw)  # Excel writes whole numbers as "4.0"
+    if not value.is_integer() or value < 0:
+        raise ValueError
+    return int(value)
+
+
+def _bool(raw: str) -> bool:
+    low = raw.lower()
+    if low in TRUE:
+        return True
+    if low in FALSE:
+        return False
+    raise ValueError
+
+
+def _date(raw: str) -> dt.date:
+    return dt.date.fromisoformat(raw.replace("/", "-"))
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.strip() for p in raw.replace("；", ";").split(";") if p.strip()))
+
+
+ID = "letters, digits, '_', '.' or '-'"
+LANGS = "language tags separated by ';', such as bo;zh"
+LAT = _number(-90, 90)
+LON = _number(-180, 180)
+
+
+def _col(name: str, parse: Callable[[str], Any], expected: str, **kw: Any) -> Column:
+    return Column(name, parse, expected, **kw)
+
+
+def _opt(name: str, parse: Callable[[str], Any], expected: str, default: Any = "",
+         **kw: Any) -> Column:
+    return Column(name, parse, expected, required=False, default=default, **kw)
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    return "one of " + ", ".join(choices)
+
+
+FILES: dict[str, FileSpec] = {
+    spec.collection: spec
+    for spec in (
+        FileSpec("townships", Township, (
+            _col("id", _ident, ID),
+            _col("name", _text, "the Chinese name"),
+            _opt("name_bo", _text, "the Tibetan name"),
+        )),
+        FileSpec("villages", Village, (
+            _col("id", _ident, ID),
+            _col("name", _text, "the Chinese name"),
+            _opt("name_bo", _text, "the Tibetan name"),
+            _col("township", _ident, "a township id"),
+            _col("kind", _choice(VILLAGE_KINDS), _one_of(VILLAGE_KINDS)),
+            _col("service_class", _choice(SERVICE_CLASSES), _one_of(SERVICE_CLASSES)),
+            _col("languages", _languages, LANGS),
+            _col("lat", LAT, "a latitude in degrees, -90 to 90"),
+            _col("lon", LON, "a longitude in degrees, -180 to 180"),
+            _opt("population", _count, "a whole number ≥ 0", None),
+        )),
+        FileSpec("advisors", Advisor, (
+            _col("id", _ident, ID),
+            _col("name", _text, "a name"),
+            _col("role", _choice(ADVISOR_ROLES), _one_of(ADVISOR_ROLES)),
+            _col("organization", _text, "the law firm or office"),
+            _col("languages", _languages, LANGS),
+            _opt("phone", _text, "a phone number"),
+            _opt("email", _text, "an email address"),
+            _col("lat", LAT, "a latitude in degrees, -90 to 90"),
+            _col("lon", LON, "a longitude in degrees, -180 to 180"),
+            _opt("capacity", _count, "a whole number ≥ 0 (empty: the policy default)", None),
+            _opt("hotline", _bool, "true or false", False),
+            _opt("active", _bool, "true or false", True),
+        )),
+        FileSpec("trainers", Trainer, (
+            _col("id", _ident, ID),
+            _col("name", _text, "a name"),
+            _col("languages", _languages, LANGS),
+            _col("topics", _list, "curriculum topic ids separated by ';'"),
+            _col("lat", LAT, "a latitude in degrees, -90 to 90"),
+            _col("lon", LON, "a longitude in degrees, -180 to 180"),
+            _opt("max_sessions_per_month", _count, "a whole number ≥ 0", 4),
+            _opt("phone", _text, "a phone number"),
+            _opt("email", _text, "an email address"),
+        )),
+        FileSpec("people", Person, (
+            _col("id", _ident, ID),
+            _col("name", _text, "a name"),
+            _col("village", _ident, "a village id"),
+            _col("role", _choice(PERSON_ROLES), _one_of(PERSON_ROLES)),
+            _col("status", _choice(PERSON_STATUSES), _one_of(PERSON_STATUSES)),
+            _opt("languages", _languages, LANGS, ()),
+            _opt("phone", _text, "a phone number"),
+            _opt("certified_on", _date, "a date YYYY-MM-DD", None),
+        )),
+        FileSpec("venues", Venue, (
+            _col("id", _ident, ID),
+            _col("name", _text, "a name"),
+            _col("township", _ident, "a township id"),
+            _col("lat", LAT, "a latitude in degrees, -90 to 90"),
+            _col("lon", LON, "a longitude in degrees, -180 to 180"),
+            _opt("capacity", _count, "a whole number ≥ 0", 40),
+        )),
+        FileSpec("assignments", ExistingAssignment, (
+            _col("village", _ident, "a village id"),
+            _col("advisor", _ident, "an advisor id"),
+            _opt("pinned", _bool, "true or false", False),
+        ), key="village"),
+        FileSpec("unavailability", Unavailability, (
+            _col("who", _ident, "an advisor or trainer id"),
+            _col("start", _date, "a date YYYY-MM-DD"),
+            _col("end", _date, "a date YYYY-MM-DD"),
+            _opt("reason", _text, "text"),
+        ), key=None),
+        FileSpec("attendance", Attendance, (
+            _col("session", _text, "a session id"),
+            _col("person", _ident, "a person id"),
+            _opt("hours", _number(0, 24 * 366), "hours ≥ 0", 0.0),
+        ), key=None),
+        FileSpec("travel", TravelTime, (
+            _col("from", _ident, "a village, advisor, trainer or venue id", attr="origin"),
+            _col("to", _ident, "a village, advisor, trainer or venue id", attr="destination"),
+            _col("minutes", _number(0, 10_000), "minutes ≥ 0"),
+        ), key=None),
+    )
+}
+"""Every file of the folder format, by collection name, in file order."""
+
+REQUIRED_FILES = ("townships", "villages", "advisors", "trainers", "people")
+"""Files a dataset folder must have; the others may be absent."""
+
+
+def format_cell(value: Any) -> str:
+    """The text a value is written as, read back to the same value by the column's parser."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return ";".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
