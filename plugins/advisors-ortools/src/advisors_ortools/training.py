@@ -1,7 +1,168 @@
-"""(Placeholder while the training strategy is being written.)"""
+"""CP-SAT training planner (``training.cpsat``): fewest sessions, then least trainer travel.
 
+Round by round (as the greedy planner), each pool — the participants of one
+home venue and stream still needing this round — gets a small model. People
+are counted by language class (their set of languages), so the models stay
+small at any scale:
+
+- ``use[k]`` says candidate session *k* is held, ``z[k,t]`` that trainer *t*
+  (one of the nearest who can teach the pool) teaches it — exactly one when
+  held; ``x[k,c]`` how many people of language class *c* attend it;
+- every person of the pool is in one session, within the venue's seats;
+- a class may sit in a session only if its trainer speaks one of its
+  languages (so Tibetan-only people get a Tibetan speaker, and a session
+  mixing Tibetan-only and Chinese-only people a bilingual one);
+- a trainer teaches at most the monthly capacity left in the round's window
+  after the pools solved before (pools are solved in id order);
+- objective: ``10 000 × sessions + road km from the trainers' homes``.
+
+Each model is solved with one worker, a fixed seed and a limit in
+deterministic time, so the plan is reproducible. Days and topics are then
+placed as the greedy planner does, trying the chosen trainer first; what
+cannot be placed is split by language and, failing that, reported with its
+reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from advisors.default_plugins.greedy_training import Groups, Placer, Pools, plan_rounds
 from advisors.hookspecs import Register
+from advisors.model import Trainer
+from advisors.period import Period
+from advisors.training import Participant, TrainingPlan, TrainingProblem
+
+SESSION_WEIGHT = 10_000
+"""Cost of one more session, in trainer road km: fewer sessions first, then less travel."""
+DETERMINISTIC_LIMIT = 5.0
+"""Limit of one pool's model in CP-SAT's *deterministic* time units (not wall seconds), so
+that what is found by the limit is the same on every run and machine; the small pool
+models are usually solved to optimality long before."""
+WALL_LIMIT_S = 10.0
+"""A guard per model in wall seconds; reached only on a much slower machine."""
+
+
+NEAREST_TRAINERS = 8
+"""Trainers a pool's model may choose from, nearest first (more cost time, rarely km)."""
+
+
+class CpSatTrainingPlanner:
+    """CP-SAT grouping and trainer choice, greedy day placement."""
+
+    kind = "training"
+    """Which problem this scheduler solves."""
+
+    def __init__(self, time_limit: float = DETERMINISTIC_LIMIT) -> None:
+        self.time_limit = time_limit
+
+    def __call__(self, problem: TrainingProblem) -> TrainingPlan:
+        """Plan ``problem``'s sessions."""
+        def grouper(problem: TrainingProblem, window: Period, pools: Pools,
+                    placer: Placer) -> Groups:
+            return solve_round(problem, window, pools, placer, self.time_limit)
+
+        return plan_rounds(problem, "training.cpsat", grouper)
+
+
+def _capacity_left(placer: Placer, trainer: Trainer, window: Period) -> int:
+    total = 0
+    for month in window.months():
+        used = placer.ledger.trainer_month.get((trainer.id, month.label), 0)
+        total += max(0, trainer.max_sessions_per_month - used)
+    return total
+
+
+def solve_round(problem: TrainingProblem, window: Period, pools: Pools, placer: Placer,
+                time_limit: float) -> Groups:
+    """Group each pool of a round and choose its trainers, one small CP-SAT model a pool.
+
+    Pools are solved in id order; each model sees the trainers' monthly
+    capacity left in the window after the pools before it.
+    """
+    left = {t.id: _capacity_left(placer, t, window) for t in problem.dataset.trainers}
+    out: dict[tuple[str, str], list[tuple[Sequence[Participant], Sequence[Trainer] | None]]] = {}
+    for key in sorted(pools):
+        pool = pools[key]
+        groups = _solve_pool(problem, key[0], pool, placer, left, time_limit)
+        if groups is None:  # nobody can teach them, or no solution: the greedy grouping
+            capacity = max(1, problem.venues[key[0]].capacity)
+            n = -(-len(pool) // capacity)
+            groups = [(list(pool[len(pool) * i // n: len(pool) * (i + 1) // n]), None)
+                      for i in range(n)]
+        for _, chosen in groups:
+            for t in chosen or ():
+                left[t.id] -= 1
+        out[key] = groups
+    return out
+
+
+def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant],
+                placer: Placer, left: dict[str, int], time_limit: float,
+                ) -> list[tuple[Sequence[Participant], Sequence[Trainer] | None]] | None:
+    from ortools.sat.python import cp_model
+
+    capacity = max(1, problem.venues[venue].capacity)
+    classes = sorted({tuple(sorted(p.languages)) for p in pool})
+    counts = [sum(1 for p in pool if tuple(sorted(p.languages)) == c) for c in classes]
+    topics = placer.topics_for(pool, 0)
+    trainers = [t for _, t in placer.trainers_near(venue)
+                if left.get(t.id, 0) > 0 and any(x in t.topics for x in topics)
+                and any(set(c) & set(t.languages) for c in classes)][:NEAREST_TRAINERS]
+    if not trainers:
+        return None
+    model = cp_model.CpModel()
+    n_sessions = -(-len(pool) // capacity) + len(classes)
+    use = [model.NewBoolVar(f"use{k}") for k in range(n_sessions)]
+    z: dict[tuple[int, str], Any] = {}
+    x: dict[tuple[int, int], Any] = {}
+    cost: list[Any] = [SESSION_WEIGHT * sum(use)]
+    for k in range(n_sessions):
+        if k:
+            model.Add(use[k] <= use[k - 1])  # symmetry: held sessions first
+        for t in trainers:
+            z[(k, t.id)] = var = model.NewBoolVar(f"z{k}_{t.id}")
+            cost.append(round(problem.travel.road_km(t.id, venue)) * var)
+        model.Add(sum(z[(k, t.id)] for t in trainers) == use[k])
+        for ci, c in enumerate(classes):
+            x[(k, ci)] = model.NewIntVar(0, counts[ci], f"x{k}_{ci}")
+            speakers = [z[(k, t.id)] for t in trainers if set(c) & set(t.languages)]
+            if speakers:
+                model.Add(x[(k, ci)] <= counts[ci] * sum(speakers))
+            else:
+                model.Add(x[(k, ci)] == 0)
+        seated = sum(x[(k, ci)] for ci in range(len(classes)))
+        model.Add(seated <= capacity * use[k])
+        model.Add(seated >= use[k])
+    for ci in range(len(classes)):
+        model.Add(sum(x[(k, ci)] for k in range(n_sessions)) == counts[ci])
+    for t in trainers:
+        model.Add(sum(z[(k, t.id)] for k in range(n_sessions)) <= left[t.id])
+    model.Minimize(sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # one worker: the same input gives the same plan
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = time_limit
+    solver.parameters.max_time_in_seconds = WALL_LIMIT_S  # a guard only: wall time varies
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    queues = {c: [p for p in pool if tuple(sorted(p.languages)) == c] for c in classes}
+    groups: list[tuple[Sequence[Participant], Sequence[Trainer] | None]] = []
+    for k in range(n_sessions):
+        if not solver.Value(use[k]):
+            continue
+        members: list[Participant] = []
+        for ci, c in enumerate(classes):
+            n = solver.Value(x[(k, ci)])
+            members += queues[c][:n]
+            queues[c] = queues[c][n:]
+        if members:
+            groups.append((members, [t for t in trainers if solver.Value(z[(k, t.id)])]))
+    return groups
 
 
 def register(register: Register) -> None:
-    """Register nothing yet."""
+    """Offer the CP-SAT training planner."""
+    register("training.cpsat", CpSatTrainingPlanner(),
+             "training sessions: CP-SAT fewest sessions and least trainer travel (OR-Tools)")

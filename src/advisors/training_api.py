@@ -1,0 +1,45 @@
+"""The facade of training planning: build the problem, look the strategy up, check the result."""
+
+from __future__ import annotations
+
+import attrs
+
+from .dataset import Dataset
+from .errors import PluginError
+from .period import Period
+from .plugins import collect
+from .training import TrainingPlan, TrainingProblem
+from .training_rules import analyse_training
+
+__all__ = ["plan_training", "training_strategies"]
+
+
+def training_strategies() -> list[str]:
+    """Names of the installed training planners, e.g. ``["greedy", "cpsat"]``."""
+    return sorted(name.split(".", 1)[1] for name, reg in collect("schedulers").items()
+                  if getattr(reg.implementation, "kind", None) == "training"
+                  and name.startswith("training."))
+
+
+def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan | None = None,
+                  strategy: str = "auto") -> TrainingPlan:
+    """Plan the training sessions of ``period`` and check the plan against every rule.
+
+    The plan's ``violations`` (``plan.analysis``) list every rule it breaks;
+    ``plan.unmet`` says why what is missing could not be planned.
+    ``strategy`` is ``greedy``, ``cpsat`` (with advisors-ortools) or ``auto``
+    (CP-SAT if installed, else greedy). Sessions of ``previous`` inside the
+    period that still keep every hard rule are kept with their ids.
+    """
+    if isinstance(period, str):
+        period = Period.parse(period)
+    installed = training_strategies()
+    if strategy == "auto":
+        strategy = "cpsat" if "cpsat" in installed else "greedy"
+    if strategy not in installed:
+        raise PluginError(f"no training planner named {strategy!r}; available: "
+                          + (", ".join(installed) or "none installed"))
+    planner = collect("schedulers")[f"training.{strategy}"].implementation
+    problem = TrainingProblem.build(dataset, period, previous)
+    plan: TrainingPlan = planner(problem)
+    return attrs.evolve(plan, violations=analyse_training(problem, plan).violations)
