@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 $(BIN)/advisors: pyproject.toml plugins/advisors-ortools/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx
 	touch $(BIN)/advisors
 
 install: $(BIN)/advisors

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..dataset import Dataset
-from ..examples import example_files, example_names
+from ..examples import example_files, example_names, example_path
 from ..load.atomic import atomic_directory
 from ..load.columns import FILES, REQUIRED_FILES
+from ..load.csvfolder import read_folder
 from ..load.dispatch import load_dataset
 from ..load.tomlwrite import dumps_toml
+from ..plugins import collect
 from ..policy import Policy
 from ._table import render_table
 
@@ -50,24 +53,46 @@ def _starter(tmp: Path) -> None:
 @click.option("--example", type=click.Choice(example_names() or ["tongren"]),
               help="Copy a bundled example dataset instead of empty files.")
 @click.option("--force", is_flag=True, help="Replace FOLDER if it exists.")
-def init(folder: Path, example: str | None, force: bool) -> None:
+@click.option("--format", "fmt", default="folder", show_default=True,
+              help="folder (CSV files), or a format a plugin writes: xlsx (advisors-xlsx).")
+def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
     """Write a starter dataset into FOLDER: empty files with headers, or an example.
 
     \b
     Examples:
       advisors init mydata                    # headers only, policy defaults
       advisors init tongren --example tongren # the Tongren City example
+      advisors init mydata --format xlsx      # one workbook with drop-downs
     """
     if folder.exists() and any(folder.iterdir()) and not force:
         raise click.UsageError(f"{folder} exists and is not empty; use --force to replace it")
+    writer = None if fmt == "folder" else _format_writer(fmt)
     with atomic_directory(folder) as tmp:
-        if example:
+        if writer is not None:
+            target = tmp / writer.filename
+            writer.write(target, read_folder(example_path(example)) if example else None)
+            folder = folder / writer.filename
+        elif example:
             for path in example_files(example):
                 shutil.copy2(path, tmp / path.name)
         else:
             _starter(tmp)
     what = f"the {example} example" if example else "a starter dataset"
     click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
+
+
+def _format_writer(fmt: str) -> Any:
+    """The registered format ``fmt`` if it can write a dataset (a loader with ``write``)."""
+    found = collect("loaders").get(fmt)
+    if found is None and fmt == "xlsx":
+        raise click.UsageError("--format xlsx needs the advisors-xlsx plugin: "
+                               "install advisors-xlsx (pip install advisors-xlsx)")
+    if found is None or not callable(getattr(found.implementation, "write", None)):
+        writable = sorted(n for n, r in collect("loaders").items()
+                          if callable(getattr(r.implementation, "write", None)))
+        raise click.UsageError(f"no format {fmt!r} that writes a dataset; available: "
+                               + ", ".join(["folder", *writable]))
+    return found.implementation
 
 
 def check_report(dataset: Dataset) -> dict[str, object]:

@@ -1,0 +1,186 @@
+"""Rosters and the assignment table as workbooks a township office prints.
+
+``rosters/roster.xlsx`` has one sheet per township (its visits, lectures and
+training sessions, in time order), a sheet for the 12348 hotline rota, and
+every sheet prints on A4 landscape, one page wide, with the bilingual header
+row repeated on each page. ``rosters/assignments.xlsx`` lists each village's
+advisor of record. Cells hold values, never formulas: a name typed as
+``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
+(:func:`advisors.exporters.rows.roster_rows`), the same as the CSV and HTML
+rosters'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from advisors.exporters.base import ExportOptions, Publication
+from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+
+from .book import BORDER, save_book, set_widths, style_header
+
+__all__ = ["ASSIGNMENT_COLUMNS", "HEADINGS", "HOTLINE_SHEET", "assignments_xlsx", "roster_book",
+           "roster_xlsx", "sheet_title"]
+
+HEADINGS: dict[str, tuple[str, str]] = {
+    "date": ("日期", "Date"), "weekday": ("星期", "Weekday"), "start": ("开始", "Start"),
+    "end": ("结束", "End"), "kind": ("类型", "Kind"), "status": ("状态", "Status"),
+    "change": ("变更", "Change"), "township": ("乡镇", "Township"),
+    "village": ("村(社区)", "Village"), "who": ("人员", "Who"),
+    "organization": ("单位", "Organization"), "location": ("地点", "Location"),
+    "topic": ("主题", "Topic"), "language": ("语言", "Language"),
+    "participants": ("人数", "Participants"), "event": ("编号", "Event id"),
+}
+"""Chinese and English heading of each roster column."""
+ASSIGNMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("乡镇", "Township"), ("村(社区)编号", "Village id"), ("村(社区)", "Village"),
+    ("法律顾问编号", "Advisor id"), ("法律顾问", "Advisor"), ("所属单位", "Organization"),
+    ("电话", "Phone"),
+)
+"""Headings of the assignment table."""
+HOTLINE_SHEET = "12348热线"
+"""Title of the hotline rota's sheet."""
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unused sheet title for ``name`` (31 characters, no ``[]:*?/\\``)."""
+    base = _BAD_TITLE.sub("_", name).strip("'") or "sheet"
+    title, n = base[:31], 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> None:
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text, not a formula: data never runs
+    cell.border = BORDER
+
+
+def _heading(pair: tuple[str, str]) -> str:
+    return f"{pair[0]}\n{pair[1]}"
+
+
+def _print_setup(ws: Worksheet, header_row: int, width: int, title: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "&P / &N"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(ws.max_row, header_row)}"
+
+
+def _table(ws: Worksheet, title: str, headings: Sequence[tuple[str, str]],
+           rows: Sequence[Sequence[Any]], struck: Sequence[bool] = ()) -> None:
+    """Title in row 1, bilingual header in row 2, rows below; printable."""
+    width = len(headings)
+    ws.cell(1, 1).value = title
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for c, pair in enumerate(headings, start=1):
+        ws.cell(2, c).value = _heading(pair)
+    style_header(ws, 2, width)
+    ws.row_dimensions[2].height = 30
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row, start=1):
+            _put(ws, r, c, value)
+        if r - 3 < len(struck) and struck[r - 3]:
+            for c in range(1, width + 1):
+                ws.cell(r, c).font = Font(strike=True, color="808080")
+    for c in range(1, width + 1):
+        ws.cell(2, c).alignment = Alignment(wrap_text=True, vertical="center")
+    set_widths(ws, [[pair[0], pair[1], *(row[i] for row in rows)]
+                    for i, pair in enumerate(headings)], most=30)
+    _print_setup(ws, 2, width, title)
+
+
+def _title(pub: Publication, name: str, name_bo: str = "") -> str:
+    place = f"{name} {name_bo}".strip()
+    return f"{place} · 法律服务排班表 Service roster · {pub.period.label}"
+
+
+def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
+    """The roster workbook: a sheet per township with events, then the hotline rota."""
+    rows = roster_rows(pub, options.translator())
+    by_township: dict[str, list[RosterRow]] = {}
+    for row in rows:
+        by_township.setdefault(row.township_id, []).append(row)
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    taken: set[str] = set()
+    headings = [HEADINGS[c] for c in ROSTER_COLUMNS]
+
+    def sheet(name: str, title: str, items: list[RosterRow]) -> None:
+        items = sorted(items, key=lambda r: (r.date, r.start, r.kind_id, r.event))
+        ws = book.create_sheet(sheet_title(name, taken))
+        _table(ws, title, headings, [r.values() for r in items], [r.cancelled for r in items])
+
+    for township in pub.dataset.townships:
+        sheet(township.name, _title(pub, township.name, township.name_bo),
+              by_township.pop(township.id, []))
+    hotline = by_township.pop("", [])
+    sheet(HOTLINE_SHEET, f"12348 公共法律服务热线值班表 Hotline rota · {pub.period.label}",
+          hotline)
+    for township_id in sorted(by_township):  # events in a township the dataset lacks
+        sheet(township_id, _title(pub, township_id), by_township[township_id])
+    return book
+
+
+def roster_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+    """``rosters/roster.xlsx``: a printable sheet per township and the hotline rota."""
+    relative = Path("rosters") / "roster.xlsx"
+    save_book(roster_book(pub, options), out / relative, pub.stamp)
+    return [relative]
+
+
+def assignment_rows(pub: Publication) -> list[list[str]]:
+    """One row per village: township, village, its advisor of record (empty: not covered)."""
+    data = pub.dataset
+    show_phone = "phone" in data.policy.public.advisor
+    rows = []
+    for township in data.townships:
+        for village in data.villages_of_township.get(township.id, ()):
+            advisor = data.advisor_by_id.get(pub.advisor_of.get(village.id) or "")
+            rows.append([
+                township.name, village.id, village.name,
+                advisor.id if advisor else "", advisor.name if advisor else "未覆盖 not covered",
+                advisor.organization if advisor else "",
+                advisor.phone if advisor and show_phone else "",
+            ])
+    return rows
+
+
+def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+    """``rosters/assignments.xlsx``: each village's advisor of record, printable."""
+    relative = Path("rosters") / "assignments.xlsx"
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "顾问分配"
+    rows = assignment_rows(pub)
+    _table(ws, f"村(居)法律顾问分配表 Advisors of record · {pub.period.label}",
+           ASSIGNMENT_COLUMNS, rows)
+    save_book(book, out / relative, pub.stamp)
+    return [relative]
