@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install example test lint bench clean
+.PHONY: install example test lint bench clean portal
 
 $(BIN)/advisors: pyproject.toml plugins/advisors-ortools/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx -e plugins/advisors-outbox -e examples/portal
 	touch $(BIN)/advisors
 
 install: $(BIN)/advisors
@@ -20,6 +20,9 @@ test: install
 	$(BIN)/ruff check src tests plugins benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+portal: install  # the reference portal on the example: http://127.0.0.1:8000/
+	$(BIN)/python -m portal --data out/portal serve --source examples/tongren --period 2026-12
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -174,8 +174,8 @@ ADVISORS = [
     ("adv-19", "周加", "legal_worker", "双朋西乡司法所", BZ, "shuangpengxi", 4, False, True, ""),
     ("adv-20", "德吉卓玛", "notary", NO, BZ, "longwu", 4, False, True, "deji.zhuoma@example.org"),
     ("adv-21", "赵国庆", "notary", NO, BZ, "longwu", "", False, True, "zhao.guoqing@example.org"),
-    ("adv-22", "久美多杰", "public_lawyer", SJ, BZ, "longwu", 4, False, True, "jiumei.duojie@example.org"),
-    ("adv-23", "先巴加", "public_lawyer", SJ, BZ, "longwu", 4, False, True, ""),
+    ("adv-22", "久美多杰", "public_lawyer", SJ, BZ, "longwu", 4, True, True, "jiumei.duojie@example.org"),
+    ("adv-23", "先巴加", "public_lawyer", SJ, BZ, "longwu", 4, True, True, ""),
 ]
 
 # Trainers: id, name, languages, topics, township, max_sessions, email

@@ -199,6 +199,9 @@ class WorkCalendar:
     def from_dict(cls, data: Mapping[str, Any], source: str = "calendar") -> WorkCalendar:
         """Build from plain data (TOML, or JSON with ISO date strings)."""
         problems = ProblemList()
+        if not isinstance(data, Mapping):
+            problems.add(source, "not a table", expected="festival, holiday, workday, year")
+            problems.raise_if_any()
         known = {"festival", "holiday", "workday", "year"}
         for key in sorted(set(data) - known):
             problems.add(source, "unknown key", field=key, expected=", ".join(sorted(known)))
@@ -236,15 +239,15 @@ class WorkCalendar:
             year_table = {}
         for key in sorted(year_table):
             entry = year_table[key]
-            if not key.isdigit() or not isinstance(entry, Mapping):
+            if not (key.isascii() and key.isdigit()) or not isinstance(entry, Mapping):
                 problems.add(source, "bad year table", field=f"year.{key}",
                              expected="[year.YYYY] with holidays and workdays lists")
                 continue
             _unknown(entry, {"holidays", "workdays"}, source, f"year.{key}", problems)
             offs = [_date(d, source, f"year.{key}.holidays", problems)
-                    for d in entry.get("holidays", [])]
+                    for d in _list_of(entry, "holidays", source, f"year.{key}", problems)]
             works = [_date(d, source, f"year.{key}.workdays", problems)
-                     for d in entry.get("workdays", [])]
+                     for d in _list_of(entry, "workdays", source, f"year.{key}", problems)]
             years[int(key)] = YearSchedule(
                 {d: "holiday" for d in offs if d is not None},
                 frozenset(d for d in works if d is not None),
@@ -280,6 +283,16 @@ def _table_list(data: Mapping[str, Any], key: str, source: str,
         problems.add(source, "wrong type", field=key, expected=f"[[{key}]] tables")
         return []
     return items
+
+
+def _list_of(entry: Mapping[str, Any], key: str, source: str, where: str,
+             problems: ProblemList) -> list[Any]:
+    value = entry.get(key, [])
+    if not isinstance(value, list):
+        problems.add(source, "wrong type", field=f"{where}.{key}", value=repr(value)[:80],
+                     expected="a list of dates")
+        return []
+    return value
 
 
 def _unknown(item: Mapping[str, Any], known: set[str], source: str, where: str,

@@ -8,7 +8,9 @@ collects every such problem and raises one :class:`~advisors.errors.DataError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import operator
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -47,19 +49,41 @@ COLLECTIONS: tuple[str, ...] = (
 )
 """The record collections of a dataset, in file order; each is ``<name>.csv`` in a folder."""
 
+_IDENTIFIED = ("townships", "villages", "advisors", "trainers", "people", "venues")
+"""Collections whose records have an ``id``; ids are unique across all of them."""
+_INDEX_OF = {
+    "townships": "township_by_id",
+    "villages": "village_by_id",
+    "advisors": "advisor_by_id",
+    "trainers": "trainer_by_id",
+    "people": "person_by_id",
+    "venues": "venue_by_id",
+}
+
 Origins = Mapping[str, Sequence[int]]
 """Collection name → the file line of each record, for located messages."""
 
 
 def _index(records: Iterable[Any]) -> dict[str, Any]:
-    return {r.id: r for r in records}
+    records = tuple(records)
+    return dict(zip(map(_get_id, records), records, strict=True))
 
 
 def _group(records: Iterable[Any], key: str) -> dict[str, tuple[Any, ...]]:
+    # Files usually list a village's people together: take each run in one step
+    # (groupby works in C); a key met again later extends its group.
     groups: dict[str, list[Any]] = {}
-    for record in records:
-        groups.setdefault(getattr(record, key), []).append(record)
-    return {k: tuple(v) for k, v in groups.items()}
+    get = groups.get
+    for k, run in itertools.groupby(records, operator.attrgetter(key)):
+        found = get(k)
+        if found is None:
+            groups[k] = list(run)
+        else:
+            found.extend(run)
+    return dict(zip(groups, map(tuple, groups.values()), strict=True))
+
+
+_get_id = operator.attrgetter("id")
 
 
 @attrs.frozen
@@ -141,9 +165,24 @@ class Dataset:
         """The advisor's capacity in villages, the policy default where none is given."""
         return self.policy.capacity_of(advisor.capacity)
 
-    def check(self, origins: Origins | None = None) -> list[Problem]:
-        """Every whole-dataset problem: duplicate ids, unknown references, unknown topics."""
+    def check(
+        self,
+        origins: Origins | None = None,
+        incomplete: Iterable[str] = (),
+        rejected: Mapping[str, Container[str]] | None = None,
+    ) -> list[Problem]:
+        """Every whole-dataset problem: duplicate ids, unknown references, unknown topics.
+
+        Loaders pass what they could not read, having reported why, so that
+        one bad row is not reported again as every row that points to it:
+        ``incomplete`` names collections (and ``"policy"``) not read at all —
+        references into them and topics checked against a failed policy are
+        skipped — and ``rejected`` gives, per collection, the ids of rows that
+        were rejected; references to those are not reported.
+        """
         problems: list[Problem] = []
+        skip = set(incomplete)
+        dropped = rejected or {}
 
         def where(collection: str, i: int, record: Any) -> tuple[str, int | None]:
             lines = (origins or {}).get(collection)
@@ -157,34 +196,53 @@ class Dataset:
             source, line = where(collection, i, record)
             problems.append(Problem(source, message, line, field, value, expected))
 
-        seen: dict[str, str] = {}
-        for collection in ("townships", "villages", "advisors", "trainers", "people", "venues"):
-            for i, record in enumerate(getattr(self, collection)):
-                first = seen.get(record.id)
-                if first is not None:
-                    report(collection, i, record, "id", "duplicate id", record.id,
-                           f"an id not already used (first used in {first})")
-                else:
-                    seen[record.id] = collection
+        if self._ids_may_repeat():
+            seen: dict[str, str] = {}
+            for collection in _IDENTIFIED:
+                for i, record in enumerate(getattr(self, collection)):
+                    first = seen.get(record.id)
+                    if first is not None:
+                        report(collection, i, record, "id", "duplicate id", record.id,
+                               f"an id not already used (first used in {first})")
+                    else:
+                        seen[record.id] = collection
 
-        def ref(collection: str, field: str, target: Mapping[str, Any], kind: str) -> None:
-            for i, record in enumerate(getattr(self, collection)):
+        def ref(collection: str, field: str, targets: Sequence[str], kind: str) -> None:
+            if skip.intersection(targets):
+                return  # a file it points into was not read whole: misses would be echoes
+            maps: list[Container[str]] = [getattr(self, _INDEX_OF[t]) for t in targets]
+            maps += [dropped[t] for t in targets if dropped.get(t)]
+            records = getattr(self, collection)
+
+            def known(value: str) -> bool:
+                return any(value in m for m in maps)
+
+            # One pass in C first: millions of people usually all resolve.
+            contains = maps[0].__contains__ if len(maps) == 1 else known
+            if all(map(contains, map(operator.attrgetter(field), records))):
+                return
+            for i, record in enumerate(records):
                 value = getattr(record, field)
-                if value not in target:
+                if not known(value):
                     report(collection, i, record, field, "unknown reference", value,
                            f"the id of a {kind}")
 
-        ref("villages", "township", self.township_by_id, "township in townships.csv")
-        ref("venues", "township", self.township_by_id, "township in townships.csv")
-        ref("people", "village", self.village_by_id, "village in villages.csv")
-        ref("assignments", "village", self.village_by_id, "village in villages.csv")
-        ref("assignments", "advisor", self.advisor_by_id, "advisor in advisors.csv")
-        ref("attendance", "person", self.person_by_id, "person in people.csv")
-        workers = {**self.advisor_by_id, **self.trainer_by_id}
-        ref("unavailability", "who", workers, "advisor or trainer")
-        located = {**self.village_by_id, **workers, **self.venue_by_id}
+        ref("villages", "township", ["townships"], "township in townships.csv")
+        ref("venues", "township", ["townships"], "township in townships.csv")
+        ref("people", "village", ["villages"], "village in villages.csv")
+        ref("assignments", "village", ["villages"], "village in villages.csv")
+        ref("assignments", "advisor", ["advisors"], "advisor in advisors.csv")
+        ref("attendance", "person", ["people"], "person in people.csv")
+        ref("unavailability", "who", ["advisors", "trainers"], "advisor or trainer")
+        located = ["villages", "advisors", "trainers", "venues"]
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")
+
+        for i, span in enumerate(self.unavailability):
+            # Loaders build records with validators off, so the span is checked here too.
+            if span.end < span.start:
+                report("unavailability", i, span, "end", "ends before it starts",
+                       span.end.isoformat(), f"a date on or after {span.start.isoformat()}")
 
         assigned: set[str] = set()
         for i, row in enumerate(self.assignments):
@@ -194,7 +252,7 @@ class Dataset:
             assigned.add(row.village)
 
         curriculum = set(self.policy.training.curriculum)
-        for i, trainer in enumerate(self.trainers):
+        for i, trainer in enumerate(() if "policy" in skip else self.trainers):
             for topic in trainer.topics:
                 if topic not in curriculum:
                     report("trainers", i, trainer, "topics", "unknown topic", topic,
@@ -204,6 +262,17 @@ class Dataset:
                 problems.append(Problem("policy", "unknown language", None,
                                         "hotline.required_languages", tag, "a language tag"))
         return problems
+
+    def _ids_may_repeat(self) -> bool:
+        """Whether any id is used twice; exact and cheap, from the indexes already built."""
+        indexes = [getattr(self, _INDEX_OF[c]) for c in _IDENTIFIED]
+        if any(len(index) != len(getattr(self, c)) for index, c in zip(indexes, _IDENTIFIED,
+                                                                         strict=True)):
+            return True
+        return any(
+            not a.keys().isdisjoint(b.keys())
+            for i, a in enumerate(indexes) for b in indexes[i + 1:]
+        )
 
     def summary(self) -> list[dict[str, Any]]:
         """Per township: villages, advisors of record, villages without one, people vs target."""

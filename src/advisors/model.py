@@ -50,7 +50,11 @@ PERSON_ROLES: Final = ("legal_savvy", "cadre", "liaison")
 PERSON_STATUSES: Final = ("candidate", "active", "inactive")
 """Where a person stands: nominated, serving, or removed (动态清退)."""
 
-ID_PATTERN: Final = re.compile(r"[A-Za-z0-9_.\-]+")
+ID_CHARS: Final = r"A-Za-z0-9_.\-"
+"""The characters of an id, as a regular-expression character class body."""
+ID_PATTERN: Final = re.compile(f"[{ID_CHARS}]+")
+NOT_ID_CHAR: Final = re.compile(f"[^{ID_CHARS}]")
+"""Finds a character no id may contain (loaders check a whole column at once with it)."""
 
 
 def _fail(inst: object, field: str, value: object, expected: str, message: str) -> None:

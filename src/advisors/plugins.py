@@ -41,7 +41,14 @@ __all__ = [
     "reset_plugin_manager",
 ]
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("advisors.default_plugins.loaders",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "advisors.default_plugins.loaders",
+    "advisors.default_plugins.greedy_assign",
+    "advisors.default_plugins.greedy_training",
+    "advisors.default_plugins.greedy_schedule",
+    "advisors.default_plugins.exporters",
+    "advisors.default_plugins.ledger_exporters",
+)
 """In-package plugins, registered before any installed one."""
 
 KINDS: tuple[str, ...] = ("assigners", "schedulers", "exporters", "loaders", "constraints")
@@ -89,7 +96,14 @@ def get_plugin_manager(*, fresh: bool = False) -> pluggy.PluginManager:
     for dotted in DEFAULT_PLUGINS:
         pm.register(importlib.import_module(dotted), name=dotted)
     _load_entry_points(pm)
-    pm.check_pending()
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        # A hook implementation whose name is not a hook: almost always a typo.
+        raise PluginError(
+            f"plugin {pm.get_name(exc.plugin)!r} implements an unknown hook: {exc}; "
+            "see docs/plugin_hooks.md for the hook names"
+        ) from exc
     if os.environ.get("ADVISORS_TRACE_HOOKS", "") not in ("", "0"):
         pm.trace.root.setwriter(sys.stderr.write)
         pm.enable_tracing()
@@ -115,7 +129,11 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
             plugin = ep.load()
         except Exception as exc:
             raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
-        pm.register(plugin, name=ep.name)
+        try:
+            pm.register(plugin, name=ep.name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            raise PluginError(f"plugin {ep.name!r} ({ep.value}) cannot be registered: {exc}") \
+                from exc
         if ep.dist is not None:
             pm._plugin_distinfo.append((plugin, ep.dist))
 
@@ -130,8 +148,8 @@ def collect(kind: str, pm: pluggy.PluginManager | None = None) -> dict[str, Regi
     pm = pm or get_plugin_manager()
     found: dict[str, Registered] = {}
     caller = getattr(pm.hook, f"register_{kind}")
-    # pluggy calls the last registered first; built-ins should come first in listings
-    for impl in reversed(caller.get_hookimpls()):
+    # in registration order: built-ins first, so a listing starts with them
+    for impl in caller.get_hookimpls():
         plugin_name = pm.get_name(impl.plugin) or repr(impl.plugin)
 
         def register(name: str, implementation: Any, description: str = "",

@@ -27,6 +27,11 @@ EXIT_INFEASIBLE = 3
 COMMAND_MODULES: tuple[str, ...] = (
     "advisors.cli.dataset_cmds",
     "advisors.cli.plugins_cmd",
+    "advisors.cli.assign_cmd",
+    "advisors.cli.train_cmd",
+    "advisors.cli.schedule_cmd",
+    "advisors.cli.plan_cmd",
+    "advisors.cli.ledger_cmd",
 )
 """Modules whose ``COMMANDS`` list is added to the root group, in order."""
 

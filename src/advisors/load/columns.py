@@ -40,6 +40,8 @@ __all__ = ["FILES", "Column", "FileSpec", "format_cell"]
 
 TRUE = frozenset({"true", "yes", "1", "y", "t", "是"})
 FALSE = frozenset({"false", "no", "0", "n", "f", "否"})
+BOOLEANS: dict[str, bool] = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
+"""Every accepted spelling of a boolean, lower case."""
 
 
 @attrs.frozen
@@ -94,7 +96,13 @@ def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         return lookup[raw.lower()]  # KeyError is a LookupError, reported like ValueError
 
+    parse.choices = lookup  # type: ignore[attr-defined]  # read by the fast row parser
     return parse
+
+
+def _choice_table(parse: Callable[[str], Any]) -> dict[str, str] | None:
+    """The lower-case → value table of a choice parser, ``None`` for other parsers."""
+    return getattr(parse, "choices", None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -112,14 +120,21 @@ def _number(low: float, high: float) -> Callable[[str], float]:
             raise ValueError
         return value
 
+    parse.bounds = (low, high)  # type: ignore[attr-defined]  # read by the column-wise parser
     return parse
 
 
 def _count(raw: str) -> int:
-    value = float(raw)  # Excel writes whole numbers as "4.0"
-    if not value.is_integer() or value < 0:
+    try:
+        value = int(raw)  # exact, however large
+    except ValueError:
+        number = float(raw)  # Excel writes whole numbers as "4.0"
+        if not number.is_integer():
+            raise
+        value = int(number)
+    if value < 0:
         raise ValueError
-    return int(value)
+    return value
 
 
 def _bool(raw: str) -> bool:
@@ -131,7 +146,9 @@ def _bool(raw: str) -> bool:
     raise ValueError
 
 
+@functools.lru_cache(maxsize=8192)
 def _date(raw: str) -> dt.date:
+    # Cached: a few thousand distinct dates among millions of cells share one object each.
     return dt.date.fromisoformat(raw.replace("/", "-"))
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import sys
+from collections.abc import Iterable, Iterator, Sequence
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from ..errors import DataError, ProblemList
 from ..policy import Policy
 from .atomic import atomic_directory
 from .columns import FILES, REQUIRED_FILES, format_cell
-from .records import csv_locator, parse_rows
+from .records import NumberedRows, csv_locator, gc_paused, parse_rows
 from .tomlwrite import dumps_toml
 
 __all__ = ["decode", "read_folder", "write_folder"]
@@ -57,29 +60,99 @@ def decode(data: bytes, filename: str, problems: ProblemList) -> str | None:
     return None
 
 
-def _rows(text: str, filename: str, problems: ProblemList) -> tuple[list[str], list[Any]]:
-    first = text.split("\n", 1)[0]
+def _rows(
+    text: str, filename: str, problems: ProblemList
+) -> tuple[list[str], Iterable[tuple[int, Sequence[str]]]]:
+    """The header and a stream of (line, row); rows are parsed as they are read.
+
+    Streaming keeps one row alive at a time instead of the whole file as lists
+    of cells (which at national scale would be gigabytes).
+    """
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
+    # Without quotes no cell spans lines, and a NUL (which the csv module
+    # refuses) is reported as binary content before we get here.
+    simple = '"' not in text and "\x00" not in text and not _lone_cr(text)
+    reader = csv.reader(_simple_lines(text) if simple else _lines(text), delimiter=delimiter)
     header: list[str] = []
-    line = 1
     try:
         for row in reader:
-            if not header:
+            if row:
                 header = row
-            else:
-                rows.append((line, row))
-            line = reader.line_num + 1
+                break
     except csv.Error as exc:
-        problems.add(filename, "not a CSV file", line=line, value=str(exc),
+        problems.add(filename, "not a CSV file", line=reader.line_num + 1, value=str(exc),
                      expected="comma-separated values")
-    return header, rows
+        return [], iter(())
+    if simple:
+        # One line, one row: numbered in C, no Python code per row.
+        return header, NumberedRows(reader.line_num + 1, reader)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        try:
+            for row in reader:
+                yield line, row
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            problems.add(filename, "not a CSV file", line=reader.line_num, value=str(exc),
+                         expected="comma-separated values")
+
+    return header, rows()
+
+
+def _lone_cr(text: str) -> bool:
+    """Whether ``text`` has a CR that is not part of a CRLF (old Mac line ends)."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
+def _simple_lines(text: str, block: int = 1 << 20) -> Iterator[str]:
+    """The lines of ``text`` (without their LF), split a megabyte at a time in C."""
+
+    def blocks() -> Iterator[str]:
+        start = 0
+        while start < len(text):
+            cut = text.find("\n", start + block)
+            if cut < 0:
+                yield text[start:-1] if text.endswith("\n") else text[start:]
+                return
+            yield text[start:cut]
+            start = cut + 1
+
+    return itertools.chain.from_iterable(map(methodcaller("split", "\n"), blocks()))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``csv.reader`` wants them.
+
+    A generator over ``str.find`` instead of ``io.StringIO``, which would copy
+    the whole text again (hundreds of MB for a national people.csv). Text
+    with old Mac line ends (a lone CR) goes through StringIO, which splits
+    on them.
+    """
+    if _lone_cr(text):
+        yield from io.StringIO(text, newline="")
+        return
+    find = text.find
+    start = 0
+    while True:
+        end = find("\n", start) + 1
+        if not end:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end]
+        start = end
 
 
 def read_folder(folder: str | Path) -> Dataset:
     """Load and check a dataset folder; raise one DataError listing every problem."""
-    root = Path(folder)
+    with gc_paused():
+        return _read_folder(Path(folder))
+
+
+def _read_folder(root: Path) -> Dataset:
     problems = ProblemList()
     if not root.is_dir():
         problems.add(str(root), "not a dataset folder", expected="a folder with townships.csv, "
@@ -88,27 +161,35 @@ def read_folder(folder: str | Path) -> Dataset:
     collections: dict[str, Any] = {}
     origins: dict[str, list[int]] = {}
     extras: dict[str, dict[str, dict[str, str]]] = {}
+    incomplete: set[str] = set()
+    rejected: dict[str, frozenset[str]] = {}
     for name in COLLECTIONS:
         spec = FILES[name]
         path = root / spec.filename
+        before = len(problems.items)
         if not path.is_file():
             if name in REQUIRED_FILES:
                 problems.add(spec.filename, "missing file",
                              expected=f"{spec.filename} in {root}")
+                incomplete.add(name)
             continue
         text = decode(path.read_bytes(), spec.filename, problems)
-        if text is None:
-            continue
-        header, rows = _rows(text, spec.filename, problems)
-        if not header:
-            problems.add(spec.filename, "missing header", line=1,
-                         expected=",".join(c.name for c in spec.columns))
-            continue
-        parsed = parse_rows(spec, header, rows, csv_locator(spec.filename), problems)
-        collections[name] = parsed.records
-        origins[name] = parsed.lines
-        if parsed.extras:
-            extras[spec.filename] = parsed.extras
+        if text is not None:
+            header, rows = _rows(text, spec.filename, problems)
+            if not header:
+                problems.add(spec.filename, "missing header", line=1,
+                             expected=",".join(c.name for c in spec.columns))
+            else:
+                parsed = parse_rows(spec, header, rows, csv_locator(spec.filename), problems)
+                collections[name] = parsed.records
+                origins[name] = parsed.lines
+                rejected[name] = parsed.rejected
+                if parsed.extras:
+                    extras[spec.filename] = parsed.extras
+            del text, rows
+        if any(name not in rejected or p.line in (None, 1) or p.message == "not a CSV file"
+               for p in problems.items[before:]):
+            incomplete.add(name)  # not read whole: not text, bad header, not CSV
     policy = Policy()
     calendar = WorkCalendar()
     try:
@@ -116,21 +197,20 @@ def read_folder(folder: str | Path) -> Dataset:
             policy = Policy.from_toml(root / "policy.toml")
     except DataError as exc:
         problems.extend(exc.problems)
+        incomplete.add("policy")
     try:
         if (root / "calendar.toml").is_file():
             calendar = WorkCalendar.from_toml(root / "calendar.toml")
     except DataError as exc:
         problems.extend(exc.problems)
-    if problems:
-        # Reference checks on a half-read dataset would only echo the problems above.
-        problems.raise_if_any()
-    try:
-        return Dataset.build(origins=origins, policy=policy, calendar=calendar,
-                             extras=extras, **collections)
-    except DataError as exc:
-        problems.extend(exc.problems)
+    for name in REQUIRED_FILES:
+        collections.setdefault(name, [])
+    # Whole-dataset checks run even after row problems, on what could be read,
+    # so that one pass shows duplicates and bad references too.
+    dataset = Dataset(policy=policy, calendar=calendar, extras=extras, **collections)
+    problems.extend(dataset.check(origins, incomplete, rejected))
     problems.raise_if_any()
-    raise AssertionError("unreachable")  # pragma: no cover
+    return dataset
 
 
 def write_folder(dataset: Dataset, folder: str | Path, *, bom: bool = False) -> None:

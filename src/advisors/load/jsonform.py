@@ -18,10 +18,10 @@ from typing import Any
 
 from ..calendar import WorkCalendar
 from ..dataset import COLLECTIONS, Dataset
-from ..errors import DataError, ProblemList
+from ..errors import DataError, Problem, ProblemList
 from ..policy import Policy
 from .columns import FILES, REQUIRED_FILES, format_cell
-from .records import parse_rows
+from .records import gc_paused, parse_rows
 
 __all__ = ["FORMAT", "dataset_from_dict", "dataset_to_dict", "read_json", "write_json"]
 
@@ -55,6 +55,11 @@ def dataset_to_dict(dataset: Dataset) -> dict[str, Any]:
 
 def dataset_from_dict(data: Mapping[str, Any], source: str = "dataset.json") -> Dataset:
     """Build and check a Dataset from its JSON form; one DataError lists every problem."""
+    with gc_paused():
+        return _from_dict(data, source)
+
+
+def _from_dict(data: Mapping[str, Any], source: str) -> Dataset:
     problems = ProblemList()
     if not isinstance(data, Mapping):
         problems.add(source, "not a JSON object", expected="an object with villages, advisors…")
@@ -67,15 +72,20 @@ def dataset_from_dict(data: Mapping[str, Any], source: str = "dataset.json") -> 
         problems.add(source, "unknown key", field=key,
                      expected="one of " + ", ".join(sorted(known)))
     collections: dict[str, Any] = {}
+    extra_columns: dict[str, dict[str, dict[str, str]]] = {}
+    incomplete: set[str] = set()
+    rejected: dict[str, frozenset[str]] = {}
     for name in COLLECTIONS:
         spec = FILES[name]
         items = data.get(name)
         if items is None:
             if name in REQUIRED_FILES:
                 problems.add(source, "missing collection", field=name, expected="a list of records")
+                incomplete.add(name)
             continue
         if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
             problems.add(source, "wrong type", field=name, expected="a list of objects")
+            incomplete.add(name)
             continue
         header = sorted({str(k) for item in items for k in item} | {c.name for c in spec.columns})
         rows = [(i, [_text(item.get(h)) for h in header]) for i, item in enumerate(items)]
@@ -84,22 +94,46 @@ def dataset_from_dict(data: Mapping[str, Any], source: str = "dataset.json") -> 
                    name: str = name) -> tuple[str, int | None]:
             return f"{source}: {name}[{i}]", None
 
-        collections[name] = parse_rows(spec, header, rows, locate, problems).records
+        parsed = parse_rows(spec, header, rows, locate, problems)
+        collections[name] = parsed.records
+        rejected[name] = parsed.rejected
+        if parsed.extras:  # unknown keys of records are kept, like extra CSV columns
+            extra_columns.setdefault(spec.filename, {}).update(parsed.extras)
     policy, calendar = Policy(), WorkCalendar()
     try:
         policy = Policy.from_dict(data.get("policy", {}), source=f"{source}: policy")
     except DataError as exc:
         problems.extend(exc.problems)
+        incomplete.add("policy")
     try:
         calendar = WorkCalendar.from_dict(data.get("calendar", {}), source=f"{source}: calendar")
     except DataError as exc:
         problems.extend(exc.problems)
-    problems.raise_if_any()
     extras = data.get("extras", {})
-    try:
-        return Dataset.build(policy=policy, calendar=calendar, extras=extras, **collections)
-    except DataError as exc:
-        raise DataError([_relocate(p, source) for p in exc.problems]) from None
+    if not _is_extras(extras):
+        problems.add(source, "wrong type", field="extras", value=repr(extras)[:80],
+                     expected="an object: file → record key → column → text")
+        extras = {}
+    if extra_columns:
+        merged = {k: dict(v) for k, v in extras.items()}
+        for filename, kept in extra_columns.items():
+            merged.setdefault(filename, {}).update(kept)
+        extras = merged
+    for name in REQUIRED_FILES:
+        collections.setdefault(name, [])
+    # Whole-dataset checks run on what could be read, as for a folder.
+    dataset = Dataset(policy=policy, calendar=calendar, extras=extras, **collections)
+    problems.extend(_relocate(p, source) for p in dataset.check(None, incomplete, rejected))
+    problems.raise_if_any()
+    return dataset
+
+
+def _is_extras(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(rows, Mapping) and all(
+            isinstance(cells, Mapping) and all(isinstance(c, str) for c in cells.values())
+            for cells in rows.values())
+        for rows in value.values())
 
 
 def _relocate(problem: Any, source: str) -> Any:
@@ -125,8 +159,6 @@ def read_json(path: str | Path) -> Dataset:
 
 
 def _bad_json(name: str, exc: Exception) -> Any:
-    from ..errors import Problem
-
     line = getattr(exc, "lineno", None)
     return Problem(name, "not valid JSON", line, None, str(exc)[:120], "a JSON object")
 

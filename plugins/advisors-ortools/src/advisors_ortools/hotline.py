@@ -1,7 +1,160 @@
-"""(Placeholder while the hotline strategy is being written.)"""
+"""CP-SAT hotline rota maker: ``hotline.cpsat``.
+
+One boolean per (lawyer, shift) — seats of one shift are interchangeable, so
+they are numbered after solving, which removes symmetric solutions. Hard
+rules are constraints except staffing and languages, which have slack with a
+penalty far above any soft one, so that an impossible month still yields the
+best rota and the analysis says which seats stay empty. Fairness: the spread
+of counts including the history beyond one, for all, rest-day and evening
+shifts, with the rules' weights. Deterministic (one worker, fixed seed,
+deterministic time limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from advisors.hookspecs import Register
+from advisors.hotline import Counts, HotlineProblem, HotlineRota, Slot
+from advisors.hotline_rules import FAIRNESS_WEIGHTS
+from advisors.rules import SolveStats
+
+MISSING_WEIGHT = 100_000
+"""Penalty of an empty seat or a shift without a required language."""
+
+
+class CpsatHotline:
+    """Staff every seat and balance counts across periods with CP-SAT."""
+
+    kind = "hotline"
+
+    def __init__(self, deterministic_time: float = 5.0, workers: int = 1, seed: int = 0) -> None:
+        self.deterministic_time = deterministic_time
+        """Deterministic time limit (CP-SAT's own work units, about seconds)."""
+        self.workers = workers
+        self.seed = seed
+
+    def __call__(self, problem: HotlineProblem) -> HotlineRota:
+        """Solve ``problem``."""
+        from ortools.sat.python import cp_model
+
+        policy = problem.dataset.policy.hotline
+        kept_by_shift: dict[tuple[dt.date, int], list[str]] = {}
+        for k in problem.kept:
+            kept_by_shift.setdefault((k.date, k.index), []).append(k.lawyer)
+        seats: dict[tuple[dt.date, int], list[Slot]] = {}
+        kept_ids = {k.id for k in problem.kept}
+        for s in problem.slots:
+            if s.id not in kept_ids:
+                seats.setdefault((s.date, s.index), []).append(s)
+        model = cp_model.CpModel()
+        x: dict[tuple[str, tuple[dt.date, int]], Any] = {}
+        for shift, free in sorted(seats.items()):
+            for lawyer in problem.eligible:
+                if lawyer not in kept_by_shift.get(shift, []) and problem.can_take(lawyer, free[0]):
+                    x[(lawyer, shift)] = model.NewBoolVar(f"x|{lawyer}|{shift[0]}|{shift[1]}")
+        penalties = []
+        for shift, free in sorted(seats.items()):
+            on = [x[(lw, shift)] for lw in problem.eligible if (lw, shift) in x]
+            empty = model.NewIntVar(0, len(free), f"empty|{shift[0]}|{shift[1]}")
+            model.Add(sum(on) + empty == len(free))
+            penalties.append(empty)
+            for lang in policy.required_languages:
+                if any(problem.speaks(k, lang) for k in kept_by_shift.get(shift, [])):
+                    continue
+                speakers = [x[(lw, shift)] for lw in problem.eligible
+                            if (lw, shift) in x and problem.speaks(lw, lang)]
+                # only a staffed shift can lack a language; an empty one is counted once
+                staffed = model.NewBoolVar("")
+                for var in on:
+                    model.AddImplication(var, staffed)
+                model.Add(sum(on) >= 1).OnlyEnforceIf(staffed)
+                mute = model.NewBoolVar("")
+                model.AddBoolOr([*speakers, mute]).OnlyEnforceIf(staffed)
+                penalties.append(mute)
+        kept_day: dict[tuple[str, dt.date], int] = {}
+        kept_month: dict[tuple[str, str], int] = {}
+        for k in problem.kept:
+            kept_day[(k.lawyer, k.date)] = kept_day.get((k.lawyer, k.date), 0) + 1
+            month = k.date.strftime("%Y-%m")
+            kept_month[(k.lawyer, month)] = kept_month.get((k.lawyer, month), 0) + 1
+        by_day: dict[tuple[str, dt.date], list[Any]] = {}
+        by_month: dict[tuple[str, str], list[Any]] = {}
+        for (lawyer, (day, _)), var in x.items():
+            by_day.setdefault((lawyer, day), []).append(var)
+            by_month.setdefault((lawyer, day.strftime("%Y-%m")), []).append(var)
+        for (lawyer, day), vs in by_day.items():
+            model.Add(sum(vs) <= max(0, policy.max_shifts_per_day
+                                     - kept_day.get((lawyer, day), 0)
+                                     - problem.past_days.get((lawyer, day), 0)))
+        for (lawyer, month), vs in by_month.items():
+            model.Add(sum(vs) <= max(0, problem.month_cap(lawyer, month)
+                                     - kept_month.get((lawyer, month), 0)))
+        soft = self._fairness(problem, model, x, seats)
+        model.Minimize(MISSING_WEIGHT * sum(penalties) + sum(w * t for w, t in soft))
+        self._hint(problem, model, x)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        solver.parameters.max_deterministic_time = self.deterministic_time
+        result = solver.Solve(model)
+        chosen: list[tuple[str, str]] = []
+        bound = None
+        status = "feasible"
+        if result in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for shift, free in sorted(seats.items()):
+                lawyers = sorted(lw for lw in problem.eligible
+                                 if (lw, shift) in x and solver.Value(x[(lw, shift)]))
+                chosen.extend((slot.id, lw) for slot, lw in zip(free, lawyers, strict=False))
+            hard = sum(solver.Value(p) for p in penalties)
+            bound = max(0, round(solver.BestObjectiveBound()) - MISSING_WEIGHT * hard)
+            status = "optimal" if result == cp_model.OPTIMAL else "feasible"
+        return problem.finish(chosen, SolveStats("hotline.cpsat", status, None, bound))
+
+    @staticmethod
+    def _hint(problem: HotlineProblem, model: Any, x: dict[Any, Any]) -> None:
+        # start from the greedy rota: CP-SAT then only has to improve it
+        from advisors.default_plugins.greedy_schedule import GreedyHotline
+
+        greedy = GreedyHotline()(problem)
+        on = {(s.lawyer, (s.date, s.index)) for s in greedy.shifts}
+        for key, var in sorted(x.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            model.AddHint(var, key in on)
+
+    @staticmethod
+    def _fairness(problem: HotlineProblem, model: Any, x: dict[Any, Any],
+                  seats: dict[tuple[dt.date, int], list[Slot]]) -> list[tuple[int, Any]]:
+        if len(problem.eligible) < 2:
+            return []
+        kind = {shift: free[0] for shift, free in seats.items()}
+        base: dict[str, Counts] = {lw: problem.past.get(lw, Counts()) for lw in problem.eligible}
+        slots = {s.id: s for s in problem.slots}
+        for k in problem.kept:
+            if k.lawyer in base:
+                slot = slots[k.id]
+                base[k.lawyer] = base[k.lawyer].plus(slot.weekend, slot.evening)
+        horizon = len(problem.slots) + max(c.total for c in base.values()) + 1
+        per_lawyer: dict[str, list[tuple[tuple[dt.date, int], Any]]] = {}
+        for (lw, shift), var in x.items():
+            per_lawyer.setdefault(lw, []).append((shift, var))
+        terms: list[tuple[int, Any]] = []
+        for what in ("total", "weekend", "evening"):
+            hi = model.NewIntVar(0, horizon, f"hi|{what}")
+            lo = model.NewIntVar(0, horizon, f"lo|{what}")
+            for lawyer in problem.eligible:
+                mine = [var for shift, var in per_lawyer.get(lawyer, [])
+                        if what == "total" or getattr(kind[shift], what)]
+                count = getattr(base[lawyer], what) + sum(mine)
+                model.Add(hi >= count)
+                model.Add(lo <= count)
+            excess = model.NewIntVar(0, horizon, f"excess|{what}")
+            model.Add(excess >= hi - lo - 1)
+            terms.append((FAIRNESS_WEIGHTS[what], excess))
+        return terms
 
 
 def register(register: Register) -> None:
-    """Register nothing yet."""
+    """Offer the CP-SAT rota maker."""
+    register("hotline.cpsat", CpsatHotline(),
+             "CP-SAT: staff every seat, balance counts with history, reports the bound")

@@ -1,0 +1,236 @@
+"""The portal's own state, in one SQLite file of its data folder (never served).
+
+* ``settings`` — the dataset source and the period the portal publishes;
+* ``tokens`` — one unguessable token per advisor and trainer (their personal
+  feed's URL) and one for the administrator; rotating replaces it, so the old
+  URL stops working at once;
+* ``versions`` — every publication: the plan's period and version and the
+  folder its outputs were exported into;
+* ``resources`` — per version, every file the portal serves with its ETag
+  (a hash of its bytes) and Last-Modified (carried over from the previous
+  version while the bytes are the same, so a phone that asks "changed since?"
+  hears "no" until its feed really changes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import attrs
+
+__all__ = ["PERSONAL_KINDS", "Resource", "Store", "Version", "new_token"]
+
+PERSONAL_KINDS = ("advisor", "trainer")
+"""Feed kinds reachable only through a token."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token   TEXT PRIMARY KEY,
+    kind    TEXT NOT NULL,
+    ident   TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (kind, ident)
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    period       TEXT NOT NULL,
+    plan_version INTEGER NOT NULL,
+    folder       TEXT NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS resources (
+    version  INTEGER NOT NULL REFERENCES versions(id),
+    path     TEXT NOT NULL,
+    etag     TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (version, path)
+);
+"""
+
+
+def new_token() -> str:
+    """A fresh URL-safe token with 192 bits from the system's CSPRNG."""
+    return secrets.token_urlsafe(24)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@attrs.frozen
+class Version:
+    """One publication."""
+
+    id: int
+    """The portal's own counter (grows across periods)."""
+    period: str
+    plan_version: int
+    """The plan's version within its period (SEQUENCE follows it)."""
+    folder: Path
+    published_at: dt.datetime
+
+
+@attrs.frozen
+class Resource:
+    """A served file of a version, with its validators."""
+
+    path: str
+    """Relative to the version folder, e.g. ``calendars/village/longwu-c01.ics``."""
+    etag: str
+    modified: dt.datetime
+
+
+@attrs.frozen
+class Store:
+    """The portal database ``portal.sqlite3`` in the data folder."""
+
+    path: Path = attrs.field(converter=Path)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction (committed on success)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a publication
+            conn.executescript(_SCHEMA)
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+        self.path.chmod(0o600)
+
+    # settings ---------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        """Every stored setting."""
+        with self.connect() as conn:
+            return dict(conn.execute("SELECT key, value FROM settings").fetchall())
+
+    def save_settings(self, values: Mapping[str, str]) -> None:
+        """Store settings (replacing those of the same key)."""
+        with self.connect() as conn:
+            conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                             sorted(values.items()))
+
+    # tokens -----------------------------------------------------------------------------
+
+    def token_of(self, kind: str, ident: str) -> str | None:
+        """The current token of a person (or of ``admin``/``admin``)."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT token FROM tokens WHERE kind=? AND ident=?",
+                               (kind, ident)).fetchone()
+        return None if row is None else str(row[0])
+
+    def owner_of(self, token: str) -> tuple[str, str] | None:
+        """Whose token this is: ``(kind, ident)``, or ``None`` for an unknown or rotated one."""
+        if not token or len(token) > 128:
+            return None
+        with self.connect() as conn:
+            row = conn.execute("SELECT kind, ident FROM tokens WHERE token=?",
+                               (token,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def ensure_tokens(self, owners: Iterable[tuple[str, str]]) -> int:
+        """Give every owner without a token one; return how many were created."""
+        made = 0
+        with self.connect() as conn:
+            for kind, ident in owners:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO tokens VALUES (?, ?, ?, ?)",
+                    (new_token(), kind, ident, _now().isoformat()))
+                made += cursor.rowcount
+        return made
+
+    def rotate(self, kind: str, ident: str) -> str:
+        """Replace the token of ``(kind, ident)``; the old URL stops working."""
+        token = new_token()
+        with self.connect() as conn:
+            conn.execute("DELETE FROM tokens WHERE kind=? AND ident=?", (kind, ident))
+            conn.execute("INSERT INTO tokens VALUES (?, ?, ?, ?)",
+                         (token, kind, ident, _now().isoformat()))
+        return token
+
+    def admin_token(self) -> str:
+        """The administrator's token (created on first use)."""
+        self.ensure_tokens([("admin", "admin")])
+        found = self.token_of("admin", "admin")
+        assert found is not None
+        return found
+
+    def tokens(self) -> list[tuple[str, str, str]]:
+        """``(kind, ident, token)`` of everyone, sorted."""
+        with self.connect() as conn:
+            rows = conn.execute("SELECT kind, ident, token FROM tokens "
+                                "ORDER BY kind, ident").fetchall()
+        return [(str(k), str(i), str(t)) for k, i, t in rows]
+
+    # versions ---------------------------------------------------------------------------
+
+    def current(self) -> Version | None:
+        """The latest publication."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT id, period, plan_version, folder, published_at "
+                               "FROM versions ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else _version(row)
+
+    def versions(self) -> list[Version]:
+        """Every publication still kept, oldest first."""
+        with self.connect() as conn:
+            rows = conn.execute("SELECT id, period, plan_version, folder, published_at "
+                                "FROM versions ORDER BY id").fetchall()
+        return [_version(r) for r in rows]
+
+    def resource(self, version: int, path: str) -> Resource | None:
+        """A served file of ``version``."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT path, etag, modified FROM resources "
+                               "WHERE version=? AND path=?", (version, path)).fetchone()
+        if row is None:
+            return None
+        return Resource(str(row[0]), str(row[1]), dt.datetime.fromisoformat(row[2]))
+
+    def resources(self, version: int) -> dict[str, Resource]:
+        """Every served file of ``version``, by path."""
+        with self.connect() as conn:
+            rows = conn.execute("SELECT path, etag, modified FROM resources WHERE version=?",
+                                (version,)).fetchall()
+        return {str(p): Resource(str(p), str(e), dt.datetime.fromisoformat(m))
+                for p, e, m in rows}
+
+    def add_version(self, period: str, plan_version: int, folder: Path,
+                    etags: Mapping[str, str], now: dt.datetime | None = None) -> Version:
+        """Record a publication and its files; unchanged files keep their Last-Modified."""
+        when = (now or _now()).replace(microsecond=0)
+        before = self.current()
+        kept = self.resources(before.id) if before is not None else {}
+        with self.connect() as conn:
+            cursor = conn.execute(
+                "INSERT INTO versions (period, plan_version, folder, published_at) "
+                "VALUES (?, ?, ?, ?)", (period, plan_version, str(folder), when.isoformat()))
+            ident = int(cursor.lastrowid or 0)
+            rows = []
+            for path, etag in sorted(etags.items()):
+                old = kept.get(path)
+                modified = old.modified if old is not None and old.etag == etag else when
+                rows.append((ident, path, etag, modified.isoformat()))
+            conn.executemany("INSERT INTO resources VALUES (?, ?, ?, ?)", rows)
+        return Version(ident, period, plan_version, Path(folder), when)
+
+    def forget(self, version: int) -> None:
+        """Drop a publication's records (its folder is removed by the caller)."""
+        with self.connect() as conn:
+            conn.execute("DELETE FROM resources WHERE version=?", (version,))
+            conn.execute("DELETE FROM versions WHERE id=?", (version,))
+
+
+def _version(row: tuple[object, ...]) -> Version:
+    ident, period, plan_version, folder, published = row
+    return Version(int(str(ident)), str(period), int(str(plan_version)), Path(str(folder)),
+                   dt.datetime.fromisoformat(str(published)))

@@ -1,0 +1,321 @@
+"""``advisors ledger``, ``advisors assess`` and ``advisors budget``: plan against reality.
+
+The ledger (``services.csv``) and the villagers' scores (``feedback.csv``)
+are read from the dataset folder. The planned visits are the schedule of
+each calendar quarter the period touches (quarters are what bureaus publish;
+a month's ledger is matched against its quarter's plan), computed with the
+installed strategy on the coverage of :func:`advisors.assign` — or taken
+from ``--plan`` (a ``plan.json`` of ``advisors plan`` or a visit plan of
+``advisors schedule -o plan.json``) for the quarters it covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..assess import Assessment, assess, grades_rows
+from ..budget import Budget, budget
+from ..dataset import Dataset
+from ..effective import Ledger, match_ledger
+from ..exporters.csvout import csv_bytes
+from ..ledger import Feedback, ServiceRecord, read_feedback, read_services
+from ..load.atomic import atomic_write_bytes
+from ..load.dispatch import load_dataset
+from ..period import Period
+from ..schedule import Visit, VisitPlan
+from ._table import render_table
+
+__all__ = ["COMMANDS", "LedgerInputs"]
+
+
+class LedgerInputs:
+    """A dataset folder's ledger, scores, coverage and (lazily) each quarter's plan."""
+
+    def __init__(self, folder: Path, plan: Path | None = None,
+                 services: Path | None = None, feedback: Path | None = None) -> None:
+        self.dataset: Dataset = load_dataset(folder)
+        self.records: list[ServiceRecord] = read_services(
+            services or _first(folder, "services"), self.dataset)
+        self.feedback: list[Feedback] = read_feedback(
+            feedback or _first(folder, "feedback"), self.dataset)
+        self._given: VisitPlan | None = None
+        advisor_of: dict[str, str | None] | None = None
+        if plan is not None:
+            self._given, advisor_of = _read_plan(plan)
+        if advisor_of is None:
+            import advisors
+
+            advisor_of = dict(advisors.assign(self.dataset).advisor_of)
+        self.advisor_of: dict[str, str | None] = advisor_of
+        self._cache: dict[str, tuple[Visit, ...]] = {}
+
+    def visits_for(self, period: Period) -> tuple[Visit, ...]:
+        """Planned visits of every calendar quarter ``period`` touches."""
+        out: list[Visit] = []
+        for quarter in period.quarters():
+            label = quarter.label
+            if label not in self._cache:
+                whole = Period.parse(label)
+                given = self._given
+                if given is not None and given.period.start <= whole.start \
+                        and whole.end <= given.period.end:
+                    self._cache[label] = tuple(v for v in given.visits if v.date in whole)
+                else:
+                    from ..assign import Assignment
+                    from ..schedule_api import schedule_visits
+
+                    plan = schedule_visits(self.dataset, Assignment(self.advisor_of), whole)
+                    self._cache[label] = plan.visits
+            out.extend(self._cache[label])
+        return tuple(out)
+
+    def ledger(self, period: Period) -> Ledger:
+        """The period's plan matched against the ledger."""
+        return match_ledger(self.dataset, self.visits_for(period), self.records, period,
+                            self.advisor_of)
+
+
+def _first(folder: Path, stem: str) -> Path:
+    for suffix in (".csv", ".json"):
+        if (folder / f"{stem}{suffix}").exists():
+            return folder / f"{stem}{suffix}"
+    return folder / f"{stem}.csv"
+
+
+def _read_plan(path: Path) -> tuple[VisitPlan, dict[str, str | None] | None]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--plan") from None
+    if isinstance(data, dict) and data.get("kind") == "visits":
+        return VisitPlan.from_dict(data), None
+    from ..plan import Plan
+
+    plan = Plan.from_dict(data)
+    return plan.visits, dict(plan.assignment.advisor_of)
+
+
+def _period(text: str, hint: str) -> Period:
+    try:
+        return Period.parse(text)
+    except Exception:  # DataError: said as a bad option
+        raise click.BadParameter(f"not a period: {text!r}", param_hint=hint) from None
+
+
+def _pct(part: int, whole: int) -> str:
+    return "—" if whole == 0 else f"{100 * part / whole:.0f}%"
+
+
+def _print_ledger(inputs: LedgerInputs, ledger: Ledger) -> None:
+    t = ledger.total
+    click.echo(f"ledger {ledger.period.label}: {t.planned} visits planned, {t.held} held, "
+               f"{t.late} held late, {t.missed} missed; {t.unplanned} unplanned service days; "
+               f"{t.records} records counted, {len(ledger.excluded)} not counted")
+    names = {x.id: x.name for x in inputs.dataset.townships}
+    rows = [(names.get(k, k), f.planned, f.held, f.late, f.missed, f.unplanned,
+             _pct(f.held_total, f.planned), f"{f.villages_every_month}/{f.villages}",
+             f"{f.lectures_held}/{f.lectures_planned}", f.people_served)
+            for k, f in ledger.by_township.items()]
+    rows.append(("total", t.planned, t.held, t.late, t.missed, t.unplanned,
+                 _pct(t.held_total, t.planned), f"{t.villages_every_month}/{t.villages}",
+                 f"{t.lectures_held}/{t.lectures_planned}", t.people_served))
+    click.echo(render_table(("township", "planned", "held", "late", "missed", "unplanned",
+                             "held %", "visited monthly", "lectures", "people"), rows))
+    topics = inputs.dataset.policy.ledger.topic_names
+    if t.consultations:
+        click.echo("consultations by topic: " + ", ".join(
+            f"{topics.get(k, k)} {n}" for k, n in t.consultations.items()))
+    if t.appointments_planned:
+        click.echo(f"home-visit appointments kept: {t.appointments_kept} of "
+                   f"{t.appointments_planned}")
+    if ledger.findings:
+        click.echo("findings:")
+        for f in ledger.findings:
+            click.echo(f"  {f}")
+
+
+@click.command("ledger")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="2026-12, 2026-Q4, 2026, or a span of days.")
+@click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False,
+                                                     path_type=Path),
+              help="The published plan.json (default: schedule the period's quarters).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the village files (一村一卷), the statistics report and CSV tables.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def ledger_cmd(dataset: Path, period: str, plan_path: Path | None, out: Path | None,
+               as_json: bool) -> None:
+    """Plan against reality: visits held, held late, missed, unplanned (services.csv).
+
+    \b
+    Examples:
+      advisors ledger examples/tongren --period 2026-Q4
+      advisors ledger mydata --period 2026-12 --plan out/plan.json --out ledger-out
+    """
+    when = _period(period, "--period")
+    inputs = LedgerInputs(dataset, plan_path)
+    ledger = inputs.ledger(when)
+    if as_json:
+        click.echo(json.dumps(ledger.as_dict(), ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        _print_ledger(inputs, ledger)
+    if out is not None:
+        written = _export(inputs, ledger, None, out)
+        if not as_json:
+            click.echo(f"written: {len(written)} files in {out}")
+
+
+def _export(inputs: LedgerInputs, ledger: Ledger, assessment: Assessment | None,
+            out: Path) -> list[Path]:
+    from ..default_plugins.ledger_exporters import LEDGER_EXPORTERS
+    from ..exporters import export
+    from ..exporters.base import Publication
+
+    # stamped with the period's last day, not the wall clock: same files, same output
+    stamp = dt.datetime.combine(ledger.period.end, dt.time(0), tzinfo=dt.UTC)
+    pub = Publication(inputs.dataset, ledger.period, (), advisor_of=ledger.advisor_of,
+                      stamp=stamp, facts={"ledger": ledger, "assessment": assessment})
+    return export(pub, out, names=LEDGER_EXPORTERS)
+
+
+@click.command("assess")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quarter", required=True, help="The quarter, e.g. 2026-Q4.")
+@click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False,
+                                                     path_type=Path),
+              help="The published plan.json (default: schedule the quarter).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the spot-check draw.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write grades.csv (UTF-8 with BOM, for Excel/WPS).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the ledger exports with the grades.")
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+def assess_cmd(dataset: Path, quarter: str, plan_path: Path | None, seed: int,
+               output: Path | None, out: Path | None, as_json: bool) -> None:
+    """Grade every advisor for a quarter, explained line by line; honour and warning lists.
+
+    \b
+    Examples:
+      advisors assess examples/tongren --quarter 2026-Q4
+      advisors assess mydata --quarter 2026-Q4 -o grades.csv --seed 7
+    """
+    when = _period(quarter, "--quarter")
+    if len(when.quarters()) != 1 or when.quarters()[0] != Period.parse(when.quarters()[0].label):
+        raise click.BadParameter(f"not a quarter: {quarter!r}", param_hint="--quarter")
+    inputs = LedgerInputs(dataset, plan_path)
+    ledger = inputs.ledger(when)
+    result = assess(inputs.dataset, ledger, inputs.feedback, seed)
+    if output is not None:
+        header, rows = grades_rows(inputs.dataset, result)
+        atomic_write_bytes(output, csv_bytes(header, rows))
+    if out is not None:
+        _export(inputs, ledger, result, out)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1, sort_keys=True))
+        return
+    _print_assessment(inputs.dataset, result)
+    if output is not None:
+        click.echo(f"written: {output}")
+
+
+def _print_assessment(data: Dataset, result: Assessment) -> None:
+    names = data.policy.ledger.grade_names
+    rows = [(g.rank or "—", g.advisor, data.advisor_by_id[g.advisor].name,
+             "—" if g.score is None else f"{g.score:.1f}",
+             f"{g.grade} {names.get(g.grade, '')}".strip()) for g in result.grades]
+    click.echo(f"assessment {result.quarter}: {len(result.grades)} advisors")
+    click.echo(render_table(("rank", "advisor", "name", "score", "grade"), rows))
+    click.echo("explanation:")
+    for g in result.grades:
+        click.echo(f"  {g.advisor} {data.advisor_by_id[g.advisor].name}")
+        for line in g.lines():
+            click.echo(f"    {line}")
+    click.echo("honour list: " + (", ".join(_who(data, a) for a in result.honour) or "none"))
+    click.echo("warning list: " + (", ".join(_who(data, a) for a in result.warning) or "none"))
+    click.echo(f"spot check (seed {result.seed}):")
+    for township, villages in result.spot_check.items():
+        click.echo(f"  {data.township_by_id[township].name}: " + ", ".join(
+            data.village_by_id[v].name for v in villages))
+
+
+def _who(data: Dataset, advisor: str) -> str:
+    return f"{data.advisor_by_id[advisor].name} ({advisor})"
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _summary_rows(table: dict[str, dict[str, float]], names: dict[str, str]
+                  ) -> list[Sequence[object]]:
+    rows: list[Sequence[object]] = [
+        (names.get(k, k) or "—", _money(v["subsidy"]), _money(v["services"]),
+         _money(v["total"])) for k, v in table.items()]
+    rows.append(("total", *(_money(sum(v[f] for v in table.values()))
+                            for f in ("subsidy", "services", "total"))))
+    return rows
+
+
+@click.command("budget")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="The budget year, e.g. 2027.")
+@click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False,
+                                                     path_type=Path),
+              help="The published plan.json (default: schedule each quarter).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write budget.csv, one line per village and quarter.")
+@click.option("--json", "as_json", is_flag=True, help="Print the budget as JSON.")
+def budget_cmd(dataset: Path, year: int, plan_path: Path | None, output: Path | None,
+               as_json: bool) -> None:
+    """Subsidies and service pay scaled by the grades, per township and organization.
+
+    Quarters with ledger records are reported; the others are estimated from
+    their plan at the latest grades.
+
+    \b
+    Examples:
+      advisors budget examples/tongren --year 2026
+      advisors budget examples/tongren --year 2027 -o budget-2027.csv
+    """
+    if not 1900 <= year <= 9999:
+        raise click.BadParameter(f"not a year: {year}", param_hint="--year")
+    inputs = LedgerInputs(dataset, plan_path)
+    result = budget(inputs.dataset, year, inputs.advisor_of, inputs.visits_for,
+                    inputs.records, inputs.feedback)
+    if output is not None:
+        atomic_write_bytes(output, _budget_csv(result))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1, sort_keys=True))
+        return
+    data = inputs.dataset
+    reported = ", ".join(result.reported_quarters) or "none"
+    click.echo(f"budget {year}: {_money(result.total)} yuan; reported quarters: {reported}, "
+               "the others estimated from the plan")
+    quarters = {q: q + (" (reported)" if q in result.reported_quarters else " (estimated)")
+                for q in result.by_quarter()}
+    header = ("", "subsidy", "service pay", "total")
+    click.echo(render_table(("quarter", *header[1:]), _summary_rows(result.by_quarter(),
+                                                                     quarters)))
+    click.echo(render_table(("township", *header[1:]), _summary_rows(
+        result.by_township(), {t.id: t.name for t in data.townships})))
+    click.echo(render_table(("organization", *header[1:]), _summary_rows(
+        result.by_organization(), {})))
+    if output is not None:
+        click.echo(f"written: {output}")
+
+
+def _budget_csv(result: Budget) -> bytes:
+    header = ["quarter", "village", "township", "advisor", "organization", "grade",
+              "reported", "subsidy", "services", "total"]
+    rows = [[line.quarter, line.village, line.township, line.advisor, line.organization,
+             line.grade, "true" if line.reported else "false", f"{line.subsidy:.2f}",
+             f"{line.services:.2f}", f"{line.total:.2f}"] for line in result.lines]
+    return csv_bytes(header, rows)
+
+
+COMMANDS = [ledger_cmd, assess_cmd, budget_cmd]

@@ -1,0 +1,150 @@
+"""``advisors plan``: the main job — plan a period and write every output, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import DataError, Problem
+from ..exporters import ExportOptions, export
+from ..load.atomic import atomic_directory
+from ..load.dispatch import load_dataset
+from ..period import Period
+from ..plan import Plan, make_plan
+from ..plugins import collect, get_plugin_manager
+from . import EXIT_INFEASIBLE
+from ._table import render_table
+
+STAGES = ("assign", "visits", "hotline", "training", "calendar")
+"""Planning stages reported to the progress bar before the exporters."""
+
+
+def _stamp(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-11-28T09:00+08:00",
+                                 param_hint="--published")
+    return value
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--period", required=True, help="2026-12, 2026-Q4, 2027 or 2026-12-01..2027-02-28.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; replaced whole when the run succeeds, untouched otherwise.")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The last published plan.json: keep what can stay, publish changes.")
+@click.option("--published", help="Publication time (ISO, with zone) instead of the "
+              "deterministic default (midnight before the period, after the previous version).")
+@click.option("--templates", "templates", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of templates overriding the bundled ones (rendered sandboxed).")
+@click.option("--locale", "locale_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of <lang>.po catalogs on top of the bundled ones.")
+@click.option("--review", is_flag=True,
+              help="Show unreviewed (fuzzy) Tibetan strings with a ⚠ mark, for proofreading.")
+@click.option("--exporters", "exporter_names",
+              help="Comma-separated exporters to run (default: all; see `advisors plugins`).")
+@click.option("--strategy", default="auto", show_default=True,
+              help="Coverage strategy: greedy, optimal (with advisors-ortools) or auto.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
+         templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
+         exporter_names: str | None, strategy: str, quiet: bool) -> None:
+    """Assign, schedule visits and the hotline, plan training; write OUT.
+
+    OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
+    township, and all.ics), rosters/, notices/, notifications/ and
+    report.html. The same input gives byte-identical output. With
+    --previous, moved events keep their calendar UID with SEQUENCE + 1 and
+    removed ones are published as cancelled, so subscribed phones update.
+    Exit code 3 when a hard rule cannot be met (everything is still written).
+
+    \b
+    Examples:
+      advisors plan examples/tongren --period 2026-12 --out out
+      advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
+    """
+    dataset = load_dataset(source)
+    the_period = Period.parse(period)
+    before = _read_previous(previous) if previous else None
+    names = None
+    if exporter_names:
+        names = [n.strip() for n in exporter_names.split(",") if n.strip()]
+    steps = len(STAGES) + len(names if names is not None else collect("exporters"))
+    sink: Any = sys.stderr
+    if quiet:
+        sink = _Null()
+    with click.progressbar(length=steps, label="planning", file=sink, show_pos=True) as bar:
+        def advance(label: str) -> None:
+            bar.label = label
+            bar.update(1)
+
+        options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
+                                review=review, progress=advance)
+        result = make_plan(dataset, the_period, before, strategy=strategy,
+                           stamp=_stamp(published), translator=options.translator(),
+                           progress=advance)
+        publication = result.publication(dataset)
+        with atomic_directory(out) as tmp:
+            written = export(publication, tmp, options, names)
+    get_plugin_manager().hook.plan_published(plan=result, changes=result.changes)
+    if not quiet:
+        _summary(result, out, len(written))
+    if not result.feasible:
+        raise click.exceptions.Exit(EXIT_INFEASIBLE)
+
+
+def _read_previous(path: Path) -> Plan:
+    try:
+        return Plan.read(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError([Problem(str(path), "not a plan.json written by `advisors plan`",
+                                 value=str(exc)[:120], expected="the plan.json of an earlier run")]
+                        ) from None
+
+
+class _Null:
+    """A sink for the progress bar under --quiet."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _summary(result: Plan, out: Path, files: int) -> None:
+    counts = result.change_counts()
+    uncovered = len(result.assignment.uncovered)
+    rows = [
+        ["coverage", f"{result.assignment.covered}/{len(result.assignment.advisor_of)}",
+         f"{uncovered} uncovered" if uncovered else "ok"],
+        ["visits", str(len(result.visits.visits)),
+         "ok" if result.visits.feasible else "see analysis"],
+        ["hotline shifts", str(len(result.hotline.shifts)),
+         "ok" if result.hotline.feasible else "see analysis"],
+        ["training sessions", str(len(result.training.sessions)),
+         "ok" if result.training.analysis.feasible else "see analysis"],
+        ["calendar events", str(len(result.events)),
+         ", ".join(f"{v} {k}" for k, v in counts.items())],
+    ]
+    click.echo(render_table(["", "count", "status"], rows))
+    click.echo(f"version {result.version}, published {result.stamp.isoformat()}; "
+               f"wrote {files} files to {out}")
+    if not result.feasible:
+        click.echo("some hard rules cannot be met: run `advisors schedule`, `advisors hotline` "
+                   "or `advisors train` on the same data for the full analysis", err=True)
+
+
+COMMANDS = [plan]

@@ -1,0 +1,206 @@
+"""``advisors schedule`` and ``advisors hotline``: service days and the 12348 rota.
+
+Both print a summary and the analysis, write their output atomically
+(``.csv`` for people, ``.json`` for the plan itself, which ``--previous``
+reads back to replan), and exit 3 when a hard rule cannot be met.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..assign import Assignment
+from ..dataset import Dataset
+from ..diff import Changes, diff
+from ..hotline import HotlineRota
+from ..load.atomic import atomic_write_text
+from ..load.dispatch import load_dataset
+from ..rules import Analysis, SolveStats
+from ..schedule import VisitPlan
+from ..schedule_api import hotline_rota, schedule_visits, scheduler_strategies
+from . import EXIT_INFEASIBLE
+
+__all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
+
+
+def visits_csv(plan: VisitPlan) -> str:
+    """``date,start,end,advisor,village,lecture``, one row per visit, by date."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("date", "start", "end", "advisor", "village", "lecture"))
+    for v in plan.visits:
+        writer.writerow((v.date.isoformat(), v.start, v.end, v.advisor, v.village,
+                         "true" if v.lecture else "false"))
+    return out.getvalue()
+
+
+def hotline_csv(rota: HotlineRota) -> str:
+    """``date,start,end,lawyer``, one row per seat, by date and shift (also a history file)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("date", "start", "end", "lawyer"))
+    for s in rota.shifts:
+        writer.writerow((s.date.isoformat(), s.start, s.end, s.lawyer))
+    return out.getvalue()
+
+
+def _assignment(data: Dataset) -> Assignment:
+    # the coverage facade when present; else the contracts in force (assignments.csv)
+    import advisors
+
+    if hasattr(advisors, "assign"):
+        result: Assignment = advisors.assign(data)
+        return result
+    return Assignment(  # pragma: no cover - before the coverage facade
+        {v.id: None for v in data.villages} | {a.village: a.advisor for a in data.assignments})
+
+
+def _read_previous(path: Path | None, kind: str) -> Any:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--previous") from None
+    return VisitPlan.from_dict(data) if kind == "visits" else HotlineRota.from_dict(data)
+
+
+def _check_strategy(kind: str, strategy: str) -> None:
+    installed = scheduler_strategies(kind)
+    if strategy != "auto" and strategy not in installed:
+        raise click.BadParameter(f"no strategy {strategy!r}; installed: {', '.join(installed)}",
+                                 param_hint="--strategy")
+
+
+def _report(stats: SolveStats, analysis: Analysis, changes: Changes[Any] | None) -> None:
+    gap = "" if stats.gap is None else f", bound {stats.bound}, gap {stats.gap:.2%}"
+    click.echo(f"strategy: {stats.strategy} ({stats.status}); soft score {stats.objective}{gap}")
+    if changes is not None:
+        click.echo(f"changes since the previous plan: {changes.summary()}")
+        for e in changes.new:
+            click.echo(f"  new: {e.id}")
+        for a, b in changes.moved:
+            click.echo(f"  moved: {b.id} ({a.date} → {b.date})")
+        for e in changes.cancelled:
+            click.echo(f"  cancelled: {e.id}")
+    if analysis.violations:
+        click.echo("analysis:")
+        for line in analysis.lines():
+            click.echo("  " + line)
+    else:
+        click.echo("analysis: every rule holds")
+
+
+def _write(output: Path | None, as_csv: str, plan: VisitPlan | HotlineRota) -> None:
+    if output is None:
+        return
+    if output.suffix.lower() == ".json":
+        text = json.dumps(plan.as_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        atomic_write_text(output, text)
+    else:
+        atomic_write_text(output, as_csv)
+
+
+@click.command("schedule")
+@click.argument("dataset", type=click.Path(exists=True, path_type=Path))
+@click.option("--period", required=True, help="2026-12, 2026-Q4, or 2026-12-01..2027-01-31.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the visits: .csv (date,start,end,advisor,village,lecture) or .json "
+                   "(the plan, for --previous next time).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The published plan (JSON): keep what can stay and list the changes.")
+@click.option("--pin", "pinned", multiple=True, metavar="ID",
+              help="A published visit id that must not change; repeatable.")
+@click.option("--strategy", default="auto", show_default=True, help="auto, greedy or cpsat.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan (and changes) as JSON.")
+def schedule_cmd(dataset: Path, period: str, output: Path | None, previous: Path | None,
+                 pinned: tuple[str, ...], strategy: str, as_json: bool) -> None:
+    """Plan each village's on-site service days (到村服务) in a period.
+
+    Exit code 3 when a hard rule cannot be met (the plan is still written and
+    every problem explained).
+
+    \b
+    Examples:
+      advisors schedule examples/tongren --period 2026-12 -o visits.csv
+      advisors schedule mydata --period 2026-12 -o plan.json
+      advisors schedule mydata --period 2026-12 --previous plan.json -o plan2.json
+    """
+    data = load_dataset(dataset)
+    _check_strategy("visits", strategy)
+    before = _read_previous(previous, "visits")
+    plan = schedule_visits(data, _assignment(data), period, before, strategy, pinned)
+    changes = diff(before.visits, plan.visits, plan.period) if before is not None else None
+    _write(output, visits_csv(plan), plan)
+    if as_json:
+        payload = {"plan": plan.as_dict(),
+                   "changes": changes.as_dict() if changes is not None else None}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        villages = {v.village for v in plan.visits}
+        regular = sum(1 for p in plan.patterns.values() if p is not None)
+        lectures = sum(1 for v in plan.visits if v.lecture)
+        click.echo(f"period {plan.period.label}: {len(plan.visits)} visits to {len(villages)} "
+                   f"villages, {lectures} legal lectures; {regular} of {len(plan.patterns)} "
+                   "villages on a regular pattern")
+        _report(plan.stats, plan.analysis, changes)
+        if output is not None:
+            click.echo(f"written: {output}")
+    if not plan.feasible:
+        raise click.exceptions.Exit(EXIT_INFEASIBLE)
+
+
+@click.command("hotline")
+@click.argument("dataset", type=click.Path(exists=True, path_type=Path))
+@click.option("--period", required=True, help="2026-12, 2026-Q4, or 2026-12-01..2027-01-31.")
+@click.option("--history", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Past rotas (CSV date,start,end,lawyer, or JSON) for fairness across periods.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rota: .csv (date,start,end,lawyer) or .json (the rota).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The published rota (JSON): keep what can stay and list the changes.")
+@click.option("--strategy", default="auto", show_default=True, help="auto, greedy or cpsat.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rota (and changes) as JSON.")
+def hotline_cmd(dataset: Path, period: str, history: Path | None, output: Path | None,
+                previous: Path | None, strategy: str, as_json: bool) -> None:
+    """Staff the 12348 hotline shifts of a period fairly, history included.
+
+    Exit code 3 when a shift cannot be staffed or another hard rule fails
+    (the rota is still written, and every empty seat explained).
+
+    \b
+    Examples:
+      advisors hotline examples/tongren --period 2026-12 -o hotline.csv
+      advisors hotline mydata --period 2027-01 --history hotline-2026-12.csv
+    """
+    data = load_dataset(dataset)
+    _check_strategy("hotline", strategy)
+    before = _read_previous(previous, "hotline")
+    rota = hotline_rota(data, period, history, before, strategy)
+    changes = diff(before.shifts, rota.shifts, rota.period) if before is not None else None
+    _write(output, hotline_csv(rota), rota)
+    if as_json:
+        payload = {"rota": rota.as_dict(),
+                   "changes": changes.as_dict() if changes is not None else None}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        click.echo(f"period {rota.period.label}: {len(rota.shifts)} seats staffed by "
+                   f"{len({s.lawyer for s in rota.shifts})} lawyers")
+        if rota.counts:
+            low = min(c.total for c in rota.counts.values())
+            high = max(c.total for c in rota.counts.values())
+            click.echo(f"shifts per eligible lawyer, history included: {low}–{high}")
+        _report(rota.stats, rota.analysis, changes)
+        if output is not None:
+            click.echo(f"written: {output}")
+    if not rota.feasible:
+        raise click.exceptions.Exit(EXIT_INFEASIBLE)
+
+
+COMMANDS = [schedule_cmd, hotline_cmd]

@@ -1,0 +1,75 @@
+"""The facade of scheduling: build the problem, look the strategy up, return its plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .assign import Assignment
+from .dataset import Dataset
+from .errors import PluginError
+from .hotline import HotlineProblem, HotlineRota, PastShift, read_history
+from .period import Period
+from .plugins import collect
+from .schedule import VisitPlan, VisitProblem
+
+__all__ = ["hotline_rota", "schedule_visits", "scheduler_strategies"]
+
+
+def scheduler_strategies(kind: str) -> list[str]:
+    """Installed strategies for ``kind`` (``visits``, ``hotline``), e.g. ``["cpsat", "greedy"]``."""
+    return sorted(name.split(".", 1)[1] for name, reg in collect("schedulers").items()
+                  if getattr(reg.implementation, "kind", None) == kind
+                  and name.startswith(kind + "."))
+
+
+def _scheduler(kind: str, strategy: str) -> object:
+    installed = scheduler_strategies(kind)
+    if strategy == "auto":
+        strategy = "cpsat" if "cpsat" in installed else "greedy"
+    if strategy not in installed:
+        raise PluginError(f"no {kind} scheduler named {strategy!r}; available: "
+                          + (", ".join(installed) or "none installed"))
+    return collect("schedulers")[f"{kind}.{strategy}"].implementation
+
+
+def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | str,
+                    previous: VisitPlan | None = None, strategy: str = "auto",
+                    pinned: Iterable[str] = ()) -> VisitPlan:
+    """Plan every village's on-site service days in ``period``.
+
+    ``assignment`` gives each village's advisor of record. With ``previous``
+    (the published plan), every visit that can stay keeps its id, day and
+    time, and only what is missing is placed; ``pinned`` visit ids stay even
+    when a rule now forbids them (the analysis then says which). ``strategy``
+    is ``greedy``, ``cpsat`` (advisors-ortools) or ``auto`` (best installed).
+    The plan's ``analysis`` lists every broken rule; compare versions with
+    :func:`advisors.diff.diff`.
+    """
+    if isinstance(period, str):
+        period = Period.parse(period)
+    solver = _scheduler("visits", strategy)
+    problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned))
+    assert callable(solver)
+    plan: VisitPlan = solver(problem)
+    return plan
+
+
+def hotline_rota(dataset: Dataset, period: Period | str,
+                 history: Iterable[PastShift] | Path | str | None = None,
+                 previous: HotlineRota | None = None, strategy: str = "auto") -> HotlineRota:
+    """Staff every 12348 hotline shift of ``period``.
+
+    ``history`` is the past rotas (rows, or a CSV/JSON file ``date,start,end,lawyer``):
+    fairness counts them, and their shifts in the period's months count toward
+    the monthly cap. With ``previous``, every shift that can stay is kept.
+    """
+    if isinstance(period, str):
+        period = Period.parse(period)
+    if isinstance(history, str | Path):
+        history = read_history(Path(history))
+    solver = _scheduler("hotline", strategy)
+    problem = HotlineProblem(dataset, period, tuple(history or ()), previous)
+    assert callable(solver)
+    rota: HotlineRota = solver(problem)
+    return rota

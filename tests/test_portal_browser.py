@@ -1,0 +1,118 @@
+"""End to end in a real browser: headless Chromium renders the township roster from the portal.
+
+Chromium comes from the system's packages. In CI (``CI=true``) running as
+root, the set-up installs it with apt-get, within a bounded time; anywhere it
+cannot be had, the test is skipped with the reason, and the suite stays green.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import TONGREN
+from .test_portal import Server, start_portal
+
+pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FONTS = ("fonts-wqy-microhei", "fonts-tibetan-machine")
+"""Small Chinese and Tibetan fonts (2.5 MB), so that the screenshot shows glyphs, not boxes."""
+INSTALL_SECONDS = 170
+"""The whole apt set-up stays under three minutes."""
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage")
+
+
+def _which() -> str | None:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _install() -> str:
+    """Chromium's path, installing it with apt in CI as root; skips where it cannot be had."""
+    found = _which()
+    if found:
+        return found
+    if os.environ.get("CI") != "true":
+        pytest.skip("Chromium is not installed (CI installs it: apt-get install chromium "
+                    + " ".join(FONTS) + ")")
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("Chromium is not installed and installing it needs root")
+    if shutil.which("apt-get") is None:
+        pytest.skip("Chromium is not installed and there is no apt-get to install it")
+    deadline = time.monotonic() + INSTALL_SECONDS
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        for command in (["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", "chromium", *FONTS]):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.skip(f"installing Chromium took over {INSTALL_SECONDS} s")
+            done = subprocess.run(command, env=env, capture_output=True, text=True,
+                                  timeout=left, check=False, stdin=subprocess.DEVNULL)
+            if done.returncode != 0:
+                pytest.skip(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"installing Chromium took over {INSTALL_SECONDS} s")
+    except OSError as exc:
+        pytest.skip(f"apt-get could not run: {exc}")
+    found = _which()
+    if not found:
+        pytest.skip("apt-get installed no Chromium binary")
+    return found
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return _install()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with pytest.MonkeyPatch.context() as mp:
+        _, made, _ = start_portal(tmp_path_factory.mktemp("browser"), mp)
+        try:
+            yield made
+        finally:
+            made.close()
+
+
+def _browse(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=60, check=False,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"Chromium did not finish within 60 s: {args}")
+
+
+def test_the_roster_renders_chinese_and_tibetan_in_chromium(
+        chromium: str, server: Server, tmp_path: Path) -> None:
+    with (TONGREN / "townships.csv").open(encoding="utf-8-sig", newline="") as fh:
+        township = next(r for r in csv.DictReader(fh) if r["name_bo"])
+    url = f"{server.url}/townships/{township['id']}"
+    done = _browse(chromium, tmp_path / "profile", "--dump-dom", url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert township["name"] in dom, "Chinese text did not come through"
+    assert township["name_bo"] in dom, "Tibetan text did not come through"
+    assert f'webcal://127.0.0.1:{server.httpd.server_port}/calendars/township/' in dom
+
+    shot = tmp_path / "roster.png"
+    done = _browse(chromium, tmp_path / "profile2", f"--screenshot={shot}",
+                   "--window-size=1240,1754", url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
