@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import datetime as dt
 import itertools
 import json
+import shutil
 from pathlib import Path
 
 import attrs
