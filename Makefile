@@ -14,7 +14,7 @@ $(BIN)/advisors: pyproject.toml plugins/advisors-ortools/pyproject.toml
 install: $(BIN)/advisors
 
 example: install
-	$(BIN)/advisors check examples/tongren
+	$(BIN)/advisors plan examples/tongren --period 2026-12 --out out
 
 test: install
 	$(BIN)/ruff check src tests plugins benchmarks

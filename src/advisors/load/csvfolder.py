@@ -23,7 +23,7 @@ from ..errors import DataError, ProblemList
 from ..policy import Policy
 from .atomic import atomic_directory
 from .columns import FILES, REQUIRED_FILES, format_cell
-from .records import NumberedRows, csv_locator, gc_paused, parse_rows
+from .records import TextLines, csv_locator, gc_paused, parse_rows
 from .tomlwrite import dumps_toml
 
 __all__ = ["decode", "read_folder", "write_folder"]
@@ -74,7 +74,8 @@ def _rows(
     # Without quotes no cell spans lines, and a NUL (which the csv module
     # refuses) is reported as binary content before we get here.
     simple = '"' not in text and "\x00" not in text and not _lone_cr(text)
-    reader = csv.reader(_simple_lines(text) if simple else _lines(text), delimiter=delimiter)
+    lines = _simple_lines(text) if simple else _lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] = []
     try:
         for row in reader:
@@ -86,8 +87,8 @@ def _rows(
                      expected="comma-separated values")
         return [], iter(())
     if simple:
-        # One line, one row: numbered in C, no Python code per row.
-        return header, NumberedRows(reader.line_num + 1, reader)
+        # One line, one row: parsed a block of lines at a time, column by column.
+        return header, TextLines(reader.line_num + 1, lines, delimiter)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1

@@ -17,6 +17,7 @@ every problem of the row; both paths give equal records.
 from __future__ import annotations
 
 import contextlib
+import csv
 import gc
 import itertools
 import operator
@@ -27,6 +28,7 @@ import attrs
 
 from ..errors import ProblemList
 from ..model import NOT_ID_CHAR
+from .columnar import compile_columns
 from .columns import (
     BOOLEANS,
     Column,
@@ -37,7 +39,15 @@ from .columns import (
     _text,
 )
 
-__all__ = ["Locator", "NumberedRows", "ParsedFile", "csv_locator", "gc_paused", "parse_rows"]
+__all__ = [
+    "Locator",
+    "NumberedRows",
+    "ParsedFile",
+    "TextLines",
+    "csv_locator",
+    "gc_paused",
+    "parse_rows",
+]
 
 Locator = Callable[[int, str | None, int | None], tuple[str, int | None]]
 """(line, column name, column index) → (source, line) as a Problem shows them."""
@@ -92,7 +102,9 @@ class _Slow(Exception):
 
 
 CHUNK = 16384
-"""Rows parsed together, column by column, on the fast path."""
+"""Rows parsed together on the row-wise fast path."""
+TEXT_CHUNK = 32768
+"""Lines of clean text parsed together, column by column."""
 
 
 def parse_rows(
@@ -128,36 +140,84 @@ def parse_rows(
     extras: dict[str, dict[str, str]] = {}
     rejected: set[str] = set()
     key_index = position.get(spec.key) if spec.key else None
+
+    def take(chunk_lines: Sequence[int], chunk_rows: Sequence[Sequence[str]]) -> None:
+        try:
+            built: list[Any] = fast(chunk_rows)
+            kept_lines: Sequence[int] = chunk_lines
+        except (_Slow, ValueError, LookupError):
+            # Something in this chunk is wrong or blank: row by row, every problem told.
+            built, kept_lines = [], []
+            for line, row in zip(chunk_lines, chunk_rows, strict=True):
+                try:
+                    record = fast_one(row)
+                except (_Slow, ValueError, LookupError):
+                    record = _careful(plan, record_cls, line, row, locate, problems)
+                if record is not None:
+                    built.append(record)
+                    kept_lines.append(line)
+                elif key_index is not None and key_index < len(row) and row[key_index]:
+                    rejected.add(row[key_index].strip())
+        if extra_columns:
+            chunk = zip(chunk_lines, chunk_rows, strict=True)
+            for record, row in zip(built, _rows_of(chunk, kept_lines), strict=True):
+                key = str(getattr(record, spec.key)) if spec.key else str(len(records))
+                kept = {n: row[i] for i, n in extra_columns if i < len(row) and row[i]}
+                if kept:
+                    extras[key] = kept
+                records.append(record)
+        else:
+            records.extend(built)
+        lines.extend(kept_lines)
+
     with attrs.validators.disabled(), gc_paused():  # every cell is checked below, once
-        for chunk_lines, chunk_rows in _chunks(rows):
-            try:
-                built: list[Any] = fast(chunk_rows)
-                kept_lines: Sequence[int] = chunk_lines
-            except (_Slow, ValueError, LookupError):
-                # Something in this chunk is wrong or blank: row by row, every problem told.
-                built, kept_lines = [], []
-                for line, row in zip(chunk_lines, chunk_rows, strict=True):
-                    try:
-                        record = fast_one(row)
-                    except (_Slow, ValueError, LookupError):
-                        record = _careful(plan, record_cls, line, row, locate, problems)
-                    if record is not None:
-                        built.append(record)
-                        kept_lines.append(line)
-                    elif key_index is not None and key_index < len(row) and row[key_index]:
-                        rejected.add(row[key_index].strip())
-            if extra_columns:
-                chunk = zip(chunk_lines, chunk_rows, strict=True)
-                for record, row in zip(built, _rows_of(chunk, kept_lines), strict=True):
-                    key = str(getattr(record, spec.key)) if spec.key else str(len(records))
-                    kept = {n: row[i] for i, n in extra_columns if i < len(row) and row[i]}
-                    if kept:
-                        extras[key] = kept
-                    records.append(record)
-            else:
+        if isinstance(rows, TextLines) and not extra_columns:
+            # Clean blocks column by column; a block with anything odd goes row by row.
+            build = compile_columns(spec, plan, len(header))
+            for chunk_lines, block in rows.blocks(TEXT_CHUNK):
+                try:
+                    built = build(block, rows.delimiter)
+                except (ValueError, LookupError):
+                    take(chunk_lines, rows.split(block))
+                    continue
                 records.extend(built)
-            lines.extend(kept_lines)
+                lines.extend(chunk_lines)
+        else:
+            for chunk_lines, chunk_rows in _chunks(rows):
+                take(chunk_lines, chunk_rows)
     return ParsedFile(records, lines, extras, frozenset(rejected))
+
+
+class TextLines(Iterable[tuple[int, Sequence[str]]]):
+    """Rows that are consecutive lines of text without quotes: one line, one row.
+
+    Iterates as ``(line, row)`` pairs like any ``rows`` argument of
+    :func:`parse_rows`, which also recognises it and then parses blocks of
+    lines column by column (:mod:`advisors.load.columnar`).
+    """
+
+    def __init__(self, first_line: int, lines: Iterable[str], delimiter: str = ",") -> None:
+        self.first_line = first_line
+        """Line of the first row."""
+        self.lines = iter(lines)
+        """The lines, without their line ends."""
+        self.delimiter = delimiter
+        """The cell separator."""
+
+    def split(self, block: Iterable[str]) -> list[list[str]]:
+        """The rows of ``block``, exactly as ``csv.reader`` reads them."""
+        return list(csv.reader(block, delimiter=self.delimiter))
+
+    def blocks(self, size: int) -> Iterator[tuple[range, list[str]]]:
+        """Blocks of up to ``size`` lines, with their line numbers."""
+        line = self.first_line
+        while block := list(itertools.islice(self.lines, size)):
+            yield range(line, line + len(block)), block
+            line += len(block)
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
+        reader = csv.reader(self.lines, delimiter=self.delimiter)
+        return zip(itertools.count(self.first_line), reader)
 
 
 class NumberedRows(Iterable[tuple[int, Sequence[str]]]):
