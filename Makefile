@@ -24,8 +24,12 @@ test: install
 portal: install  # the reference portal on the example: http://127.0.0.1:8000/
 	$(BIN)/python -m portal --data out/portal serve --source examples/tongren --period 2026-12
 
-bench: install
-	$(BIN)/python benchmarks/run.py
+bench: install  # every benchmark below national scale; add national by hand (minutes each)
+	$(BIN)/python benchmarks/bench_load.py --scales township,prefecture,province
+	$(BIN)/python benchmarks/bench_assign.py township prefecture province
+	$(BIN)/python benchmarks/bench_schedule.py --scales prefecture
+	$(BIN)/python benchmarks/bench_training.py --scale province
+	$(BIN)/python benchmarks/bench_ics.py --events 100000
 
 clean:
 	rm -rf $(VENV) out

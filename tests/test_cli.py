@@ -60,3 +60,11 @@ def test_plugins_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(capsys.readouterr().out)
     builtin = [r for r in rows if r["builtin"]]
     assert builtin and "folder" in builtin[0]["registers"]["loaders"]
+
+
+def test_facade_all_is_sorted_and_importable() -> None:
+    import advisors
+
+    assert advisors.__all__ == sorted(advisors.__all__)
+    missing = [name for name in advisors.__all__ if not hasattr(advisors, name)]
+    assert missing == []

@@ -48,6 +48,7 @@ from .model import (
 from .patterns import Pattern
 from .plan import Plan, make_plan
 from .plugins import get_plugin_manager
+from .period import Period
 from .policy import Policy
 from .progress import TrainingProgress, training_progress
 from .rules import Analysis, Violation
@@ -81,6 +82,7 @@ __all__ = [
     "Ledger",
     "Notification",
     "Pattern",
+    "Period",
     "Person",
     "Plan",
     "PluginError",
