@@ -191,6 +191,8 @@ class HotlineProblem:
     period: Period
     history: tuple[PastShift, ...] = attrs.field(default=(), converter=_past)
     previous: HotlineRota | None = None
+    pinned: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Shift ids of ``previous`` kept as published even if a rule now breaks (reported)."""
 
     calendar: WorkCalendar = attrs.field(init=False)
     slots: tuple[Slot, ...] = attrs.field(init=False)
@@ -303,13 +305,36 @@ class HotlineProblem:
 
     def _keep(self) -> tuple[DutyShift, ...]:
         if self.previous is None:
+            if self.pinned:
+                raise DataError([Problem("pinned", "pinned shifts need a previous rota",
+                                         field="pinned", value=self.pinned[0])])
             return ()
+        previous = {s.id: s for s in self.previous.shifts}
+        unknown = [p for p in self.pinned if p not in previous]
+        if unknown:
+            raise DataError([Problem("pinned", "not a shift of the previous rota",
+                                     field="pinned", value=p) for p in unknown])
         by_id = {s.id: s for s in self.slots}
         per_month: dict[tuple[str, str], int] = {}
         max_day = self.dataset.policy.hotline.max_shifts_per_day
         day_count: dict[tuple[str, dt.date], int] = {}
         kept = []
+
+        def count(s: DutyShift) -> None:
+            kept.append(s)
+            day_count[(s.lawyer, s.date)] = day_count.get((s.lawyer, s.date), 0) + 1
+            month = s.date.strftime("%Y-%m")
+            per_month[(s.lawyer, month)] = per_month.get((s.lawyer, month), 0) + 1
+
+        # Pinned shifts were promised to people: they stay as published, and the
+        # rules report whatever they now break; they count toward every cap.
+        for ident in sorted(set(self.pinned)):
+            if previous[ident].date in self.period:
+                count(previous[ident])
+        pinned = set(self.pinned)
         for s in sorted(self.previous.shifts, key=lambda s: s.key):
+            if s.id in pinned:
+                continue
             slot = by_id.get(s.id)
             month = s.date.strftime("%Y-%m")
             if (slot is None or (slot.start, slot.end) != (s.start, s.end)
@@ -318,7 +343,5 @@ class HotlineProblem:
                     + self.past_days.get((s.lawyer, s.date), 0) >= max_day
                     or per_month.get((s.lawyer, month), 0) >= self.month_cap(s.lawyer, month)):
                 continue
-            kept.append(s)
-            day_count[(s.lawyer, s.date)] = day_count.get((s.lawyer, s.date), 0) + 1
-            per_month[(s.lawyer, month)] = per_month.get((s.lawyer, month), 0) + 1
+            count(s)
         return tuple(kept)

@@ -1,0 +1,49 @@
+"""Explicitly pinned hotline shifts stay as published, and the analysis says what they break."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+import advisors
+from advisors.errors import DataError
+from advisors.hotline import HotlineProblem
+from advisors.period import Period
+from advisors.plugins import lookup
+
+
+def _rota(dataset: advisors.Dataset, previous=None, pinned=()):  # type: ignore[no-untyped-def]
+    problem = HotlineProblem(dataset, Period.parse("2026-12"), (), previous, tuple(pinned))
+    return lookup("schedulers", "hotline.greedy").implementation(problem)
+
+
+def _away(dataset: advisors.Dataset, lawyer: str, day) -> advisors.Dataset:  # type: ignore[no-untyped-def]
+    absence = advisors.Unavailability(lawyer, day, day, "court hearing")
+    return attrs.evolve(dataset, unavailability=(*dataset.unavailability, absence))
+
+
+def test_unpinned_shift_moves_when_its_lawyer_becomes_unavailable(tongren) -> None:  # type: ignore[no-untyped-def]
+    first = _rota(tongren)
+    shift = first.shifts[0]
+    second = _rota(_away(tongren, shift.lawyer, shift.date), previous=first)
+    moved = {s.id: s for s in second.shifts}[shift.id]
+    assert moved.lawyer != shift.lawyer
+    assert second.analysis.feasible
+
+
+def test_pinned_shift_stays_and_its_broken_rule_is_reported(tongren) -> None:  # type: ignore[no-untyped-def]
+    first = _rota(tongren)
+    shift = first.shifts[0]
+    second = _rota(_away(tongren, shift.lawyer, shift.date), previous=first, pinned=[shift.id])
+    kept = {s.id: s for s in second.shifts}[shift.id]
+    assert kept == shift
+    broken = [v for v in second.analysis.hard if v.rule == "Lawyer unavailable"]
+    assert broken and shift.lawyer in broken[0].subjects and shift.date in broken[0].days
+
+
+def test_pinning_needs_a_shift_of_the_previous_rota(tongren) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DataError, match="previous rota"):
+        _rota(tongren, pinned=["hotline/2026-12-01/0/1"])
+    first = _rota(tongren)
+    with pytest.raises(DataError, match="not a shift of the previous rota"):
+        _rota(tongren, previous=first, pinned=["hotline/2031-01-01/0/1"])
