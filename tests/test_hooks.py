@@ -17,10 +17,12 @@ import click
 import jinja2
 import pytest
 
-from advisors import Dataset, hookimpl
+from advisors import Dataset, Plan, Publication, hookimpl
 from advisors.cli import build_cli, run
+from advisors.constraints import Constraint
 from advisors.load.dispatch import load_dataset
 from advisors.plugins import Loader, collect, get_plugin_manager, lookup
+from advisors.rules import Violation
 
 from .conftest import TONGREN
 
@@ -90,13 +92,17 @@ def test_hook_register_loaders(pm: Any, tmp_path: Path, tongren: Dataset) -> Non
 
 
 def test_hook_register_constraints(pm: Any) -> None:
-    def no_sundays(plan: Any) -> list[str]:
-        return [f"{d} is a Sunday" for d in plan if d == "sun"]
+    # the facades' use of constraints is tested in tests/test_constraints.py
+    def no_sundays(problem: Any, plan: Any) -> list[Violation]:
+        return [Violation("", True, f"{d} is a Sunday") for d in plan if d == "sun"]
 
-    pm.register(plugin("t_rule", register_constraints=lambda register:
-                       register("test.no_sundays", no_sundays, "no visits on Sundays")))
-    rule = collect("constraints", pm)["test.no_sundays"].implementation
-    assert rule(["mon", "sun"]) == ["sun is a Sunday"]
+    pm.register(plugin("t_rule", register_constraints=lambda register: register(
+        "test.no_sundays", Constraint("no visits on Sundays", "visits", no_sundays),
+        "no visits on Sundays")))
+    found = collect("constraints", pm)["test.no_sundays"]
+    rule = found.implementation
+    assert found.plugin == "t_rule" and rule.applies_to == "visits" and rule.hard
+    assert [v.message for v in rule.check(None, ["mon", "sun"])] == ["sun is a Sunday"]
 
 
 def test_hook_prepare_jinja2_environment(pm: Any) -> None:
@@ -133,8 +139,29 @@ def test_hook_register_commands(clean_cli: click.Group,
 
 
 def test_hook_plan_published(pm: Any) -> None:
-    seen: list[tuple[Any, Any]] = []
-    pm.register(plugin("t_pub", plan_published=lambda plan, changes: seen.append((plan,
-                                                                                   changes))))
-    pm.hook.plan_published(plan="plan-2026-12", changes=["v1 moved"])
-    assert seen == [("plan-2026-12", ["v1 moved"])]
+    seen: list[tuple[Any, ...]] = []
+    pm.register(plugin("t_pub", plan_published=lambda plan, changes, publication: seen.append(
+        (plan, changes, publication))))
+    pm.hook.plan_published(plan="plan-2026-12", changes=["v1 moved"], publication="pub")
+    assert seen == [("plan-2026-12", ["v1 moved"], "pub")]
+
+
+def test_plan_published_implementations_may_take_a_subset_of_the_arguments(
+        tmp_path: Path) -> None:
+    # plugins written for plan_published(plan, changes) keep working after publication was added
+    seen: dict[str, tuple[Any, ...]] = {}
+    pm = get_plugin_manager()
+    pm.register(plugin("t_two", plan_published=lambda plan, changes: seen.update(
+        two=(plan, changes))))
+    pm.register(plugin("t_one", plan_published=lambda publication: seen.update(
+        one=(publication,))))
+    pm.register(plugin("t_three", plan_published=lambda plan, changes, publication: seen.update(
+        three=(plan, changes, publication))))
+    assert run(["plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "o"),
+                "-q", "--exporters", "plan-json"]) in (0, 3)
+    plan, changes, publication = seen["three"]
+    assert seen["two"] == (plan, changes) and seen["one"] == (publication,)
+    assert isinstance(publication, Publication) and isinstance(plan, Plan)
+    assert (publication.period, publication.version, publication.stamp) \
+        == (plan.period, plan.version, plan.stamp)
+    assert publication.plan_json == (tmp_path / "o" / "plan.json").read_text("utf-8")

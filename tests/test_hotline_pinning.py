@@ -47,3 +47,28 @@ def test_pinning_needs_a_shift_of_the_previous_rota(tongren) -> None:  # type: i
     first = _rota(tongren)
     with pytest.raises(DataError, match="not a shift of the previous rota"):
         _rota(tongren, previous=first, pinned=["hotline/2031-01-01/0/1"])
+
+
+def test_cli_pin_keeps_the_shift(tmp_path, tongren, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shutil
+
+    from advisors.cli import run
+    from advisors.hotline import HotlineRota
+
+    from .conftest import TONGREN
+
+    data = tmp_path / "data"
+    shutil.copytree(TONGREN, data)
+    published = tmp_path / "rota.json"
+    assert run(["hotline", str(data), "--period", "2026-12", "-o", str(published)]) == 0
+    shift = HotlineRota.from_dict(json.loads(published.read_text("utf-8"))).shifts[0]
+    with open(data / "unavailability.csv", "a", encoding="utf-8") as fh:
+        fh.write(f"{shift.lawyer},{shift.date},{shift.date},hearing\n")
+    again = tmp_path / "again.json"
+    code = run(["hotline", str(data), "--period", "2026-12", "--previous", str(published),
+                "--pin", shift.id, "-o", str(again)])
+    assert code == 3
+    kept = {s.id: s for s in HotlineRota.from_dict(json.loads(again.read_text("utf-8"))).shifts}
+    assert kept[shift.id].lawyer == shift.lawyer
+    assert "Lawyer unavailable" in capsys.readouterr().out

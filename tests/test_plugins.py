@@ -167,7 +167,7 @@ def test_trace_env_prints_hook_calls(monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("ADVISORS_TRACE_HOOKS", "1")
     collect("loaders", get_plugin_manager(fresh=True))
-    get_plugin_manager().hook.plan_published(plan=None, changes=None)
+    get_plugin_manager().hook.plan_published(plan=None, changes=None, publication=None)
     assert "plan_published" in capsys.readouterr().err
 
 

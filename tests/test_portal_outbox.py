@@ -30,7 +30,7 @@ def _table(db: Path, query: str) -> list[tuple[object, ...]]:
 def _plan(source: Path, out: Path, *extra: str) -> int:
     outbox_plugin()  # the plugin manager is fresh in every test
     return run(["plan", str(source), "--period", "2026-12", "--out", str(out), "-q",
-                "--exporters", "plan-json,notifications,outbox", *extra])
+                "--exporters", "plan-json,notifications", *extra])
 
 
 def test_the_outbox_is_filled_once_by_two_publishes_of_the_same_plan(
@@ -53,6 +53,20 @@ def test_the_outbox_is_filled_once_by_two_publishes_of_the_same_plan(
         == first
     keys = _table(db, "SELECT event_id, sequence, channel, recipient FROM outbox_key")
     assert len(keys) == len(set(keys)) and {k[1] for k in keys} == {0}
+
+
+def test_the_hook_renders_from_the_publication_whichever_exporters_ran(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "SELECT id, recipient, channel, kind, subject, body FROM outbox ORDER BY id"
+    monkeypatch.setenv("ADVISORS_OUTBOX", str(tmp_path / "a.sqlite3"))
+    assert _plan(TONGREN, tmp_path / "a") in (0, 3)
+    monkeypatch.setenv("ADVISORS_OUTBOX", str(tmp_path / "b.sqlite3"))
+    outbox_plugin()
+    assert run(["plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "b"), "-q",
+                "--exporters", "plan-json"]) in (0, 3)
+    assert not (tmp_path / "b" / "notifications").exists()
+    with_notices = _table(tmp_path / "a.sqlite3", query)
+    assert with_notices and _table(tmp_path / "b.sqlite3", query) == with_notices
 
 
 def test_a_change_queues_new_messages_keyed_on_the_higher_sequence(
@@ -86,7 +100,7 @@ def test_nothing_is_queued_when_the_publication_fails(
     monkeypatch.setenv("ADVISORS_OUTBOX", str(db))
     outbox_plugin()
     code = run(["plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "o"),
-                "-q", "--exporters", "outbox,no-such-exporter"])
+                "-q", "--exporters", "notifications,no-such-exporter"])
     assert code != 0
     assert _table(db, "SELECT id FROM outbox") == []
 

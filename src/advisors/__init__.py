@@ -10,6 +10,7 @@ from .assess import Assessment, Grade, assess, spot_check
 from .assign import Assignment, Diagnosis, Uncovered
 from .budget import Budget, budget
 from .calendar import Festival, WorkCalendar
+from .constraints import Constraint
 from .coverage import assign, assign_strategies, diagnose_coverage
 from .coverage_explain import explain_coverage
 from .coverage_problem import CoverageProblem
@@ -46,9 +47,9 @@ from .model import (
     Village,
 )
 from .patterns import Pattern
+from .period import Period
 from .plan import Plan, make_plan
 from .plugins import get_plugin_manager
-from .period import Period
 from .policy import Policy
 from .progress import TrainingProgress, training_progress
 from .rules import Analysis, Violation
@@ -67,6 +68,7 @@ __all__ = [
     "Budget",
     "CalendarEvent",
     "Changes",
+    "Constraint",
     "CoverageProblem",
     "DataError",
     "Dataset",

@@ -67,7 +67,11 @@ def register_constraints(register: Register) -> None:
     """Register extra hard or soft rules a deployment adds to the built-in ones.
 
     :param register: call ``register(name, constraint, description)``; a
-        constraint is a callable returning the violations it finds in a plan.
+        constraint has ``name``, ``hard``, ``applies_to`` (``visits``, ``hotline``
+        or ``training``) and ``check(problem, result)`` yielding
+        :class:`advisors.rules.Violation` — see :mod:`advisors.constraints`
+        (:class:`~advisors.constraints.Constraint` is a ready-made one). The
+        facades add the matches to the plan's analysis.
     """
 
 
@@ -88,9 +92,15 @@ def register_commands(cli: Any) -> None:
 
 
 @hookspec
-def plan_published(plan: Any, changes: Any) -> None:
+def plan_published(plan: Any, changes: Any, publication: Any) -> None:
     """A plan was published: deliver notifications, store it, tell other systems.
+
+    An implementation may accept any subset of the arguments (pluggy passes
+    only those it names), so ``plan_published(plan, changes)`` still works.
 
     :param plan: the published plan.
     :param changes: what changed against the previously published plan.
+    :param publication: the :class:`advisors.exporters.Publication` the
+        exporters wrote (the plan with its dataset: recipients' names,
+        languages, the events with their SEQUENCE).
     """

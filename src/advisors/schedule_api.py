@@ -5,15 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+
 from .assign import Assignment
+from .constraints import Bound, check_constraints
 from .dataset import Dataset
 from .errors import PluginError
 from .hotline import HotlineProblem, HotlineRota, PastShift, read_history
 from .period import Period
 from .plugins import collect
+from .rules import Analysis
 from .schedule import VisitPlan, VisitProblem
 
-__all__ = ["hotline_rota", "schedule_visits", "scheduler_strategies"]
+__all__ = ["hotline_rota", "installed_constraints", "schedule_visits", "scheduler_strategies"]
+
+
+def installed_constraints() -> tuple[Bound, ...]:
+    """Every constraint plugins register (``register_constraints``), in registration order."""
+    return tuple(Bound(reg.plugin, reg.implementation, name)
+                 for name, reg in collect("constraints").items())
+
+
+def _with_constraints(kind: str, problem: object, result: VisitPlan | HotlineRota,
+                      ) -> tuple[Analysis, bool]:
+    extra = check_constraints(installed_constraints(), kind, problem, result)
+    return Analysis(result.analysis.violations + extra), bool(extra)
 
 
 def scheduler_strategies(kind: str) -> list[str]:
@@ -43,8 +59,8 @@ def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | s
     time, and only what is missing is placed; ``pinned`` visit ids stay even
     when a rule now forbids them (the analysis then says which). ``strategy``
     is ``greedy``, ``cpsat`` (advisors-ortools) or ``auto`` (best installed).
-    The plan's ``analysis`` lists every broken rule; compare versions with
-    :func:`advisors.diff.diff`.
+    The plan's ``analysis`` lists every broken rule, those of installed
+    constraint plugins included; compare versions with :func:`advisors.diff.diff`.
     """
     if isinstance(period, str):
         period = Period.parse(period)
@@ -52,24 +68,30 @@ def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | s
     problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned))
     assert callable(solver)
     plan: VisitPlan = solver(problem)
-    return plan
+    analysis, changed = _with_constraints("visits", problem, plan)
+    # the solver's stats stay as they are: plugin rules are checked, not optimised
+    return attrs.evolve(plan, analysis=analysis) if changed else plan
 
 
 def hotline_rota(dataset: Dataset, period: Period | str,
                  history: Iterable[PastShift] | Path | str | None = None,
-                 previous: HotlineRota | None = None, strategy: str = "auto") -> HotlineRota:
+                 previous: HotlineRota | None = None, strategy: str = "auto",
+                 pinned: Iterable[str] = ()) -> HotlineRota:
     """Staff every 12348 hotline shift of ``period``.
 
     ``history`` is the past rotas (rows, or a CSV/JSON file ``date,start,end,lawyer``):
     fairness counts them, and their shifts in the period's months count toward
-    the monthly cap. With ``previous``, every shift that can stay is kept.
+    the monthly cap. With ``previous``, every shift that can stay is kept;
+    ``pinned`` shift ids stay even if a rule now breaks (the analysis says which).
+    The rota's ``analysis`` includes the matches of installed constraint plugins.
     """
     if isinstance(period, str):
         period = Period.parse(period)
     if isinstance(history, str | Path):
         history = read_history(Path(history))
     solver = _scheduler("hotline", strategy)
-    problem = HotlineProblem(dataset, period, tuple(history or ()), previous)
+    problem = HotlineProblem(dataset, period, tuple(history or ()), previous, tuple(pinned))
     assert callable(solver)
     rota: HotlineRota = solver(problem)
-    return rota
+    analysis, changed = _with_constraints("hotline", problem, rota)
+    return attrs.evolve(rota, analysis=analysis) if changed else rota

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import attrs
 
+from .constraints import check_constraints
 from .dataset import Dataset
 from .errors import PluginError
 from .period import Period
 from .plugins import collect
-from .training import TrainingPlan, TrainingProblem
-from .training_rules import analyse_training
+from .rules import Violation
+from .schedule_api import installed_constraints
+from .training import TrainingPlan, TrainingProblem, TrainingViolation
+from .training_rules import analyse_training, violation_order
 
 __all__ = ["plan_training", "training_strategies"]
 
@@ -26,7 +29,9 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
     """Plan the training sessions of ``period`` and check the plan against every rule.
 
     The plan's ``violations`` (``plan.analysis``) list every rule it breaks;
-    ``plan.unmet`` says why what is missing could not be planned.
+    ``plan.unmet`` says why what is missing could not be planned. Installed
+    constraint plugins (``applies_to = "training"``) add their matches to the
+    violations; their ``subjects`` become the ``sessions`` and ``people`` involved.
     ``strategy`` is ``greedy``, ``cpsat`` (with advisors-ortools) or ``auto``
     (CP-SAT if installed, else greedy). Sessions of ``previous`` inside the
     period that still keep every hard rule are kept with their ids.
@@ -42,4 +47,17 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
     planner = collect("schedulers")[f"training.{strategy}"].implementation
     problem = TrainingProblem.build(dataset, period, previous)
     plan: TrainingPlan = planner(problem)
-    return attrs.evolve(plan, violations=analyse_training(problem, plan).violations)
+    plan = attrs.evolve(plan, violations=analyse_training(problem, plan).violations)
+    extra = check_constraints(installed_constraints(), "training", problem, plan)
+    if not extra:
+        return plan
+    sessions = {s.id for s in plan.sessions}
+    found = plan.violations + tuple(_as_training(v, sessions) for v in extra)
+    return attrs.evolve(plan, violations=tuple(sorted(found, key=violation_order)))
+
+
+def _as_training(v: Violation, sessions: set[str]) -> TrainingViolation:
+    # a constraint speaks rules.Violation; a training plan keeps session ids apart from people
+    return TrainingViolation(v.rule, v.hard, v.message,
+                             tuple(s for s in v.subjects if s not in sessions), v.days,
+                             tuple(s for s in v.subjects if s in sessions))

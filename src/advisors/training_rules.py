@@ -47,7 +47,7 @@ from .training import (
     describe_languages,
 )
 
-__all__ = ["HARD_RULES", "SOFT_RULES", "TrainingAnalysis", "analyse_training"]
+__all__ = ["HARD_RULES", "SOFT_RULES", "TrainingAnalysis", "analyse_training", "violation_order"]
 
 HARD_RULES: tuple[str, ...] = (
     "session_target", "trainer_double_booked", "participant_double_booked",
@@ -153,12 +153,14 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                     (pid,), (s.date,), (seen[s.topic], s.id)))
             seen.setdefault(s.topic, s.id)
     _targets(problem, by_person, out)
+    return TrainingAnalysis(tuple(sorted(out, key=violation_order)))
 
-    def order(v: TrainingViolation) -> tuple[object, ...]:
-        rank = HARD_RULES.index(v.rule) if v.rule in HARD_RULES else 99
-        return (not v.hard, rank, v.days, v.sessions, v.people, v.message)
 
-    return TrainingAnalysis(tuple(sorted(out, key=order)))
+def violation_order(v: TrainingViolation) -> tuple[object, ...]:
+    """Sort key of an analysis: hard first, built-in rules in check order, others by name."""
+    rank = HARD_RULES.index(v.rule) if v.rule in HARD_RULES else len(HARD_RULES)
+    return (not v.hard, rank, v.rule if rank == len(HARD_RULES) else "", v.days, v.sessions,
+            v.people, v.message)
 
 
 def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]], rule: str,

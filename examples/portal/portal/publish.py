@@ -116,24 +116,27 @@ class Portal:
             stamp = when if previous is None else max(when, previous.stamp
                                                       + dt.timedelta(minutes=1))
             plan = advisors.make_plan(dataset, period, previous, stamp=stamp)
-            folder = self._export(dataset, plan)
+            publication = plan.publication(dataset)
+            folder = self._export(dataset, plan, publication)
             etags = {path: etag_of((folder / path).read_bytes()) for path in _served(folder)}
             version = self.store.add_version(period, plan.version, folder, etags, now=when)
             self.store.ensure_tokens(
                 [("advisor", a.id) for a in dataset.advisors]
                 + [("trainer", t.id) for t in dataset.trainers])
             self.store.admin_token()
-            advisors.get_plugin_manager().hook.plan_published(plan=plan, changes=plan.changes)
+            advisors.get_plugin_manager().hook.plan_published(
+                plan=plan, changes=plan.changes, publication=publication)
             self._prune()
             return Published(version, plan)
 
-    def _export(self, dataset: advisors.Dataset, plan: advisors.Plan) -> Path:
+    def _export(self, dataset: advisors.Dataset, plan: advisors.Plan,
+                publication: advisors.Publication) -> Path:
         versions = self.data / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=versions))
         try:
             options = advisors.ExportOptions(template_dirs=self.template_dirs)
-            advisors.export(plan.publication(dataset), tmp, options)
+            advisors.export(publication, tmp, options)
             public = tmp / "public"
             public.mkdir()
             text = json.dumps(public_plan(plan.as_dict()), ensure_ascii=False, indent=2,

@@ -95,7 +95,8 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
         publication = result.publication(dataset)
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
-    get_plugin_manager().hook.plan_published(plan=result, changes=result.changes)
+    get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
+                                             publication=publication)
     if not quiet:
         _summary(result, out, len(written))
     if not result.feasible:

@@ -165,10 +165,13 @@ def schedule_cmd(dataset: Path, period: str, output: Path | None, previous: Path
               help="Write the rota: .csv (date,start,end,lawyer) or .json (the rota).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The published rota (JSON): keep what can stay and list the changes.")
+@click.option("--pin", "pinned", multiple=True, metavar="ID",
+              help="A published shift id that must not change; repeatable.")
 @click.option("--strategy", default="auto", show_default=True, help="auto, greedy or cpsat.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rota (and changes) as JSON.")
 def hotline_cmd(dataset: Path, period: str, history: Path | None, output: Path | None,
-                previous: Path | None, strategy: str, as_json: bool) -> None:
+                previous: Path | None, pinned: tuple[str, ...], strategy: str,
+                as_json: bool) -> None:
     """Staff the 12348 hotline shifts of a period fairly, history included.
 
     Exit code 3 when a shift cannot be staffed or another hard rule fails
@@ -182,7 +185,7 @@ def hotline_cmd(dataset: Path, period: str, history: Path | None, output: Path |
     data = load_dataset(dataset)
     _check_strategy("hotline", strategy)
     before = _read_previous(previous, "hotline")
-    rota = hotline_rota(data, period, history, before, strategy)
+    rota = hotline_rota(data, period, history, before, strategy, pinned)
     changes = diff(before.shifts, rota.shifts, rota.period) if before is not None else None
     _write(output, hotline_csv(rota), rota)
     if as_json:
