@@ -29,7 +29,7 @@ from .errors import DataError, Problem, ProblemList
 from .model import Advisor
 from .period import Period
 from .policy import parse_hhmm
-from .rules import Analysis, SolveStats
+from .rules import Analysis, SolveStats, str_tuple
 from .visit_plan import period_as_dict, period_from_dict
 
 __all__ = ["DutyShift", "HotlineProblem", "HotlineRota", "PastShift", "Slot", "read_history"]
@@ -191,7 +191,7 @@ class HotlineProblem:
     period: Period
     history: tuple[PastShift, ...] = attrs.field(default=(), converter=_past)
     previous: HotlineRota | None = None
-    pinned: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    pinned: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     """Shift ids of ``previous`` kept as published even if a rule now breaks (reported)."""
 
     calendar: WorkCalendar = attrs.field(init=False)
