@@ -8,9 +8,11 @@ collects every such problem and raises one :class:`~advisors.errors.DataError`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import operator
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -59,6 +61,29 @@ _INDEX_OF = {
     "people": "person_by_id",
     "venues": "venue_by_id",
 }
+
+_GROUPED_BY = {"villages": "township", "people": "village"}
+"""Collections the Dataset groups, and by which field."""
+
+_PREBUILT: contextvars.ContextVar[Mapping[tuple[str, str], tuple[Any, Any]] | None] = (
+    contextvars.ContextVar("advisors_prebuilt_indexes", default=None)
+)
+"""Indexes a loader built while reading: (collection, "id" or field) → (records, index)."""
+
+
+@contextlib.contextmanager
+def _prebuilt(indexes: Mapping[tuple[str, str], tuple[Any, Any]]) -> Iterator[None]:
+    """Datasets made inside take these indexes instead of building them again.
+
+    An index is used only for the very tuple of records it was built from,
+    so a Dataset is the same whether or not its loader gave any.
+    """
+    token = _PREBUILT.set(indexes)
+    try:
+        yield
+    finally:
+        _PREBUILT.reset(token)
+
 
 Origins = Mapping[str, Sequence[int]]
 """Collection name → the file line of each record, for located messages."""
@@ -124,14 +149,19 @@ class Dataset:
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "township_by_id", _index(self.townships))
-        set_(self, "village_by_id", _index(self.villages))
-        set_(self, "advisor_by_id", _index(self.advisors))
-        set_(self, "trainer_by_id", _index(self.trainers))
-        set_(self, "person_by_id", _index(self.people))
-        set_(self, "venue_by_id", _index(self.venues))
-        set_(self, "villages_of_township", _group(self.villages, "township"))
-        set_(self, "people_of_village", _group(self.people, "village"))
+        prebuilt = _PREBUILT.get() or {}
+
+        def built(collection: str, field: str) -> Any:
+            found = prebuilt.get((collection, field))
+            records = getattr(self, collection)
+            if found is not None and found[0] is records:
+                return found[1]
+            return _index(records) if field == "id" else _group(records, field)
+
+        for collection, index in _INDEX_OF.items():
+            set_(self, index, built(collection, "id"))
+        set_(self, "villages_of_township", built("villages", "township"))
+        set_(self, "people_of_village", built("people", "village"))
 
     @classmethod
     def build(cls, *, origins: Origins | None = None, **collections: Any) -> Dataset:

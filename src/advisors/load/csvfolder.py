@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ..calendar import WorkCalendar
-from ..dataset import COLLECTIONS, Dataset
+from ..dataset import COLLECTIONS, Dataset, _prebuilt
 from ..errors import DataError, ProblemList
 from ..policy import Policy
 from .atomic import atomic_directory
 from .columns import FILES, REQUIRED_FILES, format_cell
+from .indexes import IndexBuilder
+from .parallel import Pending, prefetch
 from .records import TextLines, csv_locator, gc_paused, parse_rows
 from .tomlwrite import dumps_toml
 
@@ -164,33 +166,16 @@ def _read_folder(root: Path) -> Dataset:
     extras: dict[str, dict[str, dict[str, str]]] = {}
     incomplete: set[str] = set()
     rejected: dict[str, frozenset[str]] = {}
-    for name in COLLECTIONS:
-        spec = FILES[name]
-        path = root / spec.filename
-        before = len(problems.items)
-        if not path.is_file():
-            if name in REQUIRED_FILES:
-                problems.add(spec.filename, "missing file",
-                             expected=f"{spec.filename} in {root}")
-                incomplete.add(name)
-            continue
-        text = decode(path.read_bytes(), spec.filename, problems)
-        if text is not None:
-            header, rows = _rows(text, spec.filename, problems)
-            if not header:
-                problems.add(spec.filename, "missing header", line=1,
-                             expected=",".join(c.name for c in spec.columns))
-            else:
-                parsed = parse_rows(spec, header, rows, csv_locator(spec.filename), problems)
-                collections[name] = parsed.records
-                origins[name] = parsed.lines
-                rejected[name] = parsed.rejected
-                if parsed.extras:
-                    extras[spec.filename] = parsed.extras
-            del text, rows
-        if any(name not in rejected or p.line in (None, 1) or p.message == "not a CSV file"
-               for p in problems.items[before:]):
-            incomplete.add(name)  # not read whole: not text, bad header, not CSV
+    # A big file is parsed in a second process meanwhile (if worth it); same result.
+    pending = prefetch(root, [FILES[name] for name in COLLECTIONS])
+    indexes: dict[tuple[str, str], tuple[Any, Any]] = {}
+    try:
+        for name in COLLECTIONS:
+            _read_file(root, name, pending, problems, collections, origins, extras,
+                       incomplete, rejected, indexes)
+    finally:
+        for worker in pending.values():
+            worker.close()
     policy = Policy()
     calendar = WorkCalendar()
     try:
@@ -208,10 +193,63 @@ def _read_folder(root: Path) -> Dataset:
         collections.setdefault(name, [])
     # Whole-dataset checks run even after row problems, on what could be read,
     # so that one pass shows duplicates and bad references too.
-    dataset = Dataset(policy=policy, calendar=calendar, extras=extras, **collections)
+    with _prebuilt(indexes):  # built while reading, for exactly these records
+        dataset = Dataset(policy=policy, calendar=calendar, extras=extras, **collections)
     problems.extend(dataset.check(origins, incomplete, rejected))
     problems.raise_if_any()
     return dataset
+
+
+def _read_file(
+    root: Path,
+    name: str,
+    pending: dict[str, Pending],
+    problems: ProblemList,
+    collections: dict[str, Any],
+    origins: dict[str, list[int]],
+    extras: dict[str, dict[str, dict[str, str]]],
+    incomplete: set[str],
+    rejected: dict[str, frozenset[str]],
+    indexes: dict[tuple[str, str], tuple[Any, Any]],
+) -> None:
+    """Read one file of the folder into the collections, reporting its problems."""
+    spec = FILES[name]
+    path = root / spec.filename
+    before = len(problems.items)
+    if not path.is_file():
+        if name in REQUIRED_FILES:
+            problems.add(spec.filename, "missing file", expected=f"{spec.filename} in {root}")
+            incomplete.add(name)
+        return
+    header: list[str] = []
+    rows: Iterable[tuple[int, Sequence[str]]] = ()
+    prefetched = pending[name].result() if name in pending else None
+    readable = True
+    if prefetched is not None:
+        header, rows = prefetched.header, prefetched
+    else:
+        text = decode(path.read_bytes(), spec.filename, problems)
+        readable = text is not None
+        if text is not None:
+            header, rows = _rows(text, spec.filename, problems)
+            del text
+    if not readable:
+        pass  # reported by decode
+    elif not header:
+        problems.add(spec.filename, "missing header", line=1,
+                     expected=",".join(c.name for c in spec.columns))
+    else:
+        index = IndexBuilder(name)
+        parsed = parse_rows(spec, header, rows, csv_locator(spec.filename), problems, index)
+        collections[name] = records = tuple(parsed.records)
+        indexes.update(index.result(records))
+        origins[name] = parsed.lines
+        rejected[name] = parsed.rejected
+        if parsed.extras:
+            extras[spec.filename] = parsed.extras
+    if any(name not in rejected or p.line in (None, 1) or p.message == "not a CSV file"
+           for p in problems.items[before:]):
+        incomplete.add(name)  # not read whole: not text, bad header, not CSV
 
 
 def write_folder(dataset: Dataset, folder: str | Path, *, bom: bool = False) -> None:

@@ -5,13 +5,15 @@ gets its rows of strings however it can and hands them here with a
 *locator* that says how to name a cell in messages (``villages.csv:14`` for
 a CSV file, ``villages!C14`` for a workbook).
 
-Speed matters: a national dataset has about three million rows. Each file
-gets a row parser generated for its columns (:func:`_compile_fast`) that
-parses a clean row with a handful of C calls and builds the record without
-running the model's converters again (the column parsers already give
-normalised values). Any row it cannot take — an empty required cell, a bad
-value, a short row — goes through the careful per-cell path, which reports
-every problem of the row; both paths give equal records.
+Speed matters: a national dataset has about three million rows. Text
+without quotes, one row a line (:class:`TextLines`), is parsed a block of
+lines at a time, column by column (:mod:`advisors.load.columnar`); other
+rows go through a row parser generated for the file's columns
+(:mod:`advisors.load.rowwise`). Any block or row these cannot take whole —
+an empty required cell, a bad value, a short row — goes through the careful
+per-cell path, which reports every problem of the row; all paths give equal
+records. At national scale the biggest files are parsed in a second process
+meanwhile (:mod:`advisors.load.parallel`) and their records built here.
 """
 
 from __future__ import annotations
@@ -20,24 +22,17 @@ import contextlib
 import csv
 import gc
 import itertools
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
 from ..errors import ProblemList
-from ..model import NOT_ID_CHAR
-from .columnar import compile_columns
-from .columns import (
-    BOOLEANS,
-    Column,
-    FileSpec,
-    _bool,
-    _choice_table,
-    _ident,
-    _text,
-)
+from .columnar import ColumnParser, Unpacker, compile_columns
+from .columns import Column, FileSpec
+from .indexes import IndexBuilder
+from .parallel import Prefetched
+from .rowwise import _Slow, compile_chunk
 
 __all__ = [
     "Locator",
@@ -97,10 +92,6 @@ class ParsedFile:
     """Key-column text of rows that were rejected, so references to them are not re-reported."""
 
 
-class _Slow(Exception):
-    """Raised by a generated row parser: this row needs the careful path."""
-
-
 CHUNK = 16384
 """Rows parsed together on the row-wise fast path."""
 TEXT_CHUNK = 32768
@@ -113,8 +104,13 @@ def parse_rows(
     rows: Iterable[tuple[int, Sequence[str]]],
     locate: Locator,
     problems: ProblemList,
+    index: IndexBuilder | None = None,
 ) -> ParsedFile:
-    """Check the header, parse every row; bad cells become problems, not exceptions."""
+    """Check the header, parse every row; bad cells become problems, not exceptions.
+
+    ``index``, if given, is fed every record kept, in order.
+    """
+    note: Callable[[list[Any]], None] = index.add if index is not None else _ignore
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     position: dict[str, int] = {}
     for i, name in enumerate(names):
@@ -133,7 +129,7 @@ def parse_rows(
         return ParsedFile([], [], {})
     extra_columns = [(i, n) for i, n in enumerate(names) if n and n not in known]
     plan = [(c, position.get(c.name)) for c in spec.columns]
-    fast, fast_one = _compile_chunk(spec, plan)
+    fast, fast_one = compile_chunk(spec, plan)
     record_cls = spec.record
     records: list[Any] = []
     lines: list[int] = []
@@ -158,6 +154,7 @@ def parse_rows(
                     kept_lines.append(line)
                 elif key_index is not None and key_index < len(row) and row[key_index]:
                     rejected.add(row[key_index].strip())
+        note(built)
         if extra_columns:
             chunk = zip(chunk_lines, chunk_rows, strict=True)
             for record, row in zip(built, _rows_of(chunk, kept_lines), strict=True):
@@ -170,21 +167,48 @@ def parse_rows(
             records.extend(built)
         lines.extend(kept_lines)
 
+    def rows_of(text_lines: list[str]) -> list[list[str]]:
+        delimiter = rows.delimiter if isinstance(rows, Prefetched) else ","
+        return list(csv.reader(text_lines, delimiter=delimiter))
+
     with attrs.validators.disabled(), gc_paused():  # every cell is checked below, once
-        if isinstance(rows, TextLines) and not extra_columns:
-            # Clean blocks column by column; a block with anything odd goes row by row.
-            build = compile_columns(spec, plan, len(header))
-            for chunk_lines, block in rows.blocks(TEXT_CHUNK):
-                try:
-                    built = build(block, rows.delimiter)
-                except (ValueError, LookupError):
-                    take(chunk_lines, rows.split(block))
+        if isinstance(rows, Prefetched):
+            # Parsed by the worker (header checked there too); records are built here.
+            parser = ColumnParser(spec, plan, len(header))
+            unpack = Unpacker()
+            for block in rows.blocks():
+                if block[0] == "ok":
+                    _, first, n, packed = block
+                    built = parser.construct(n, unpack(packed))
+                    note(built)
+                    records.extend(built)
+                    lines.extend(range(first, first + n))
                     continue
+                text_lines = block[2].split("\n")
+                chunk_lines = range(block[1], block[1] + len(text_lines))
+                try:
+                    built = parser.build(text_lines, rows.delimiter)
+                except (ValueError, LookupError):
+                    take(chunk_lines, rows_of(text_lines))
+                    continue
+                note(built)
                 records.extend(built)
                 lines.extend(chunk_lines)
+        elif isinstance(rows, TextLines) and not extra_columns:
+            # Clean blocks column by column; a block with anything odd goes row by row.
+            build = compile_columns(spec, plan, len(header))
+            for numbers, text_block in rows.blocks(TEXT_CHUNK):
+                try:
+                    built = build(text_block, rows.delimiter)
+                except (ValueError, LookupError):
+                    take(numbers, rows.split(text_block))
+                    continue
+                note(built)
+                records.extend(built)
+                lines.extend(numbers)
         else:
-            for chunk_lines, chunk_rows in _chunks(rows):
-                take(chunk_lines, chunk_rows)
+            for row_numbers, chunk_rows in _chunks(rows):
+                take(row_numbers, chunk_rows)
     return ParsedFile(records, lines, extras, frozenset(rejected))
 
 
@@ -218,6 +242,10 @@ class TextLines(Iterable[tuple[int, Sequence[str]]]):
     def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
         reader = csv.reader(self.lines, delimiter=self.delimiter)
         return zip(itertools.count(self.first_line), reader)
+
+
+def _ignore(records: list[Any]) -> None:
+    pass
 
 
 class NumberedRows(Iterable[tuple[int, Sequence[str]]]):
@@ -293,128 +321,6 @@ def _careful(
                          value=raw, expected=column.expected)
             ok = False
     return record_cls(**values) if ok else None
-
-
-def _compile_chunk(
-    spec: FileSpec, plan: Sequence[tuple[Column, int | None]]
-) -> tuple[Callable[[Sequence[Sequence[str]]], list[Any]], Callable[[Sequence[str]], Any]]:
-    """``rows -> records`` for a chunk of clean rows, and ``row -> record`` for one row.
-
-    Both raise on anything but a clean row; the second is for retrying the
-    rows of a chunk one by one, so that one bad row does not slow its chunk.
-
-    A row parser is generated for the file's columns: it strips each cell
-    once, looks choices up in a dict, shares repeated text (village ids in
-    people.csv, roles, phone numbers) through a per-column memo, and sets the
-    record's slots directly. Ids are checked afterwards for the whole chunk
-    with one regex search per column, which costs far less than a match per
-    cell.
-    """
-    parse_chunk, parse_row = _compile_row(spec, plan)
-    id_getters = [operator.attrgetter(c.target) for c, i in plan
-                  if i is not None and c.parse is _ident]
-    bad_char = NOT_ID_CHAR.search
-
-    def fast(rows: Sequence[Sequence[str]]) -> list[Any]:
-        built: list[Any] = parse_chunk(rows)
-        for get in id_getters:
-            if bad_char("".join(map(get, built))):
-                raise _Slow
-        return built
-
-    def fast_one(row: Sequence[str]) -> Any:
-        record = parse_row(row)
-        for get in id_getters:
-            if bad_char(get(record)):
-                raise _Slow
-        return record
-
-    return fast, fast_one
-
-
-def _compile_row(
-    spec: FileSpec, plan: Sequence[tuple[Column, int | None]]
-) -> tuple[Callable[[Sequence[Sequence[str]]], list[Any]], Callable[[Sequence[str]], Any]]:
-    """Generate ``rows -> records`` and ``row -> record`` for clean rows (ids not checked).
-
-    Every name the generated code uses is a default argument, so that it is a
-    local variable (the cheapest lookup) inside the loop over rows.
-    """
-    env: dict[str, Any] = {"_Slow": _Slow}
-    body: list[str] = []
-    values: dict[str, str] = {}
-    for k, (column, index) in enumerate(plan):
-        var = f"v{k}"
-        values[column.target] = var
-        env[f"D{k}"] = column.default
-        if index is None:
-            body.append(f"{var} = D{k}")
-            continue
-        body.append(f"{var} = row[{index}].strip()")
-        body.append(f"if not {var}:")
-        body.append("    raise _Slow" if column.required else f"    {var} = D{k}")
-        parse = column.parse
-        table = _choice_table(parse)
-        if parse in (_text, _ident):
-            if column.name != spec.key:
-                env[f"M{k}"] = {}
-                body.append(f"else:\n    {var} = M{k}.setdefault({var}, {var})")
-        elif table is not None:
-            env[f"L{k}"] = table
-            body.append(f"else:\n    {var} = L{k}[{var}.lower()]")
-        elif parse is _bool:
-            env[f"L{k}"] = BOOLEANS
-            body.append(f"else:\n    {var} = L{k}[{var}.lower()]")
-        else:
-            env[f"P{k}"] = parse
-            body.append(f"else:\n    {var} = P{k}({var})")
-    body += _construct(spec.record, values, env)
-    defaults = ", ".join(f"{name}={name}" for name in sorted(env))
-    row_code = "".join(f"    {line}\n" for line in "\n".join(body).split("\n"))
-    loop_code = "".join(f"        {line}\n" for line in "\n".join(body).split("\n"))
-    source = (
-        f"def parse_chunk(rows, {defaults}):\n"
-        "    out = []\n    append = out.append\n"
-        f"    for row in rows:\n{loop_code}        append(o)\n"
-        "    return out\n\n"
-        f"def parse_row(row, {defaults}):\n{row_code}    return o\n"
-    )
-    exec(compile(source, f"<advisors row parser for {spec.filename}>", "exec"), env)
-    return env["parse_chunk"], env["parse_row"]
-
-
-def _construct(cls: type, values: dict[str, str], env: dict[str, Any]) -> list[str]:
-    """Code that builds a ``cls`` named ``o`` from the parsed values, without converters."""
-    fields = attrs.fields(cls)
-    slots = all(isinstance(cls.__dict__.get(f.name), _MEMBER) for f in fields)
-    direct = (slots and not hasattr(cls, "__attrs_post_init__")
-              and all(f.init for f in fields))
-    env["C"] = cls
-    args: list[tuple[str, str]] = []
-    for f in fields:
-        if f.name in values:
-            args.append((f.name, values[f.name]))
-        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-            env[f"F_{f.name}"] = f.default.factory
-            args.append((f.name, f"F_{f.name}()"))
-        else:
-            env[f"F_{f.name}"] = f.default
-            args.append((f.name, f"F_{f.name}"))
-    if not direct:
-        return ["o = C(" + ", ".join(f"{n}={v}" for n, v in args) + ")"]
-    env["_new"] = object.__new__
-    lines = ["o = _new(C)"]
-    for name, value in args:
-        env[f"S_{name}"] = cls.__dict__[name].__set__
-        lines.append(f"S_{name}(o, {value})")
-    return lines
-
-
-class _Probe:
-    __slots__ = ("x",)
-
-
-_MEMBER = type(_Probe.__dict__["x"])
 
 
 def _message(column: str) -> str:
