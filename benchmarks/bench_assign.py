@@ -10,8 +10,9 @@ is written here, not in the library: the same candidate graph (the 8
 cheapest eligible advisors of each village, from
 :meth:`advisors.coverage_problem.CoverageProblem.candidates`) solved as one
 monolithic ``SimpleMinCostFlow`` maximum flow of minimum cost (the graph is
-built with the same :meth:`CoverageProblem.candidate_table`, so the graph
-times are alike and the comparison is about solving). Its cost is
+built with the same :meth:`CoverageProblem.candidate_table` — vectorised, as
+in the library, when numpy is installed — so the graph times are alike and
+the comparison is about solving). Its cost is
 the optimum for that graph; every strategy's cost is reported relative to
 it. ``time`` is the first ``advisors.assign`` call in a fresh process
 (finding plugins and importing numpy/OR-Tools included); ``warm`` a second

@@ -175,7 +175,7 @@ def test_cli_unknown_strategy_or_id_is_bad_input(capsys: pytest.CaptureFixture[s
 @needs_ortools
 def test_two_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch,
                                           tongren: Dataset) -> None:
-    import advisors.coverage_problem as cp
+    import advisors.coverage_table as cp
 
     serial = {s: advisors.assign(tongren, s) for s in ("greedy", "optimal")}
     monkeypatch.setattr(cp, "PARALLEL_MIN", 1)

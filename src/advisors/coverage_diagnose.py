@@ -278,14 +278,15 @@ def _deficits(problem: CoverageProblem, choice: Mapping[int, int],
     return diagnoses, fix_of
 
 
-def _check_choice(problem: CoverageProblem, choice: Mapping[int, int], strategy: str) -> None:
+def _check_choice(problem: CoverageProblem, choice: Mapping[int, int], strategy: str,
+                  km: Mapping[int, float]) -> None:
     """Refuse a strategy's choice that breaks a hard rule: a plugin bug, said plainly."""
     load = list(problem.pinned_load)
     for vi, ai in sorted(choice.items()):
         v, a = problem.villages[vi], problem.advisors[ai]
         if vi in problem.fixed:
             raise AdvisorsError(f"strategy {strategy!r} reassigned {v.id}, which is pinned")
-        why = problem.why_not(vi, ai)
+        why = problem.why_not(vi, ai, km[vi])
         if why is not None:
             raise AdvisorsError(f"strategy {strategy!r} gave {v.id} to {a.id}, "
                                 f"which breaks the {why} rule")
@@ -304,8 +305,13 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
     completed by alternating paths, so that what is reported uncovered
     really cannot be covered (a no-op for the built-in strategies).
     """
-    _check_choice(problem, choice, strategy)
-    choice = augment(problem, choice)
+    # Road km of every pair, computed once (checks, distances and the cost all need it).
+    km = problem.road_kms(choice)
+    _check_choice(problem, choice, strategy, km)
+    grown = augment(problem, choice)
+    km.update((vi, problem.road_km(vi, ai)) for vi, ai in grown.items()
+              if choice.get(vi) != ai)
+    choice = grown
     warnings: list[str] = []
     for vi, ai in sorted(problem.fixed.items()):
         why = problem.why_not(vi, ai)
@@ -356,7 +362,7 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
     advisor_of = {v.id: None for v in problem.villages} | {
         problem.villages[vi].id: problem.advisors[ai].id for vi, ai in full.items()
     }
-    distance = {problem.villages[vi].id: round(problem.road_km(vi, ai), 3)
+    distance = {problem.villages[vi].id: round(km[vi] if vi in km else problem.road_km(vi, ai), 3)
                 for vi, ai in full.items()}
     return Assignment(
         advisor_of=advisor_of,
@@ -366,7 +372,7 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
         uncovered=tuple(uncovered),
         diagnoses=tuple(diagnoses),
         warnings=tuple(warnings),
-        cost=round(problem.objective(choice), 3),
+        cost=round(problem.objective(choice, km), 3),
         notes=notes,
     )
 

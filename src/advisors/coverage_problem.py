@@ -23,9 +23,8 @@ no farther cell can hold a cheaper one.
 
 from __future__ import annotations
 
+import functools
 import math
-import multiprocessing as mp
-import os
 from array import array
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -35,23 +34,30 @@ from .geo import EARTH_RADIUS_KM, great_circle_km
 
 if TYPE_CHECKING:
     from .assign import Assignment
+    from .coverage_vector import Vectors
     from .dataset import Dataset
+    from .geo import TravelModel
     from .model import Advisor, Village
 
-__all__ = ["DEFAULT_K", "Candidate", "CoverageProblem"]
+__all__ = ["DEFAULT_K", "Candidate", "CoverageProblem", "vector_search"]
 
 DEFAULT_K = 8
 """Candidates per village that strategies start from."""
 
-PARALLEL_MIN = 50_000
-"""Open villages from which :meth:`CoverageProblem.candidate_table` uses two workers."""
 
-_SHARED: CoverageProblem | None = None  # the problem forked workers read
+@functools.cache
+def vector_search() -> bool:
+    """Whether the vectorised search can run here (numpy installed and exact on this platform).
 
+    Numpy is optional: the vectorised search gives the same results as the
+    Python one. Imported on first use, so ``import advisors`` stays light.
+    """
+    try:
+        from .coverage_vector import EXACT
+    except ImportError:  # pragma: no cover - numpy comes with the ortools plugin
+        return False
+    return EXACT
 
-def _chunk(args: tuple[int, int, int]) -> tuple[array[int], array[float], array[int]]:
-    assert _SHARED is not None
-    return _SHARED._table_chunk(*args)
 
 Candidate = tuple[float, int, float]
 """(cost, advisor index, road km), ordered by cost then advisor index."""
@@ -67,7 +73,8 @@ class CoverageProblem:
     order and breaks ties the same way.
     """
 
-    def __init__(self, dataset: Dataset, previous: Assignment | None = None) -> None:
+    def __init__(self, dataset: Dataset, previous: Assignment | None = None,
+                 vectorise: bool = True) -> None:
         pol = dataset.policy.assignment
         self.dataset = dataset
         """The input."""
@@ -76,7 +83,8 @@ class CoverageProblem:
         self.advisors: tuple[Advisor, ...] = tuple(sorted(dataset.advisors, key=lambda a: a.id))
         self.village_index = {v.id: i for i, v in enumerate(self.villages)}
         self.advisor_index = {a.id: i for i, a in enumerate(self.advisors)}
-        self.model = dataset.travel_model()
+        self._model: TravelModel | None = None
+        self._has_table = bool(dataset.travel)  # the model's table holds exactly these rows
         self.road_factor = dataset.policy.road_factor
         self.speed_kmh = dataset.policy.speed_kmh
         self.max_km = pol.max_travel_km
@@ -108,7 +116,7 @@ class CoverageProblem:
             if v in self.village_index and a in self.advisor_index
         }
         self._table: dict[int, list[int]] = {}
-        for (o, d) in sorted(self.model.table):
+        for (o, d) in sorted(self.model.table if self._has_table else ()):
             if o in self.advisor_index and d in self.village_index:
                 self._table.setdefault(self.village_index[d], []).append(self.advisor_index[o])
 
@@ -118,16 +126,12 @@ class CoverageProblem:
         cell = math.sqrt(span * span * DEFAULT_K / max(1, n_adv)) / 3
         cell = min(max(cell, 1.0), max(self.reach_gc_km, 1.0))
         self._cell_km = cell
+        self.vectorise = vectorise and vector_search()
+        """Whether searches run vectorised (numpy); the results are the same either way."""
+        self._vectors: Vectors | None = None
         self.home = self._home_townships()
         """Advisor index → id of the township of the village nearest their office."""
-        # What the hot loop of candidates() reads about an active advisor, in one tuple.
-        self._fast = [
-            (ai, self._alat[ai], self._acos[ai], a.lon, self._alang[ai], self.home[ai])
-            if a.active else None
-            for ai, a in enumerate(self.advisors)
-        ]
-        self._grid = Grid([a.lat for a in self.advisors], [a.lon for a in self.advisors], cell,
-                           self._fast)
+        self._grid_cache: Grid | None = None
 
         self.capacity = [dataset.capacity(a) if a.active else 0 for a in self.advisors]
         """Full capacity of each advisor (0 when inactive)."""
@@ -172,14 +176,54 @@ class CoverageProblem:
         w = (max(lons) - min(lons)) * KM_PER_DEG * mid
         return math.sqrt(max(h, 1.0) * max(w, 1.0))
 
+    @property
+    def _grid(self) -> Grid:
+        """Active advisors in a grid, built on first use (the vectorised path needs none)."""
+        if self._grid_cache is None:
+            # What the hot loop of candidates() reads about an active advisor, in one tuple.
+            fast = [
+                (ai, self._alat[ai], self._acos[ai], a.lon, self._alang[ai], self.home[ai])
+                if a.active else None
+                for ai, a in enumerate(self.advisors)
+            ]
+            self._grid_cache = Grid([a.lat for a in self.advisors],
+                                    [a.lon for a in self.advisors], self._cell_km, fast)
+        return self._grid_cache
+
+    @property
+    def model(self) -> TravelModel:
+        """The dataset's travel model, built on first use (only minutes and tables need it)."""
+        if self._model is None:
+            self._model = self.dataset.travel_model()
+        return self._model
+
+    def _vector(self) -> Vectors:
+        if self._vectors is None:
+            from .coverage_vector import Vectors
+
+            self._vectors = Vectors(self)
+        return self._vectors
+
+    def _home_cell_km(self) -> float:
+        span = max(1.0, self._span_km())
+        return max(1.0, math.sqrt(span * span * 4 / len(self.villages)) / 3)
+
     def _home_townships(self) -> list[str]:
         if not self.villages:
             return ["" for _ in self.advisors]
-        span = max(1.0, self._span_km())
-        cell = max(1.0, math.sqrt(span * span * 4 / len(self.villages)) / 3)
-        grid = Grid([v.lat for v in self.villages], [v.lon for v in self.villages], cell)
+        near: list[int | None] = [None] * len(self.advisors)
+        if self.vectorise:
+            near = self._vector().home_villages()
+        grid: Grid | None = None
         homes = []
-        for a in self.advisors:
+        for ai, a in enumerate(self.advisors):
+            nearest = near[ai]
+            if nearest is not None:
+                homes.append(self.villages[nearest].township)
+                continue
+            if grid is None:  # only for advisors the vectorised search left in doubt
+                grid = Grid([v.lat for v in self.villages], [v.lon for v in self.villages],
+                            self._home_cell_km())
             centre = grid.cell(a.lat, a.lon)
             best: tuple[float, str] | None = None
             r = 0
@@ -204,8 +248,8 @@ class CoverageProblem:
 
     def road_km(self, vi: int, ai: int) -> float:
         """Road km between the advisor's office and the village (same as the travel model)."""
-        table = self.model.table
-        if table:
+        if self._has_table:
+            table = self.model.table
             minutes = table.get((self.advisors[ai].id, self.villages[vi].id))
             if minutes is not None:
                 return minutes / 60.0 * self.speed_kmh
@@ -214,6 +258,13 @@ class CoverageProblem:
         dl = math.radians(self.villages[vi].lon - self.advisors[ai].lon)
         h = math.sin((p2 - p1) / 2) ** 2 + self._acos[ai] * self._vcos[vi] * math.sin(dl / 2) ** 2
         return _TWO_R * math.asin(min(1.0, math.sqrt(h))) * self.road_factor
+
+    def road_kms(self, pairs: Mapping[int, int]) -> dict[int, float]:
+        """Village index → road km of each (village, advisor) pair, as :meth:`road_km` says."""
+        if self.vectorise and not self._has_table and pairs:
+            return dict(zip(pairs, self._vector().road_km(list(pairs), list(pairs.values())),
+                            strict=True))
+        return {vi: self.road_km(vi, ai) for vi, ai in pairs.items()}
 
     def minutes(self, vi: int, ai: int) -> float:
         """Travel minutes between the advisor's office and the village."""
@@ -247,6 +298,10 @@ class CoverageProblem:
             c += self.policy.stability_km
         return c
 
+    def _slow(self) -> bool:
+        """Whether pairs need the travel table, travel minutes or the conflict list."""
+        return self._has_table or self.max_minutes > 0 or bool(self.excluded)
+
     def candidates(self, vi: int, k: int | None = DEFAULT_K) -> tuple[list[Candidate], bool]:
         """The ``k`` cheapest eligible advisors of village ``vi`` (all when ``k`` is None).
 
@@ -264,7 +319,7 @@ class CoverageProblem:
         alang, active = self._alang, self.active
         alat, acos, alon = self._alat, self._acos, self._alon
         p2, c2, lon2, town = self._vlat[vi], self._vcos[vi], v.lon, v.township
-        slow = bool(self.model.table) or self.max_minutes > 0 or bool(self.excluded)
+        slow = self._slow()
         max_km, factor, home = self.max_km, self.road_factor, self.home
         other_km = self.policy.other_township_km
         old = self.existing.get(vi)
@@ -344,47 +399,25 @@ class CoverageProblem:
         """The ``k`` cheapest candidates of every open village, in flat arrays.
 
         Returns (advisor indices, costs, list sizes): the candidates of
-        ``open[i]`` are the ``sizes[i]`` entries after those of ``open[:i]``.
-        Large problems are split between two forked workers (the candidate
-        search is pure Python); the result does not depend on it.
+        ``open[i]`` are the ``sizes[i]`` entries after those of ``open[:i]``
+        (see :func:`advisors.coverage_table.candidate_table`).
         """
-        n = len(self.open)
-        workers = min(os.cpu_count() or 1, 2)
-        if n < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
-            return self._table_chunk(0, n, k)
-        global _SHARED
-        _SHARED = self
-        try:
-            cuts = [n * i // workers for i in range(workers + 1)]
-            with mp.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_chunk, [(cuts[i], cuts[i + 1], k) for i in range(workers)])
-        finally:
-            _SHARED = None
-        advs, costs, sizes = array("i"), array("d"), array("q")
-        for a, c, z in parts:
-            advs.extend(a)
-            costs.extend(c)
-            sizes.extend(z)
-        return advs, costs, sizes
+        from .coverage_table import candidate_table
 
-    def _table_chunk(self, lo: int, hi: int, k: int) -> tuple[array[int], array[float], array[int]]:
-        advs, costs, sizes = array("i"), array("d"), array("q")
-        for vi in self.open[lo:hi]:
-            found = self.candidates(vi, k)[0]
-            for c, ai, _ in found:
-                advs.append(ai)
-                costs.append(c)
-            sizes.append(len(found))
-        return advs, costs, sizes
+        return candidate_table(self, k)
 
     # -- results ------------------------------------------------------------------------------
 
-    def objective(self, choice: Mapping[int, int]) -> float:
-        """Total cost of a choice of advisors for open villages (pinned ones cost nothing)."""
+    def objective(self, choice: Mapping[int, int],
+                  km: Mapping[int, float] | None = None) -> float:
+        """Total cost of a choice of advisors for open villages (pinned ones cost nothing).
+
+        ``km``, when given, holds the road km of the chosen pairs (village → km).
+        """
         total = 0.0
         load = list(self.pinned_load)
         for vi, ai in choice.items():
-            total += self.cost(vi, ai)
+            total += self.cost(vi, ai, None if km is None else km[vi])
             load[ai] += 1
         if self.balance_weight > 0:
             total += self.balance_weight * sum(max(0, n - self.target_load) for n in load)

@@ -127,27 +127,33 @@ class _Graph:
         import numpy as np
 
         n = len(self.open)
-        parent = list(range(n))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
         counts = self.offsets[1:] - self.offsets[:-1]
         owner = np.repeat(np.arange(n, dtype=np.int64), counts)
         order = np.lexsort((owner, self.advs))
         a_sorted, o_sorted = self.advs[order], owner[order]
+        del order
         same = np.flatnonzero(a_sorted[1:] == a_sorted[:-1])
-        for x, y in zip(o_sorted[same].tolist(), o_sorted[same + 1].tolist(), strict=True):
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
-        groups: dict[int, list[int]] = {}
-        for p in np.flatnonzero(counts > 0).tolist():
-            groups.setdefault(find(p), []).append(p)
-        return [groups[r] for r in sorted(groups)]
+        x, y = o_sorted[same], o_sorted[same + 1]
+        # Hook and compress (vectorised union-find): every root is its component's least
+        # position, as with the sequential union-find this replaces.
+        parent = np.arange(n, dtype=np.int64)
+        while True:
+            px, py = parent[x], parent[y]
+            lo, hi = np.minimum(px, py), np.maximum(px, py)
+            differ = lo != hi
+            if not differ.any():
+                break
+            np.minimum.at(parent, hi[differ], lo[differ])
+            while True:
+                up = parent[parent]
+                if np.array_equal(up, parent):
+                    break
+                parent = up
+        live = np.flatnonzero(counts > 0)
+        roots = parent[live]
+        order = np.argsort(roots, kind="stable")
+        cuts = np.flatnonzero(np.diff(roots[order])) + 1
+        return [part.tolist() for part in np.split(live[order], cuts)] if len(live) else []
 
     def solve(self, positions: list[int]) -> dict[int, int]:
         """Maximum coverage at minimum cost for one component (positions of open villages)."""
@@ -156,40 +162,61 @@ class _Graph:
 
         problem = self.problem
         pos = np.asarray(positions, dtype=np.int64)
-        starts, ends = self.offsets[pos], self.offsets[pos + 1]
-        counts = ends - starts
-        idx = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        idx += np.arange(int(counts.sum()), dtype=np.int64)
-        arc_adv = self.advs[idx]
-        arc_village = np.repeat(np.arange(len(pos), dtype=np.int64), counts)
-        advisors, arc_anode = np.unique(arc_adv, return_inverse=True)
         n_v = len(pos)
+        counts = self.offsets[pos + 1] - self.offsets[pos]
+        if n_v == len(self.open):  # one component holds every village: no copies
+            arc_adv, arc_cost = self.advs, self.costs
+        else:
+            starts = self.offsets[pos]
+            idx = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            idx += np.arange(int(counts.sum()), dtype=np.int64)
+            arc_adv, arc_cost = self.advs[idx], self.costs[idx]
+            del idx, starts
+        n_arcs = len(arc_adv)
+        # Advisor nodes in advisor order, numbered through a dense map (no sort).
+        used = np.zeros(len(problem.advisors), dtype=np.bool_)
+        used[arc_adv] = True
+        advisors = np.flatnonzero(used)
+        node_of = np.cumsum(used, dtype=np.int64) - 1
+        del used
         base = 2 + n_v
-        free = np.asarray([problem.free[a] for a in advisors.tolist()], dtype=np.int64)
+        free = np.asarray(problem.free, dtype=np.int64)[advisors]
         if problem.balance_weight > 0:
-            below = np.asarray([problem.free_below_target[a] for a in advisors.tolist()], np.int64)
+            below = np.asarray(problem.free_below_target, dtype=np.int64)[advisors]
             cheap = np.minimum(free, below)
         else:
             cheap = free
         dear = free - cheap
-        a_nodes = base + np.arange(len(advisors), dtype=np.int64)
-        tails = np.concatenate([np.zeros(n_v, np.int64), 2 + arc_village, a_nodes, a_nodes])
-        heads = np.concatenate([2 + np.arange(n_v, dtype=np.int64), base + arc_anode,
-                                np.ones(len(advisors), np.int64), np.ones(len(advisors), np.int64)])
-        caps = np.concatenate([np.ones(n_v, np.int64), np.ones(len(idx), np.int64), cheap, dear])
-        costs = np.concatenate([np.zeros(n_v, np.int64), self.costs[idx],
-                                np.zeros(len(advisors), np.int64),
-                                np.full(len(advisors), round(problem.balance_weight * SCALE),
-                                        np.int64)])
         flow = min_cost_flow.SimpleMinCostFlow()
-        arcs = flow.add_arcs_with_capacity_and_unit_cost(
-            tails.astype(np.int32), heads.astype(np.int32), caps, costs)
+        # Arcs are added in blocks (source, pairs, sinks) and each block's arrays freed
+        # before the next: arc i of the pair block is arc n_v + i of the solver.
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.zeros(n_v, np.int32), np.arange(2, 2 + n_v, dtype=np.int32),
+            np.ones(n_v, np.int64), np.zeros(n_v, np.int64))
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.repeat(np.arange(2, 2 + n_v, dtype=np.int32), counts),
+            (base + node_of[arc_adv]).astype(np.int32), np.ones(n_arcs, np.int64), arc_cost)
+        del node_of
+        a_nodes = np.arange(base, base + len(advisors), dtype=np.int32)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate([a_nodes, a_nodes]), np.ones(2 * len(advisors), np.int32),
+            np.concatenate([cheap, dear]),
+            np.concatenate([np.zeros(len(advisors), np.int64),
+                            np.full(len(advisors), round(problem.balance_weight * SCALE),
+                                    np.int64)]))
+        del a_nodes, cheap, dear, free
         flow.set_node_supply(0, n_v)
         flow.set_node_supply(1, -n_v)
-        status = flow.solve_max_flow_with_min_cost()
+        # Covering every village is the usual case, and then a plain min-cost flow is the
+        # maximum flow of minimum cost, found sooner; otherwise solve for maximum flow first.
+        status = flow.solve()
+        if status != flow.OPTIMAL:
+            status = flow.solve_max_flow_with_min_cost()
         if status != flow.OPTIMAL:  # pragma: no cover - the graph is always well formed
             raise RuntimeError(f"min-cost flow failed with status {status}")
-        used = flow.flows(arcs[n_v:n_v + len(idx)])
-        hit = np.flatnonzero(used > 0)
-        villages = self.open[pos[arc_village[hit]]].tolist()
+        used_arc = flow.flows(np.arange(n_v, n_v + n_arcs, dtype=np.int64))
+        del flow
+        hit = np.flatnonzero(used_arc > 0)
+        arc_village = np.searchsorted(np.cumsum(counts), hit, side="right")
+        villages = self.open[pos[arc_village]].tolist()
         return dict(zip(villages, arc_adv[hit].tolist(), strict=True))
