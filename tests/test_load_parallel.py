@@ -11,9 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisors.errors import DataError
-from advisors.load import csvfolder, parallel, records
+from advisors.load import columnar, csvfolder, parallel, records
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tongren"
 
@@ -54,6 +56,8 @@ def test_worker_and_blocks_change_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(parallel, "MIN_BYTES", 1 << 50)
     expected = _outcome(folder)
     for chunk in (1, 7, 1000):
+        # A small probe ends text sharing early (as phone numbers do at national scale).
+        monkeypatch.setattr(columnar, "DISTINCT_PROBE", 1 if chunk == 7 else 1000)
         monkeypatch.setattr(records, "TEXT_CHUNK", chunk)
         monkeypatch.setattr(parallel, "TEXT_CHUNK", chunk)
         monkeypatch.setattr(parallel, "MIN_BYTES", 1 << 50)
@@ -91,3 +95,18 @@ def test_worker_dying_half_way_changes_nothing(tmp_path: Path,
     monkeypatch.setattr(records, "TEXT_CHUNK", 50)
     monkeypatch.setattr(parallel, "TEXT_CHUNK", 50)
     assert _outcome(folder) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["V1", "V2", "V10", "T3"]), max_size=40), max_size=5))
+def test_packed_references_unpack_to_the_cells(blocks: list[list[str]]) -> None:
+    # Worker side as at national scale: runs where cells come grouped, numbers otherwise.
+    packer = columnar._ident_handler(share=True, packed=True)
+    unpack = columnar.Unpacker()
+    for cells in blocks:
+        if not cells:
+            continue
+        packed = packer(list(cells))
+        runs = sum(1 for i, c in enumerate(cells) if i == 0 or cells[i - 1] != c)
+        assert packed[0] == ("k" if runs <= len(cells) // 2 else "c")
+        assert unpack({"village": packed}) == {"village": cells}

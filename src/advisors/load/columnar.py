@@ -5,7 +5,8 @@ costs seconds. When a file's text has no quotes, a block of lines splits
 into cells with one ``str.split``, and each column is then parsed with a few
 C-level passes: ids checked with one regular-expression search over the
 whole column, choices, dates and language lists looked up in a table of the
-spellings already seen, numbers converted by ``map(float, ...)`` and
+spellings already seen, references that come grouped (a village's people)
+sent as runs, numbers converted by ``map(float, ...)`` and
 range-checked with ``min``/``max``. Records are made blank and their slots
 filled one column at a time.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import array
 import collections
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from itertools import repeat
@@ -49,6 +51,11 @@ Handler = Callable[[Cells], Any]
 class NotClean(ValueError):
     """A block needs the row-by-row path (which says what is wrong, and where)."""
 
+
+DISTINCT_PROBE = 1000
+"""A block of this many rows or more, half of them new values, ends a text column's sharing.
+
+Phone numbers, say: numbering nearly distinct values costs time and saves no memory."""
 
 MEMO_LIMIT = 200_000
 """Distinct values past which a text column stops sharing equal strings (phones, names)."""
@@ -123,6 +130,7 @@ def compile_columns(
 Packed = tuple[str, Any, Any]
 """A packed column: ``("s", text, None)`` cells joined by line feeds (no cell has one);
 ``("c", new distinct values, codes)`` indexes into the column's distinct values so far;
+``("k", values, lengths)`` runs of equal values;
 ``("f", floats, None)`` an array; ``("r", value, n)`` one value n times; ``("l", list, None)``."""
 
 
@@ -142,6 +150,8 @@ class Unpacker:
                 table = self._tables.setdefault(name, [])
                 table.extend(data)
                 out[name] = list(map(table.__getitem__, extra))
+            elif kind == "k":
+                out[name] = list(itertools.chain.from_iterable(map(repeat, data, extra)))
             elif kind == "f":
                 out[name] = data.tolist()
             elif kind == "r":
@@ -177,6 +187,21 @@ class _Codes:
         code.update(zip(fresh, range(len(code), len(code) + len(fresh)), strict=True))
         self.fresh.extend(fresh)
         return ("c", values, array.array("I", map(code.__getitem__, keys)))
+
+
+def _runs(cells: list[str]) -> Packed | None:
+    """``("k", value of each run, run lengths)`` if ``cells`` has few runs of equal cells."""
+    values: list[str] = []
+    lengths: list[int] = []
+    add_value = values.append
+    add_length = lengths.append
+    limit = len(cells) // 2
+    for value, run in itertools.groupby(cells):
+        add_value(value)
+        add_length(len(list(run)))
+        if len(values) > limit:
+            return None
+    return ("k", values, array.array("I", lengths))
 
 
 def _joined(values: list[Any]) -> Packed:
@@ -230,7 +255,12 @@ def _ident_handler(share: bool, packed: bool) -> Handler:
         if "" in cells or search("".join(cells)):
             raise NotClean
         if packed:
-            return codes(cells) if share else _joined(cells)
+            if not share:
+                return _joined(cells)
+            # References usually come grouped (a village's people together): runs
+            # are found by comparing neighbours, cheaper than numbering every cell.
+            found = _runs(cells)
+            return found if found is not None else codes(cells)
         return list(map(memo.setdefault, cells, cells)) if share else cells
 
     ident.codes = (codes,)  # type: ignore[attr-defined]
@@ -252,8 +282,11 @@ def _text_handler(required: bool, default: Any, share: bool, packed: bool) -> Ha
         if not state[0]:
             return (_joined(values) if default == "" else ("l", values, None)) if packed else values
         if packed:
+            before = len(codes.code)
             result = codes(values)
-            if len(codes.code) > MEMO_LIMIT:  # nearly all distinct: sharing saves nothing
+            if len(codes.code) > MEMO_LIMIT or (  # nearly all distinct: sharing saves nothing
+                    len(values) >= DISTINCT_PROBE
+                    and (len(codes.code) - before) * 2 >= len(values)):
                 state[0] = False
             return result
         values = list(map(memo.setdefault, values, values))

@@ -199,6 +199,7 @@ def prefetch(root: Path, specs: Sequence[FileSpec]) -> dict[str, Pending]:
     mine = [spec for spec in specs if spec.collection in chosen]  # in reading order
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    _widen(send)
     process = context.Process(target=_work, args=(root, mine, send), daemon=True)
     try:
         process.start()
@@ -210,6 +211,31 @@ def prefetch(root: Path, specs: Sequence[FileSpec]) -> dict[str, Pending]:
     worker = _Worker(process, receive, [spec.collection for spec in mine])
     return {spec.collection: Pending(worker, spec.collection, root / spec.filename)
             for spec in mine}
+
+
+PIPE_BYTES = 1 << 20
+"""Pipe buffer asked for (Linux): a block then crosses in a read or two."""
+
+
+def _widen(conn: Connection) -> None:
+    """Enlarge the pipe's buffer where the system allows it.
+
+    Each read of the pipe takes the reader thread the GIL, which this process
+    (busy building records) hands over only every few milliseconds: with the
+    default 64 KiB buffer a block needs dozens of reads, and the worker waits.
+    """
+    try:
+        import fcntl
+
+        setting = fcntl.F_SETPIPE_SZ
+    except (ImportError, AttributeError):
+        return
+    for size in (PIPE_BYTES, PIPE_BYTES // 4):  # a user over the system's quota gets less
+        try:
+            fcntl.fcntl(conn.fileno(), setting, size)
+        except OSError:
+            continue  # a smaller buffer is only slower
+        return
 
 
 def clean_plan(spec: FileSpec, header: Sequence[str]) -> list[tuple[Column, int | None]] | None:
