@@ -51,14 +51,10 @@ def hotline_csv(rota: HotlineRota) -> str:
 
 
 def _assignment(data: Dataset) -> Assignment:
-    # the coverage facade when present; else the contracts in force (assignments.csv)
-    import advisors
+    """The advisor of record of every village, by the best installed strategy."""
+    from ..coverage import assign
 
-    if hasattr(advisors, "assign"):
-        result: Assignment = advisors.assign(data)
-        return result
-    return Assignment(  # pragma: no cover - before the coverage facade
-        {v.id: None for v in data.villages} | {a.village: a.advisor for a in data.assignments})
+    return assign(data)
 
 
 def _read_previous(path: Path | None, kind: str) -> Any:
