@@ -28,6 +28,7 @@ from ..load.atomic import atomic_write_bytes
 from ..load.dispatch import load_dataset
 from ..period import Period
 from ..schedule import Visit, VisitPlan
+from ._options import period_option
 from ._table import render_table
 
 __all__ = ["COMMANDS", "LedgerInputs"]
@@ -141,7 +142,7 @@ def _print_ledger(inputs: LedgerInputs, ledger: Ledger) -> None:
 
 @click.command("ledger")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--period", required=True, help="2026-12, 2026-Q4, 2026, or a span of days.")
+@period_option
 @click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False,
                                                      path_type=Path),
               help="The published plan.json (default: schedule the period's quarters).")

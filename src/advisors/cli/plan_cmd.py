@@ -17,6 +17,7 @@ from ..period import Period
 from ..plan import Plan, make_plan
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
+from ._options import period_option
 from ._table import render_table
 
 STAGES = ("assign", "visits", "hotline", "training", "calendar")
@@ -35,7 +36,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--period", required=True, help="2026-12, 2026-Q4, 2027 or 2026-12-01..2027-02-28.")
+@period_option
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; replaced whole when the run succeeds, untouched otherwise.")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -25,6 +25,7 @@ from ..rules import Analysis, SolveStats
 from ..schedule import VisitPlan
 from ..schedule_api import hotline_rota, schedule_visits, scheduler_strategies
 from . import EXIT_INFEASIBLE
+from ._options import period_option
 
 __all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
 
@@ -105,7 +106,7 @@ def _write(output: Path | None, as_csv: str, plan: VisitPlan | HotlineRota) -> N
 
 @click.command("schedule")
 @click.argument("dataset", type=click.Path(exists=True, path_type=Path))
-@click.option("--period", required=True, help="2026-12, 2026-Q4, or 2026-12-01..2027-01-31.")
+@period_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the visits: .csv (date,start,end,advisor,village,lecture) or .json "
                    "(the plan, for --previous next time).")
@@ -154,7 +155,7 @@ def schedule_cmd(dataset: Path, period: str, output: Path | None, previous: Path
 
 @click.command("hotline")
 @click.argument("dataset", type=click.Path(exists=True, path_type=Path))
-@click.option("--period", required=True, help="2026-12, 2026-Q4, or 2026-12-01..2027-01-31.")
+@period_option
 @click.option("--history", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Past rotas (CSV date,start,end,lawyer, or JSON) for fairness across periods.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

@@ -17,6 +17,7 @@ from ..progress import training_progress
 from ..training import TrainingPlan
 from ..training_api import plan_training
 from . import EXIT_INFEASIBLE
+from ._options import period_option
 from ._table import render_table
 
 
@@ -36,7 +37,7 @@ def sessions_csv(plan: TrainingPlan) -> str:
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--period", required=True, help="2027, 2027-Q1, 2027-03 or 2027-01-01..2027-06-30.")
+@period_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the sessions: .csv (one row a session) or .json (the whole plan).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
