@@ -145,12 +145,14 @@ def test_optimal_matches_brute_force_and_beats_greedy(ds: Dataset) -> None:
     covered, cost = brute_force(ds)
     tol = 1e-3 * len(ds.villages) + 1e-6
     opt = advisors.assign(ds, "optimal")
+    flow = advisors.assign(ds, "mincostflow")
     greedy = advisors.assign(ds, "greedy")
-    for result in (opt, greedy):
+    for result in (opt, flow, greedy):
         check_rules(ds, result)
         assert result.covered == covered  # maximal coverage
         assert result.cost >= cost - tol
     assert abs(opt.cost - cost) <= tol
+    assert abs(flow.cost - cost) <= tol
     assert opt.cost <= greedy.cost + tol
 
 
@@ -185,7 +187,9 @@ def test_widening_reaches_maximal_coverage_from_one_candidate(ds: Dataset) -> No
     covered, _ = brute_force(ds)
     problem = CoverageProblem(ds)
     n_pinned = len(problem.fixed)
-    for choice in (optimal_choice(problem, k=1)[0], greedy_choice(problem, k=1)[0]):
+    for choice in (optimal_choice(problem, k=1, solver="paths")[0],
+                   optimal_choice(problem, k=1, solver="flow")[0],
+                   greedy_choice(problem, k=1)[0]):
         assert len(choice) + n_pinned == covered
         check_rules(ds, problem.result(choice, "test"))
 

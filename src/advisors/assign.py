@@ -25,7 +25,8 @@ REASONS: tuple[str, ...] = ("language", "distance", "excluded", "inactive", "cap
 
 def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
     # Sorted plain dict: iteration order, equality and JSON output do not depend on input order.
-    return {k: value[k] for k in sorted(value)}
+    keys = sorted(value)
+    return dict(zip(keys, map(value.__getitem__, keys), strict=True))
 
 
 def _sorted_tuple(value: Iterable[str]) -> tuple[str, ...]:

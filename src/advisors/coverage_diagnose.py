@@ -15,6 +15,7 @@ and the villages and advisors the paths reach are the deficit.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections import deque
 from collections.abc import Mapping
@@ -105,11 +106,12 @@ def augment(problem: CoverageProblem, choice: Mapping[int, int]) -> dict[int, in
     covers one more village; already covered villages stay covered.
     """
     out = dict(choice)
+    missing = [vi for vi in problem.open if vi not in out and problem.candidates(vi, None)[0]]
+    if not missing:
+        return out
     load = _loads(problem, out)
     served = _served(out)
-    for vi in problem.open:
-        if vi in out or not problem.candidates(vi, None)[0]:
-            continue
+    for vi in missing:
         _, _, path = alternating_reach(problem, out, [vi], load, served)
         if path is None:
             continue
@@ -281,16 +283,16 @@ def _deficits(problem: CoverageProblem, choice: Mapping[int, int],
 def _check_choice(problem: CoverageProblem, choice: Mapping[int, int], strategy: str,
                   km: Mapping[int, float]) -> None:
     """Refuse a strategy's choice that breaks a hard rule: a plugin bug, said plainly."""
-    load = list(problem.pinned_load)
-    for vi, ai in sorted(choice.items()):
-        v, a = problem.villages[vi], problem.advisors[ai]
-        if vi in problem.fixed:
-            raise AdvisorsError(f"strategy {strategy!r} reassigned {v.id}, which is pinned")
-        why = problem.why_not(vi, ai, km[vi])
-        if why is not None:
-            raise AdvisorsError(f"strategy {strategy!r} gave {v.id} to {a.id}, "
-                                f"which breaks the {why} rule")
-        load[ai] += 1
+    pinned = sorted(vi for vi in choice if vi in problem.fixed) if problem.fixed else []
+    if pinned:
+        raise AdvisorsError(f"strategy {strategy!r} reassigned {problem.villages[pinned[0]].id}, "
+                            "which is pinned")
+    broken = problem.rule_broken(choice, km)
+    if broken is not None:
+        vi, why = broken
+        raise AdvisorsError(f"strategy {strategy!r} gave {problem.villages[vi].id} to "
+                            f"{problem.advisors[choice[vi]].id}, which breaks the {why} rule")
+    load = _loads(problem, choice)
     for ai, n in enumerate(load):
         if n > max(problem.capacity[ai], problem.pinned_load[ai]):
             raise AdvisorsError(f"strategy {strategy!r} gave {problem.advisors[ai].id} {n} "
@@ -359,11 +361,16 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
                 if vi in fix_of:
                     uncovered.append(Uncovered(vid, "capacity", d.message, fix_of[vi]))
     uncovered.sort(key=lambda u: u.village)
-    advisor_of = {v.id: None for v in problem.villages} | {
-        problem.villages[vi].id: problem.advisors[ai].id for vi, ai in full.items()
-    }
-    distance = {problem.villages[vi].id: round(km[vi] if vi in km else problem.road_km(vi, ai), 3)
-                for vi, ai in full.items()}
+    vids = [v.id for v in problem.villages]  # sorted by id, as the Assignment keeps them
+    aids = [a.id for a in problem.advisors]
+    chosen: list[str | None] = [None] * len(vids)
+    for vi, ai in full.items():
+        chosen[vi] = aids[ai]
+    advisor_of = dict(zip(vids, chosen, strict=True))
+    placed = sorted(full)
+    kms = [km[vi] if vi in km else problem.road_km(vi, full[vi]) for vi in placed]
+    distance = dict(zip([vids[vi] for vi in placed], map(round, kms, itertools.repeat(3)),
+                        strict=True))
     return Assignment(
         advisor_of=advisor_of,
         strategy=strategy,

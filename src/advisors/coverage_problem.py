@@ -400,7 +400,8 @@ class CoverageProblem:
 
         Returns (advisor indices, costs, list sizes): the candidates of
         ``open[i]`` are the ``sizes[i]`` entries after those of ``open[:i]``
-        (see :func:`advisors.coverage_table.candidate_table`).
+        (see :func:`advisors.coverage_table.candidate_table`, and
+        :func:`~advisors.coverage_table.table_chunks` for the same in parts).
         """
         from .coverage_table import candidate_table
 
@@ -413,15 +414,38 @@ class CoverageProblem:
         """Total cost of a choice of advisors for open villages (pinned ones cost nothing).
 
         ``km``, when given, holds the road km of the chosen pairs (village → km).
+        The pair costs are summed exactly (``math.fsum``), so the total does not
+        depend on the order of ``choice``.
         """
-        total = 0.0
-        load = list(self.pinned_load)
-        for vi, ai in choice.items():
-            total += self.cost(vi, ai, None if km is None else km[vi])
-            load[ai] += 1
+        if km is None:
+            km = self.road_kms(choice)
+        if self.vectorise and choice:
+            costs = self._vector().pair_costs(list(choice), list(choice.values()),
+                                              [km[vi] for vi in choice])
+        else:
+            costs = [self.cost(vi, ai, km[vi]) for vi, ai in choice.items()]
+        total = math.fsum(costs)
         if self.balance_weight > 0:
+            load = list(self.pinned_load)
+            for ai in choice.values():
+                load[ai] += 1
             total += self.balance_weight * sum(max(0, n - self.target_load) for n in load)
         return total
+
+    def rule_broken(self, choice: Mapping[int, int],
+                    km: Mapping[int, float]) -> tuple[int, str] | None:
+        """The first pair of ``choice`` (by village index) that breaks a rule, and the rule.
+
+        ``km`` holds the road km of the pairs. ``None`` when every pair may stand.
+        """
+        if self.vectorise and not self._slow() and choice:
+            return self._vector().rule_broken(list(choice), list(choice.values()),
+                                              [km[vi] for vi in choice])
+        for vi in sorted(choice):
+            why = self.why_not(vi, choice[vi], km[vi])
+            if why is not None:
+                return vi, why
+        return None
 
     def result(self, choice: Mapping[int, int], strategy: str,
                notes: Iterable[str] = ()) -> Assignment:

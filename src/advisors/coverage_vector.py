@@ -212,17 +212,21 @@ class Rings:
             nt[owner, pos] = tgt
             mc = np.hstack([kc_, nc, old_c[act][:, None]])
             mt = np.hstack([kt_, nt, old_t[act][:, None]])
-            order = np.argsort(mc, axis=1, kind="stable")
-            mc = np.take_along_axis(mc, order, 1)
-            mt = np.take_along_axis(mt, order, 1)
-            kth = mc[:, k - 1] if mc.shape[1] >= k else np.full(len(act), np.inf)
+            # The k-th cost of each row; the order within rows does not matter (the pairs
+            # are sorted once the search is done).
+            kth = (np.partition(mc, k - 1, axis=1)[:, k - 1] if mc.shape[1] >= k
+                   else np.full(len(act), np.inf))
             limit = np.where(np.isinf(kth), np.inf, kth + TOL * np.maximum(1.0, kth))
             stay = (mc <= limit[:, None]) & (mt != old_t[act][:, None]) & (mt >= 0)
-            # Kept pairs to the front of each row (order kept), then cut the rows short.
-            front = np.argsort(~stay, axis=1, kind="stable")
-            width = int(stay.sum(1).max(initial=0))
-            kc_ = np.take_along_axis(np.where(stay, mc, np.inf), front, 1)[:, :width]
-            kt_ = np.take_along_axis(np.where(stay, mt, -1), front, 1)[:, :width]
+            # Kept pairs to the front of each row, then the rows cut short.
+            kept = stay.sum(1)
+            width = int(kept.max(initial=0))
+            rows, cols = np.nonzero(stay)
+            slot = np.arange(len(rows), dtype=np.int64) - (np.cumsum(kept) - kept)[rows]
+            kc_ = np.full((len(act), width), np.inf)
+            kt_ = np.full((len(act), width), -1, np.int64)
+            kc_[rows, slot] = mc[rows, cols]
+            kt_[rows, slot] = mt[rows, cols]
             bound = max(0, r) * self.cell_km * SLACK  # Grid.lower_bound_km(r + 1)
             if bound > reach:  # the Python loop tests this first
                 done = np.ones(len(act), np.bool_)
@@ -277,6 +281,38 @@ class Vectors:
                self.alon[a], True, True)
         out: list[float] = (exact_gc_km(h) * self.problem.road_factor).tolist()
         return out
+
+    def pair_costs(self, vis: list[int], ais: list[int], km: list[float]) -> list[float]:
+        """Costs of pairs given their road km, exactly as :meth:`CoverageProblem.cost`."""
+        self.prepare()
+        problem = self.problem
+        v, a, c = np.asarray(vis, np.int64), np.asarray(ais, np.int64), np.asarray(km, np.float64)
+        c = np.where(self.ahome[a] != self.vtown[v], c + problem.policy.other_township_km, c)
+        old = self.vold[v]
+        c = np.where((old >= 0) & (old != a), c + problem.policy.stability_km, c)
+        out: list[float] = c.tolist()
+        return out
+
+    def rule_broken(self, vis: list[int], ais: list[int],
+                    km: list[float]) -> tuple[int, str] | None:
+        """As :meth:`CoverageProblem.rule_broken`, for problems without travel table,
+        minute limit or conflict list."""
+        self.prepare()
+        v, a, c = np.asarray(vis, np.int64), np.asarray(ais, np.int64), np.asarray(km, np.float64)
+        checks = (("inactive", ~self.active[a]),
+                  ("language", ~self.speaks[self.vlang[v], self.alang[a]]),
+                  ("distance", c > self.problem.max_km))
+        bad = np.zeros(len(v), np.bool_)
+        for _, broken in checks:
+            bad |= broken
+        if not bad.any():
+            return None
+        at = np.flatnonzero(bad)
+        first = int(at[np.argmin(v[at])])
+        for rule, broken in checks:  # the order of why_not
+            if broken[first]:
+                return int(v[first]), rule
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def home_villages(self) -> list[int | None]:
         """Index of the village nearest each advisor (``None``: ask the Python search)."""
