@@ -27,6 +27,7 @@ portal: install  # the reference portal on the example: http://127.0.0.1:8000/
 bench: install  # every benchmark below national scale; add national by hand (minutes each)
 	$(BIN)/python benchmarks/bench_load.py --scales township,prefecture,province
 	$(BIN)/python benchmarks/bench_assign.py township prefecture province
+	$(BIN)/python benchmarks/bench_flow.py province
 	$(BIN)/python benchmarks/bench_schedule.py --scales prefecture
 	$(BIN)/python benchmarks/bench_training.py --scale province
 	$(BIN)/python benchmarks/bench_ics.py --events 100000

@@ -134,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("scales", nargs="*", default=["township", "prefecture", "province"])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--strategies", default="greedy,optimal")
+    parser.add_argument("--strategies", default="greedy,optimal,mincostflow")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -131,3 +131,20 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="more than the 1 villages"):
         aug.add(np.zeros(1, np.int64), one, one)
     assert aug.chosen.tolist() == [0]
+
+
+def test_optimal_picks_the_solver_by_size(tongren, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisors_ortools import assign
+
+    import advisors
+
+    small = advisors.assign(tongren, "optimal")
+    assert "independent components" in small.notes[0]  # 78 villages: OR-Tools is quicker
+    monkeypatch.setattr(assign, "PATHS_MIN", 0)
+    large = advisors.assign(tongren, "optimal")
+    assert "shortest augmenting paths" in large.notes[0]
+    assert large.covered == small.covered == len(tongren.villages)
+    # both are optimal in whole metres; km totals may differ by the rounding to metres
+    tol = 0.5e-3 * len(tongren.villages)
+    assert large.cost == pytest.approx(small.cost, abs=tol)
+    assert large.cost == pytest.approx(advisors.assign(tongren, "mincostflow").cost, abs=tol)

@@ -153,6 +153,16 @@ def test_optimal_matches_brute_force_and_beats_greedy(ds: Dataset) -> None:
         assert result.cost >= cost - tol
     assert abs(opt.cost - cost) <= tol
     assert abs(flow.cost - cost) <= tol
+    # small problems take the flow solver under `optimal`: the augmenting paths directly
+    from advisors_ortools.assign import optimal_choice
+
+    from advisors.coverage_problem import CoverageProblem
+
+    problem = CoverageProblem(ds)
+    paths = problem.result(optimal_choice(problem, solver="paths")[0], "paths")
+    check_rules(ds, paths)
+    assert paths.covered == covered
+    assert abs(paths.cost - cost) <= tol
     assert opt.cost <= greedy.cost + tol
 
 

@@ -1,8 +1,10 @@
 """advisors-ortools: OR-Tools strategies for advisors, installed as a plugin.
 
-Registers the ``optimal`` coverage strategy (min-cost flow) and CP-SAT
-schedulers for visits, the hotline rota and training sessions. OR-Tools is
-imported only when a strategy runs, not when the plugin is registered.
+Registers the exact coverage strategies ``optimal`` (shortest augmenting
+paths, compiled with numba) and ``mincostflow`` (OR-Tools min-cost flow),
+and CP-SAT schedulers for visits, the hotline rota and training sessions.
+OR-Tools and numba are imported only when a strategy runs, not when the
+plugin is registered.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from advisors.hookspecs import Register
 
 @hookimpl
 def register_assigners(register: Register) -> None:
-    """Offer the optimal coverage strategy."""
+    """Offer the exact coverage strategies."""
     from . import assign
 
     assign.register(register)

@@ -10,8 +10,9 @@ give the same optimum:
 * ``optimal`` adds villages one by one along shortest augmenting paths
   (:mod:`advisors_ortools.augment`, compiled with numba), whose searches stay
   local, so the national graph — one connected component — is solved in
-  about a tenth of the time a monolithic OR-Tools solve takes. Without numba
-  it uses the solver below.
+  about a tenth of the time a monolithic OR-Tools solve takes. Below
+  :data:`PATHS_MIN` open villages, or without numba, it uses the solver
+  below, which is faster there.
 * ``mincostflow`` splits the graph into independent components (villages
   linked through shared advisors) and solves each with OR-Tools'
   ``SimpleMinCostFlow`` (cost scaling). It is kept as the cross-check.
@@ -37,6 +38,10 @@ __all__ = ["optimal_assign", "optimal_choice", "register"]
 
 SCALE = 1000
 """Costs are integers for the flow solver: km × SCALE (metres)."""
+
+PATHS_MIN = 30_000
+"""Open villages from which ``optimal`` solves by augmenting paths; below, numba's start-up
+(about 0.5 s) costs more than OR-Tools takes for the whole solve."""
 
 
 def register(register: Register) -> None:
@@ -76,11 +81,13 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     """Village index → advisor index for the open villages, and notes on the solve.
 
     ``solver`` is ``paths`` (shortest augmenting paths), ``flow`` (OR-Tools
-    per component) or ``auto`` (paths when numba is installed).
+    per component) or ``auto`` (paths from :data:`PATHS_MIN` open villages
+    when numba is installed, else flow). Both give the optimum.
     """
     if solver not in ("auto", "paths", "flow"):
         raise ValueError(f"unknown solver {solver!r}: expected auto, paths or flow")
-    paths = solver == "paths" or (solver == "auto" and paths_available())
+    paths = solver == "paths" or (
+        solver == "auto" and len(problem.open) >= PATHS_MIN and paths_available())
     graph = _Graph(problem, k, paths)
     widened: set[int] = set()
     rounds = 0
