@@ -139,7 +139,7 @@ def test_optimal_picks_the_solver_by_size(tongren, monkeypatch: pytest.MonkeyPat
     import advisors
 
     small = advisors.assign(tongren, "optimal")
-    assert "independent components" in small.notes[0]  # 78 villages: OR-Tools is quicker
+    assert "independent component" in small.notes[0]  # 78 villages: OR-Tools is quicker
     monkeypatch.setattr(assign, "PATHS_MIN", 0)
     large = advisors.assign(tongren, "optimal")
     assert "shortest augmenting paths" in large.notes[0]

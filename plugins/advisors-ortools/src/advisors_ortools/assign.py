@@ -120,7 +120,7 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     else:
         notes = [
             f"optimal for the candidate graph: {k} cheapest eligible advisors per village, "
-            f"{len(components)} independent components "
+            f"{len(components)} independent component{'' if len(components) == 1 else 's'} "
             f"(largest {max(map(len, components), default=0)} villages)",
         ]
     if widened:
