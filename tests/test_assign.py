@@ -175,12 +175,22 @@ def test_cli_unknown_strategy_or_id_is_bad_input(capsys: pytest.CaptureFixture[s
 @needs_ortools
 def test_two_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch,
                                           tongren: Dataset) -> None:
+    import advisors_ortools.assign as oa
+
     import advisors.coverage_table as cp
 
-    serial = {s: advisors.assign(tongren, s) for s in ("greedy", "optimal")}
+    def results() -> list[advisors.Assignment]:
+        out = [advisors.assign(tongren, s) for s in ("greedy", "optimal", "mincostflow")]
+        with monkeypatch.context() as m:
+            m.setattr(oa, "PATHS_MIN", 0)  # optimal by augmenting paths, fed part by part
+            out.append(advisors.assign(tongren, "optimal"))
+        assert "augmenting paths" in out[-1].notes[0]
+        return out
+
+    serial = results()
     monkeypatch.setattr(cp, "PARALLEL_MIN", 1)
-    for strategy, result in serial.items():
-        assert advisors.assign(tongren, strategy) == result
+    monkeypatch.setattr(cp, "PART", 7)  # 78 villages in 12 parts, searched by two workers
+    assert results() == serial
 
 
 def test_auto_is_greedy_without_the_ortools_plugin(monkeypatch: pytest.MonkeyPatch,
