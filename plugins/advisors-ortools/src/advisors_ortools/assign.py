@@ -68,10 +68,14 @@ def mincostflow_assign(problem: CoverageProblem) -> Assignment:
 
 
 def paths_available() -> bool:
-    """Whether the shortest-augmenting-path solver can run (numba importable)."""
+    """Whether the shortest-augmenting-path solver can run.
+
+    Not when numba cannot be imported, nor when it has nowhere to cache the
+    compiled solver (numba refuses then); ``optimal`` then uses OR-Tools.
+    """
     try:
         from . import augment  # noqa: F401
-    except ImportError:  # pragma: no cover - numba is a dependency of this plugin
+    except (ImportError, RuntimeError, OSError):  # pragma: no cover - numba is a dependency
         return False
     return True
 
