@@ -8,16 +8,14 @@ cannot be had, the test is skipped with the reason, and the suite stays green.
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .conftest import TONGREN
+from .system_tools import system_tool
 from .test_portal import Server, start_portal
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
@@ -32,51 +30,9 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-dev-shm-usage")
 
 
-def _which() -> str | None:
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _install() -> str:
-    """Chromium's path, installing it with apt in CI as root; skips where it cannot be had."""
-    found = _which()
-    if found:
-        return found
-    if os.environ.get("CI") != "true":
-        pytest.skip("Chromium is not installed (CI installs it: apt-get install chromium "
-                    + " ".join(FONTS) + ")")
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        pytest.skip("Chromium is not installed and installing it needs root")
-    if shutil.which("apt-get") is None:
-        pytest.skip("Chromium is not installed and there is no apt-get to install it")
-    deadline = time.monotonic() + INSTALL_SECONDS
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    try:
-        for command in (["apt-get", "update", "-qq"],
-                        ["apt-get", "install", "-y", "-qq", "chromium", *FONTS]):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                pytest.skip(f"installing Chromium took over {INSTALL_SECONDS} s")
-            done = subprocess.run(command, env=env, capture_output=True, text=True,
-                                  timeout=left, check=False, stdin=subprocess.DEVNULL)
-            if done.returncode != 0:
-                pytest.skip(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"installing Chromium took over {INSTALL_SECONDS} s")
-    except OSError as exc:
-        pytest.skip(f"apt-get could not run: {exc}")
-    found = _which()
-    if not found:
-        pytest.skip("apt-get installed no Chromium binary")
-    return found
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return _install()
+    return system_tool("Chromium", BROWSERS, ("chromium", *FONTS), INSTALL_SECONDS)
 
 
 @pytest.fixture(scope="module")

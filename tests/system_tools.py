@@ -1,0 +1,63 @@
+"""Programs from the system's packages that a few tests drive (Chromium, LibreOffice).
+
+:func:`system_tool` returns the path of the program. When it is missing, CI
+(``CI=true``) running as root installs it with apt-get within a bounded
+time; anywhere it cannot be had, the calling test is skipped with the
+reason, so the suite stays green on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+
+import pytest
+
+__all__ = ["system_tool"]
+
+
+def _which(names: Sequence[str]) -> str | None:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def system_tool(label: str, names: Sequence[str], packages: Sequence[str],
+                seconds: float) -> str:
+    """Path of the first of ``names`` found, installing ``packages`` in CI as root."""
+    found = _which(names)
+    if found:
+        return found
+    wanted = " ".join(packages)
+    if os.environ.get("CI") != "true":
+        pytest.skip(f"{label} is not installed (CI installs it: apt-get install {wanted})")
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip(f"{label} is not installed and installing it needs root")
+    if shutil.which("apt-get") is None:
+        pytest.skip(f"{label} is not installed and there is no apt-get to install it")
+    deadline = time.monotonic() + seconds
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        for command in (["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                         *packages]):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.skip(f"installing {label} took over {seconds:g} s")
+            done = subprocess.run(command, env=env, capture_output=True, text=True,
+                                  timeout=left, check=False, stdin=subprocess.DEVNULL)
+            if done.returncode != 0:
+                pytest.skip(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"installing {label} took over {seconds:g} s")
+    except OSError as exc:
+        pytest.skip(f"apt-get could not run: {exc}")
+    found = _which(names)
+    if not found:
+        pytest.skip(f"apt-get installed no {label} program")
+    return found
