@@ -130,3 +130,55 @@ def test_cpsat_is_deterministic_and_auto_prefers_it(tongren: advisors.Dataset) -
 def test_unknown_strategy_is_a_plugin_error(tongren: advisors.Dataset) -> None:
     with pytest.raises(advisors.PluginError, match=r"available: .*greedy"):
         advisors.plan_training(tongren, "2027", strategy="magic")
+
+
+@pytest.mark.parametrize("strategy", training_strategies())
+def test_monthly_plans_rotate_topics_over_the_year(tongren: advisors.Dataset,
+                                                   strategy: str) -> None:
+    # Planned month by month, each plan handing its history on: nobody is taught a topic
+    # twice in the year while the curriculum still has topics new to them.
+    curriculum = tongren.policy.training.curriculum
+    had: dict[str, list[str]] = {}
+    previous = None
+    for month in ("2027-01", "2027-02", "2027-03"):
+        plan = advisors.plan_training(tongren, month, previous=previous, strategy=strategy)
+        assert dict(plan.history) == {p: tuple(sorted(set(t))) for p, t in had.items()}
+        assert not [v for v in plan.violations if v.rule == "topic_had_earlier"]
+        for s in plan.sessions:
+            for p in s.participants:
+                had.setdefault(p, []).append(s.topic)
+        previous = advisors.TrainingPlan.from_json(plan.to_json())  # as read back from disk
+    assert len(curriculum) >= 3
+    taught = [topics for topics in had.values() if len(topics) > 1]
+    assert taught and all(len(set(t)) == len(t) for t in taught)
+
+
+def test_a_new_year_starts_the_rotation_afresh(tongren: advisors.Dataset) -> None:
+    december = advisors.plan_training(tongren, "2026-12", strategy="greedy")
+    assert december.sessions
+    january = advisors.plan_training(tongren, "2027-01", previous=december, strategy="greedy")
+    assert dict(january.history) == {}
+
+
+def test_a_topic_had_earlier_is_reported_when_new_ones_remain(
+        tongren: advisors.Dataset) -> None:
+    import attrs
+
+    from advisors.training import TrainingProblem
+    from advisors.training_rules import analyse_training
+
+    january = advisors.plan_training(tongren, "2027-01", strategy="greedy")
+    february = advisors.plan_training(tongren, "2027-02", strategy="greedy")  # no history
+    s = february.sessions[0]
+    person = s.participants[0]
+    problem = TrainingProblem.build(tongren, february.period, january)
+    problem = attrs.evolve(problem, earlier={**problem.earlier, person: (s.topic,)})
+    found = [v for v in analyse_training(problem, february).violations
+             if v.rule == "topic_had_earlier" and person in v.people]
+    assert len(found) == 1 and not found[0].hard and found[0].sessions == (s.id,)
+    assert s.topic in found[0].message
+    # once every topic has been had, a repeat is no longer worth a word
+    everything = tuple(tongren.policy.training.curriculum)
+    problem = attrs.evolve(problem, earlier={person: everything})
+    assert not [v for v in analyse_training(problem, february).violations
+                if v.rule == "topic_had_earlier" and person in v.people]

@@ -180,6 +180,33 @@ class TrainingAnalysis:
         return dict(sorted(counts.items()))
 
 
+def earlier_topics(previous: TrainingPlan | None,
+                   period: Period) -> dict[str, tuple[str, ...]]:
+    """Person → topics taught to them in ``period``'s calendar year before ``period`` starts.
+
+    From ``previous``: its history, when it is of the same year, and its
+    sessions dated in that year before the period. A new year starts afresh:
+    the curriculum rotates anew each year.
+    """
+    if previous is None:
+        return {}
+    year = period.start.year
+    had: dict[str, set[str]] = {}
+    if previous.period.start.year == year:
+        for person, topics in previous.history.items():
+            had.setdefault(person, set()).update(topics)
+    for s in previous.sessions:
+        if s.date.year == year and s.date < period.start:
+            for person in s.participants:
+                had.setdefault(person, set()).add(s.topic)
+    return _history(had)
+
+
+def _history(value: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    # sorted people, sorted topics, nobody without topics: equal plans compare and dump equal
+    return {k: tuple(sorted(set(value[k]))) for k in sorted(value) if value[k]}
+
+
 @attrs.frozen
 class TrainingPlan:
     """The sessions of a period, with what the planner could not place."""
@@ -194,6 +221,9 @@ class TrainingPlan:
     """Needs the strategy could not meet, each named with its reason."""
     violations: tuple[TrainingViolation, ...] = ()
     """Every rule the plan breaks, as :func:`~advisors.training_rules.analyse_training` found."""
+    history: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_history)
+    """Person → topics taught to them earlier in the same calendar year, before ``period``
+    (from the previous plans), so that plans made month by month rotate topics over the year."""
 
     @property
     def analysis(self) -> TrainingAnalysis:
@@ -219,6 +249,7 @@ class TrainingPlan:
             "sessions": [s.as_dict() for s in self.sessions],
             "unmet": [v.as_dict() for v in self.unmet],
             "violations": [v.as_dict() for v in self.violations],
+            "history": {k: list(v) for k, v in self.history.items()},
         }
 
     @classmethod
@@ -230,7 +261,8 @@ class TrainingPlan:
         return cls(period, tuple(TrainingSession.from_dict(s) for s in data["sessions"]),
                    str(data.get("strategy", "")), int(data.get("target", 0)),
                    tuple(TrainingViolation.from_dict(v) for v in data.get("unmet", ())),
-                   tuple(TrainingViolation.from_dict(v) for v in data.get("violations", ())))
+                   tuple(TrainingViolation.from_dict(v) for v in data.get("violations", ())),
+                   {str(k): tuple(v) for k, v in data.get("history", {}).items()})
 
     def to_json(self) -> str:
         """Deterministic JSON text."""
@@ -292,6 +324,9 @@ class TrainingProblem:
     travel: TravelModel
     """Road km between villages, trainers and venues (virtual ones included)."""
     previous: TrainingPlan | None = None
+    earlier: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """Person → topics taught to them earlier in the period's calendar year
+    (:func:`earlier_topics`)."""
 
     @classmethod
     def build(cls, dataset: Dataset, period: Period,
@@ -335,9 +370,12 @@ class TrainingProblem:
                 person.status, person.languages or village.languages, venue,
                 _stream(person, policy.cadres), km,
             ))
+        known = {p.id for p in participants}
+        earlier = {k: v for k, v in earlier_topics(previous, period).items() if k in known}
         return cls(dataset, period, session_target(policy.sessions_per_person_year, period),
                    tuple(participants), venues,
-                   {k: tuple(v) for k, v in sorted(of_township.items())}, travel, previous)
+                   {k: tuple(v) for k, v in sorted(of_township.items())}, travel, previous,
+                   earlier)
 
     def participant_by_id(self) -> dict[str, Participant]:
         """Participants indexed by id."""

@@ -34,7 +34,10 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
     violations; their ``subjects`` become the ``sessions`` and ``people`` involved.
     ``strategy`` is ``greedy``, ``cpsat`` (with advisors-ortools) or ``auto``
     (CP-SAT if installed, else greedy). Sessions of ``previous`` inside the
-    period that still keep every hard rule are kept with their ids.
+    period that still keep every hard rule are kept with their ids; its
+    sessions earlier in the same year, and its ``history``, say which topics
+    people have had already: they are taught other topics first
+    (``plan.history`` carries this on to the next plan).
     """
     if isinstance(period, str):
         period = Period.parse(period)
@@ -47,7 +50,8 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
     planner = collect("schedulers")[f"training.{strategy}"].implementation
     problem = TrainingProblem.build(dataset, period, previous)
     plan: TrainingPlan = planner(problem)
-    plan = attrs.evolve(plan, violations=analyse_training(problem, plan).violations)
+    plan = attrs.evolve(plan, violations=analyse_training(problem, plan).violations,
+                        history=problem.earlier)
     extra = check_constraints(installed_constraints(), "training", problem, plan)
     if not extra:
         return plan

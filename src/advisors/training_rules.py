@@ -28,8 +28,11 @@ Hard rules (a plan breaking one cannot be published as is):
 ``outside_period`` / ``unknown_reference``
     sessions inside the period, about known trainers, venues and participants.
 
-Soft rule: ``other_township`` — a participant is trained at a venue of another
-township (allowed when their own township has no venue in reach).
+Soft rules: ``other_township`` — a participant is trained at a venue of another
+township (allowed when their own township has no venue in reach);
+``topic_had_earlier`` — a participant is taught a topic they already had
+earlier in the year (the previous plans), while some curriculum topic is
+still new to them.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ HARD_RULES: tuple[str, ...] = (
     "unknown_reference",
 )
 """Names of the hard rules, in the order they are checked."""
-SOFT_RULES: tuple[str, ...] = ("other_township",)
+SOFT_RULES: tuple[str, ...] = ("other_township", "topic_had_earlier")
 """Names of the soft rules."""
 
 
@@ -152,6 +155,14 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                     "topic_repeated", True, f"{pid}: {s.topic} twice ({seen[s.topic]}, {s.id})",
                     (pid,), (s.date,), (seen[s.topic], s.id)))
             seen.setdefault(s.topic, s.id)
+        earlier = set(problem.earlier.get(pid, ()))
+        new = set(policy.curriculum) - earlier - set(seen)
+        for s in booked:
+            if s.topic in earlier and new:
+                out.append(TrainingViolation(
+                    "topic_had_earlier", False,
+                    f"{pid}: {s.topic} again ({s.id}), already had earlier this year; "
+                    f"new to them: {', '.join(sorted(new))}", (pid,), (s.date,), (s.id,)))
     _targets(problem, by_person, out)
     return TrainingAnalysis(tuple(sorted(out, key=violation_order)))
 

@@ -119,14 +119,26 @@ class Placer:
                                        key=lambda p: (p[0], p[1].id))
         return self._near[venue]
 
+    def had_earlier(self, members: Sequence[Participant]) -> dict[str, int]:
+        """Topic → how many of ``members`` had it earlier in the year (previous plans)."""
+        before: dict[str, int] = {}
+        earlier = self.problem.earlier
+        for m in members:
+            for t in earlier.get(m.id, ()):
+                before[t] = before.get(t, 0) + 1
+        return before
+
     def topics_for(self, members: Sequence[Participant], rotation: int) -> list[str]:
-        """Curriculum topics none of ``members`` has had, in rotation order from ``rotation``."""
+        """Curriculum topics none of ``members`` has had this period: those fewest of them had
+        earlier in the year first, then in rotation order from ``rotation``."""
         had: set[str] = set()
         for m in members:
             had |= self.ledger.person_topics.get(m.id, set())
+        before = self.had_earlier(members)
         n = len(self.curriculum)
-        return [self.curriculum[(rotation + i) % n] for i in range(n)
-                if self.curriculum[(rotation + i) % n] not in had]
+        order = [self.curriculum[(rotation + i) % n] for i in range(n)]
+        fresh = [t for t in order if t not in had]
+        return sorted(fresh, key=lambda t: before.get(t, 0))  # stable: rotation breaks ties
 
     def _travel_ok(self, trainer: str, day: dt.date, venue: str) -> bool:
         booked = self.ledger.trainer_days.get(trainer)
@@ -159,26 +171,27 @@ class Placer:
         ids = [m.id for m in members]
         person_days = self.ledger.person_days
         venue_days = self.ledger.venue_days.get(venue, set())
+        before = self.had_earlier(members)
         for i in range(len(days)):
             day = days[(offset + i) % len(days)]
             if day in venue_days or any(day in person_days.get(p, ()) for p in ids):
                 continue
             month = f"{day:%Y-%m}"
-            for t in candidates:
-                if day in self.ledger.trainer_days.get(t.id, {}) or \
-                        self.ledger.trainer_month.get((t.id, month), 0) >= \
-                        t.max_sessions_per_month or \
-                        not self.calendar.is_available(t.id, day) or \
-                        not self._travel_ok(t.id, day, venue):
-                    continue
-                topic = next(x for x in topics if x in t.topics)
-                language = tuple(lang for lang in t.languages
-                                 if any(lang in need for need in needs))
-                session = TrainingSession("", day, self.start, self.end, venue, township, t.id,
-                                          _minimal(language, needs), topic,
-                                          tuple(sorted(ids)))
-                self.ledger.book(session)
-                return session
+            free = [t for t in candidates
+                    if day not in self.ledger.trainer_days.get(t.id, {})
+                    and self.ledger.trainer_month.get((t.id, month), 0) < t.max_sessions_per_month
+                    and self.calendar.is_available(t.id, day)
+                    and self._travel_ok(t.id, day, venue)]
+            if not free:
+                continue
+            # the trainer whose best topic fewest members had earlier; then the nearest
+            t = min(free, key=lambda t: before.get(next(x for x in topics if x in t.topics), 0))
+            topic = next(x for x in topics if x in t.topics)
+            language = tuple(lang for lang in t.languages if any(lang in need for need in needs))
+            session = TrainingSession("", day, self.start, self.end, venue, township, t.id,
+                                      _minimal(language, needs), topic, tuple(sorted(ids)))
+            self.ledger.book(session)
+            return session
         return None
 
     def why_not(self, members: Sequence[Participant], venue: str, window: Period,

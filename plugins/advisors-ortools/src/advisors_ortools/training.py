@@ -14,7 +14,9 @@ small at any scale:
   mixing Tibetan-only and Chinese-only people a bilingual one);
 - a trainer teaches at most the monthly capacity left in the round's window
   after the pools solved before (pools are solved in id order);
-- objective: ``10 000 × sessions + road km from the trainers' homes``.
+- objective: ``10 000 × sessions + road km from the trainers' homes``, plus
+  ``10 ×`` the pool members who had the trainer's topic earlier in the year
+  (from the previous plans), so that plans made month by month rotate topics.
 
 Each model is solved with one worker, a fixed seed and a limit in
 deterministic time, so the plan is reproducible. Days and topics are then
@@ -44,6 +46,9 @@ WALL_LIMIT_S = 10.0
 """A guard per model in wall seconds; reached only on a much slower machine."""
 
 
+REPEAT_WEIGHT = 10
+"""Cost, in trainer road km, of each pool member a trainer's topic repeats for (a topic had
+earlier in the year, from the previous plans)."""
 NEAREST_TRAINERS = 8
 """Trainers a pool's model may choose from, nearest first (more cost time, rarely km)."""
 
@@ -112,6 +117,9 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
                 and any(set(c) & set(t.languages) for c in classes)][:NEAREST_TRAINERS]
     if not trainers:
         return None
+    # How many of the pool had, earlier in the year, the topic each trainer would teach them.
+    before = placer.had_earlier(pool)
+    repeats = {t.id: before.get(next(x for x in topics if x in t.topics), 0) for t in trainers}
     model = cp_model.CpModel()
     n_sessions = -(-len(pool) // capacity) + len(classes)
     use = [model.NewBoolVar(f"use{k}") for k in range(n_sessions)]
@@ -123,7 +131,8 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
             model.Add(use[k] <= use[k - 1])  # symmetry: held sessions first
         for t in trainers:
             z[(k, t.id)] = var = model.NewBoolVar(f"z{k}_{t.id}")
-            cost.append(round(problem.travel.road_km(t.id, venue)) * var)
+            cost.append((round(problem.travel.road_km(t.id, venue))
+                         + REPEAT_WEIGHT * repeats[t.id]) * var)
         model.Add(sum(z[(k, t.id)] for t in trainers) == use[k])
         for ci, c in enumerate(classes):
             x[(k, ci)] = model.NewIntVar(0, counts[ci], f"x{k}_{ci}")
