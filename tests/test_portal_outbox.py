@@ -128,3 +128,22 @@ def test_a_sender_marks_messages_sent(tmp_path: Path) -> None:
     assert box.count("failed") == 1 and len(box.pending()) == 1
     box.mark_sent(row["id"], now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     assert box.pending() == [] and box.count("sent") == 1
+
+
+def test_the_outbox_renders_with_the_template_folders_the_files_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A county's own SMS wording (advisors plan --templates) reaches the outbox as well.
+    own = tmp_path / "templates" / "notifications"
+    own.mkdir(parents=True)
+    (own / "sms.txt").write_text("同仁市司法局：{{ recipient.name }}，请查看本月安排。\n",
+                                 encoding="utf-8")
+    db = tmp_path / "outbox.sqlite3"
+    monkeypatch.setenv("ADVISORS_OUTBOX", str(db))
+    assert _plan(TONGREN, tmp_path / "out", "--templates", str(tmp_path / "templates")) in (0, 3)
+    sms = _table(db, "SELECT recipient_name, body FROM outbox WHERE channel = 'sms'")
+    assert sms and all(str(body).strip() == f"同仁市司法局：{name}，请查看本月安排。"
+                       for name, body in sms)
+    written = sorted((tmp_path / "out" / "notifications" / "sms").glob("*.txt"))
+    assert written and all("请查看本月安排" in p.read_text(encoding="utf-8") for p in written)
+    others = _table(db, "SELECT body FROM outbox WHERE channel != 'sms'")
+    assert others and not any("请查看本月安排" in str(b) for (b,) in others)

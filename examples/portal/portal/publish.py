@@ -118,6 +118,8 @@ class Portal:
             plan = advisors.make_plan(dataset, period, previous, stamp=stamp)
             publication = plan.publication(dataset)
             folder = self._export(dataset, plan, publication)
+            publication = attrs.evolve(publication, rendered_with=advisors.ExportOptions(
+                template_dirs=self.template_dirs))
             etags = {path: etag_of((folder / path).read_bytes()) for path in _served(folder)}
             version = self.store.add_version(period, plan.version, folder, etags, now=when)
             self.store.ensure_tokens(

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from ..errors import DataError, Problem
@@ -96,6 +97,7 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
         publication = result.publication(dataset)
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
+    publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
     get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
                                              publication=publication)
     if not quiet:

@@ -59,6 +59,9 @@ class Publication:
     """The plan's JSON form, written verbatim by the ``plan-json`` exporter."""
     has_previous: bool = False
     """Whether this version replaces a published one (messages then tell changes only)."""
+    rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
+    """The options the caller exported with (its template and catalog folders), so that a
+    ``plan_published`` plugin renders its messages as the written files were rendered."""
 
     @property
     def active(self) -> tuple[PublishedEvent, ...]:

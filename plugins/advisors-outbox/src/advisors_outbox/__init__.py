@@ -3,14 +3,14 @@
 ``plan_published(plan, changes, publication)`` runs after the publication
 succeeded (the CLI calls it once the output folder is in place, the portal
 once the version is recorded; a failed run calls nothing). It renders every
-message of the publication with the bundled templates and catalogs (and the
-``prepare_jinja2_environment`` plugins) and writes them into the outbox,
-once: a message is keyed on (event id, SEQUENCE, channel, recipient), so
-publishing the same plan again queues nothing.
+message of the publication as its files were rendered — with the template
+and catalog folders of ``publication.rendered_with`` (what ``advisors plan
+--templates/--locale-dir`` and the portal set), else the bundled ones, and
+the ``prepare_jinja2_environment`` plugins — and writes them into the
+outbox, once: a message is keyed on (event id, SEQUENCE, channel,
+recipient), so publishing the same plan again queues nothing.
 
-A caller that renders with its own templates or catalogs (``ExportOptions``
-with ``template_dirs`` / ``locale_dirs``) calls :func:`deliver` with those
-options before the hook: the same keys are then already queued.
+A caller publishing by other means calls :func:`deliver` with its options.
 
 Where the database is: ``ADVISORS_OUTBOX`` (a file); else
 ``$ADVISORS_PORTAL_DATA/outbox.sqlite3`` — the portal sets that variable to
@@ -81,6 +81,6 @@ def plan_published(plan: Any, changes: Any, publication: Any) -> None:
         log.warning("advisors-outbox: messages not queued: set ADVISORS_OUTBOX to the outbox "
                     "database (the portal sets ADVISORS_PORTAL_DATA)")
         return
-    rendered = messages(publication)
+    rendered = messages(publication, publication.rendered_with)
     added = Outbox(where).queue(rendered)
     log.info("advisors-outbox: %d of %d messages queued in %s", added, len(rendered), where)
