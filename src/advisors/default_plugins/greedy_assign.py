@@ -16,7 +16,10 @@ Pure Python, deterministic: ties are broken by village and advisor index.
 from __future__ import annotations
 
 import heapq
+import itertools
+from array import array
 from collections import deque
+from collections.abc import Iterator
 
 from ..assign import Assignment
 from ..coverage_diagnose import augment
@@ -45,13 +48,7 @@ def greedy_assign(problem: CoverageProblem) -> Assignment:
 
 def greedy_choice(problem: CoverageProblem, k: int = DEFAULT_K) -> tuple[dict[int, int], int]:
     """Village index → advisor index for the open villages, and the improving moves made."""
-    advs, costs, sizes = problem.candidate_table(k)
-    cands: dict[int, list[tuple[float, int]]] = {}
-    at = 0
-    for vi, n in zip(problem.open, sizes, strict=True):
-        cands[vi] = list(zip(costs[at:at + n], advs[at:at + n], strict=True))
-        at += n
-    del advs, costs
+    cands = _Candidates(problem, k)
     load = list(problem.pinned_load)
     cap = problem.capacity
     bw, target = problem.balance_weight, problem.target_load
@@ -131,9 +128,10 @@ def greedy_choice(problem: CoverageProblem, k: int = DEFAULT_K) -> tuple[dict[in
         vi = queue.popleft()
         queued.discard(vi)
         cur = choice[vi]
-        cur_c = _cost(cands[vi], cur)
+        mine = cands[vi]
+        cur_c = _cost(mine, cur)
         best: tuple[float, int, int, int] | None = None  # (delta, a2, wi, a3)
-        for c, a2 in cands[vi]:
+        for c, a2 in mine:
             if c >= cur_c - _EPS and bw == 0:
                 break
             if a2 == cur:
@@ -146,8 +144,9 @@ def greedy_choice(problem: CoverageProblem, k: int = DEFAULT_K) -> tuple[dict[in
                     best = (d, a2, -1, -1)
                 continue
             for wi in sorted(served[a2]):
-                w_c = _cost(cands[wi], a2)
-                for c3, a3 in cands[wi]:
+                theirs = cands[wi]
+                w_c = _cost(theirs, a2)
+                for c3, a3 in theirs:
                     if a3 == a2:
                         continue
                     if a3 != cur and load[a3] >= cap[a3]:
@@ -171,6 +170,38 @@ def greedy_choice(problem: CoverageProblem, k: int = DEFAULT_K) -> tuple[dict[in
                     queue.append(w)
                     queued.add(w)
     return choice, moves
+
+
+class _Candidates:
+    """Village index → its candidates as (cost, advisor) pairs, cheapest first.
+
+    Kept in the candidate table's flat arrays (12 bytes a pair, not a Python
+    tuple of objects, about 100): the pairs of a village are built when asked
+    for. A list replaced by :meth:`set` is kept as given.
+    """
+
+    def __init__(self, problem: CoverageProblem, k: int) -> None:
+        self.advs, self.costs, sizes = problem.candidate_table(k)
+        self.open = problem.open
+        # first[vi] .. first[vi + 1]: the pairs of village vi (none for pinned villages)
+        n = array("q", bytes(8 * len(problem.villages)))
+        for vi, size in zip(problem.open, sizes, strict=True):
+            n[vi] = size
+        self.first = array("q", itertools.accumulate(n, initial=0))
+        self.replaced: dict[int, list[tuple[float, int]]] = {}
+
+    def __getitem__(self, vi: int) -> list[tuple[float, int]]:
+        found = self.replaced.get(vi)
+        if found is not None:
+            return found
+        lo, hi = self.first[vi], self.first[vi + 1]
+        return list(zip(self.costs[lo:hi], self.advs[lo:hi], strict=True))
+
+    def __setitem__(self, vi: int, pairs: list[tuple[float, int]]) -> None:
+        self.replaced[vi] = pairs
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.open)
 
 
 def _cost(cands: list[tuple[float, int]], ai: int) -> float:
