@@ -148,3 +148,10 @@ def test_optimal_picks_the_solver_by_size(tongren, monkeypatch: pytest.MonkeyPat
     tol = 0.5e-3 * len(tongren.villages)
     assert large.cost == pytest.approx(small.cost, abs=tol)
     assert large.cost == pytest.approx(advisors.assign(tongren, "mincostflow").cost, abs=tol)
+    # arcs too dear for the solver's "uncovered" cost: OR-Tools instead, never an error
+    from advisors_ortools import augment
+
+    monkeypatch.setattr(augment, "UNCOVERED", 1000)
+    dear = advisors.assign(tongren, "optimal")
+    assert "independent component" in dear.notes[0]
+    assert dear.cost == pytest.approx(small.cost, abs=1e-9)

@@ -91,7 +91,8 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     if solver not in ("auto", "paths", "flow"):
         raise ValueError(f"unknown solver {solver!r}: expected auto, paths or flow")
     paths = solver == "paths" or (
-        solver == "auto" and len(problem.open) >= PATHS_MIN and paths_available())
+        solver == "auto" and len(problem.open) >= PATHS_MIN and paths_available()
+        and _fits(problem))
     graph = _Graph(problem, k, paths)
     widened: set[int] = set()
     rounds = 0
@@ -133,6 +134,15 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     else:
         notes.append("no widening needed")
     return choice, tuple(notes)
+
+
+def _fits(problem: CoverageProblem) -> bool:
+    """Whether every arc cost, times the villages, stays below the solver's "uncovered"."""
+    from .augment import UNCOVERED
+
+    pol = problem.policy
+    dearest = (problem.max_km + pol.other_township_km + pol.stability_km) * SCALE + 1
+    return dearest * (len(problem.open) + 1) < UNCOVERED
 
 
 def _warm_up() -> None:

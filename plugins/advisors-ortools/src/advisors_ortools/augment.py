@@ -39,8 +39,9 @@ from numba import njit
 
 __all__ = ["UNCOVERED", "Augmenter", "solve"]
 
-UNCOVERED = 1 << 40
-"""Cost of leaving a village uncovered: above any sum of real arc costs the solver meets."""
+UNCOVERED = 1 << 52
+"""Cost of leaving a village uncovered: above any sum of real arc costs the solver accepts
+(villages × the dearest arc), and far enough below 2**63 for prices and labels."""
 
 _INF = np.int64(1) << 62
 
