@@ -182,3 +182,21 @@ def test_a_topic_had_earlier_is_reported_when_new_ones_remain(
     problem = attrs.evolve(problem, earlier={person: everything})
     assert not [v for v in analyse_training(problem, february).violations
                 if v.rule == "topic_had_earlier" and person in v.people]
+
+
+def test_training_violations_read_like_the_other_rules(tongren: advisors.Dataset) -> None:
+    # A portal lists visit, hotline and training problems with the same code.
+    from advisors.rules import Violation
+    from advisors.training import TrainingViolation
+
+    plan = advisors.plan_training(tongren, "2027-01", strategy="greedy")
+    broken = TrainingViolation("language", True, "s1: no common language",
+                                        ("p1", "tr-01"), (plan.period.start,), ("s1",))
+    for v in (*plan.violations, broken):
+        generic = v.as_violation()
+        assert isinstance(generic, Violation)
+        assert (generic.rule, generic.hard, generic.message, generic.days) == (
+            v.rule, v.hard, v.message, v.days)
+        assert generic.subjects == v.subjects == v.people + v.sessions
+        assert generic.weight == v.weight == 1
+    assert broken.subjects == ("p1", "tr-01", "s1")

@@ -35,6 +35,7 @@ from .dataset import Dataset
 from .geo import TravelModel
 from .model import Person, Venue
 from .period import Period
+from .rules import Violation
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -135,6 +136,20 @@ class TrainingViolation:
     """Person or trainer ids involved."""
     days: tuple[dt.date, ...] = ()
     sessions: tuple[str, ...] = ()
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """People, then sessions: the ids involved, as :class:`~advisors.rules.Violation` has."""
+        return self.people + self.sessions
+
+    @property
+    def weight(self) -> int:
+        """Penalty of this match (1), as :class:`advisors.rules.Violation` has it."""
+        return 1
+
+    def as_violation(self) -> Violation:
+        """The same match as an :class:`advisors.rules.Violation` (visits and hotline speak it)."""
+        return Violation(self.rule, self.hard, self.message, self.subjects, self.days)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form."""
