@@ -110,3 +110,31 @@ def test_report_json_round_trip(tongren: advisors.Dataset, plan: advisors.Traini
     back = advisors.TrainingProgress.from_json(report.to_json())
     assert back == report
     assert back.to_json() == report.to_json()
+
+
+def test_missed_booked_sessions_count_and_can_mean_removal(
+        tongren: advisors.Dataset, plan: advisors.TrainingPlan) -> None:
+    active = [p for p in tongren.people if p.status == "active" and p.role == "legal_savvy"
+              and len(plan.sessions_of(p.id)) >= 2]
+    kept, dropped = active[0], active[1]
+    first, second = plan.sessions_of(kept.id)[:2]
+    rows = [Attendance(first.id, kept.id, 3), Attendance(second.id, kept.id, 3),
+            Attendance(plan.sessions_of(dropped.id)[0].id, dropped.id, 3)]
+    as_of = max(first.date, second.date, plan.sessions_of(dropped.id)[1].date)
+    booked = {p: sum(1 for s in plan.sessions_of(p) if s.date <= as_of) for p in
+              (kept.id, dropped.id)}
+    report = advisors.training_progress(tongren, rows, plan, as_of=as_of)
+    by_id = {p.person: p for p in report.people}
+    assert by_id[kept.id].missed == booked[kept.id] - 2
+    assert by_id[dropped.id].missed == booked[dropped.id] - 1 >= 1
+    assert not by_id[dropped.id].due_for_removal  # off by default: attended this year
+    strict = attrs.evolve(tongren, policy=attrs.evolve(
+        tongren.policy, training=attrs.evolve(tongren.policy.training,
+                                              removal_after_missed=by_id[dropped.id].missed)))
+    again = {p.person: p for p in
+             advisors.training_progress(strict, rows, plan, as_of=as_of).people}
+    assert again[dropped.id].due_for_removal
+    assert again[kept.id].due_for_removal == (
+        0 < by_id[dropped.id].missed <= by_id[kept.id].missed)
+    # without a plan nothing is known to be missed
+    assert all(p.missed == 0 for p in advisors.training_progress(tongren, rows).people)

@@ -128,6 +128,9 @@ class TrainingPolicy:
     """New candidates each village selects a year (Qinghai: ≥ 1)."""
     inactive_after_months: int = 12
     """No attendance for this long: due for removal (动态清退)."""
+    removal_after_missed: int = 0
+    """Sessions a person was booked into and missed (by the plan and the sign-in sheets)
+    that make them due for removal as well; 0: missed sessions alone never do."""
     session_start: str = "09:30"
     """Start of a training session, local time."""
     session_end: str = "12:30"

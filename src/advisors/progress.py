@@ -5,7 +5,8 @@ and tells, per person: sessions attended in the period and hours in all,
 completion against the period's target, whether a candidate has the hours to
 be certified, whether they are behind target, and whether an active
 legal-savvy person is due for removal (动态清退: no attendance, and no
-certification, for ``policy.training.inactive_after_months`` months). Per
+certification, for ``policy.training.inactive_after_months`` months; or,
+with a plan, ``removal_after_missed`` booked sessions missed). Per
 village: active legal-savvy persons against ``legal_savvy_per_village``,
 candidates in the pipeline, and how many new candidates the village must
 nominate (at least ``new_candidates_per_village_year``, and enough to close
@@ -67,6 +68,9 @@ class PersonProgress:
     """Attended plus still planned is below the target."""
     due_for_removal: bool
     last_session: dt.date | None
+    missed: int = 0
+    """Sessions of the plan, up to ``as_of``, the person was booked into and has no
+    attendance row for (0 without a plan)."""
 
 
 @attrs.frozen
@@ -240,11 +244,17 @@ def training_progress(dataset: Dataset, attendance: Sequence[Attendance] | None 
         if row.person not in last or day > last[row.person]:
             last[row.person] = day
     planned: dict[str, int] = defaultdict(int)
+    missed: dict[str, int] = defaultdict(int)
+    signed = {(row.session, row.person) for row in rows}
     if plan is not None:
         for s in plan.sessions:
             if as_of is None or s.date > as_of:
                 for p in s.participants:
                     planned[p] += 1
+            else:
+                for p in s.participants:
+                    if (s.id, p) not in signed:
+                        missed[p] += 1
 
     people = []
     for person in sorted(dataset.people, key=lambda p: p.id):
@@ -253,8 +263,10 @@ def training_progress(dataset: Dataset, attendance: Sequence[Attendance] | None 
         training = person.status in ("active", "candidate")
         seen = max((d for d in (last.get(person.id), person.certified_on) if d is not None),
                    default=None)
-        due = (as_of is not None and person.role == "legal_savvy" and person.status == "active"
-               and (seen is None or _months_between(seen, as_of) >= policy.inactive_after_months))
+        gone = (seen is None or _months_between(seen, as_of) >= policy.inactive_after_months
+                or 0 < policy.removal_after_missed <= missed.get(person.id, 0)) \
+            if as_of is not None else False
+        due = person.role == "legal_savvy" and person.status == "active" and gone
         people.append(PersonProgress(
             person.id, village.id, village.township, person.role, person.status, n,
             round(hours.get(person.id, 0.0), 2), target if training else 0,
@@ -262,7 +274,7 @@ def training_progress(dataset: Dataset, attendance: Sequence[Attendance] | None 
             person.status == "candidate" and person.certified_on is None
             and hours.get(person.id, 0.0) >= policy.certification_hours,
             training and n + planned.get(person.id, 0) < target,
-            bool(due), last.get(person.id)))
+            bool(due), last.get(person.id), missed.get(person.id, 0)))
     villages = _villages(dataset, people)
     return TrainingProgress(period, as_of, target, tuple(people), villages,
                             _townships(dataset, villages))
