@@ -26,6 +26,8 @@ from typing import Any
 import icalendar
 import pytest
 
+import advisors
+
 from .conftest import ROOT, TONGREN
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
@@ -271,6 +273,18 @@ def test_public_plan_json_has_no_personal_data(served: tuple[Any, Server]) -> No
     people = {r["id"] for r in rows("people.csv")}
     assert not [p for p in people if f'"{p}"' in text]
     assert "@" not in text
+
+
+def test_a_chained_plan_keeps_its_training_history_out_of_the_public_json(
+        tongren: advisors.Dataset) -> None:
+    from portal.public import public_plan
+
+    january = advisors.make_plan(tongren, "2027-01")
+    february = advisors.make_plan(tongren, "2027-02", january)
+    assert february.training.history  # people had topics in January
+    text = json.dumps(public_plan(february.as_dict()), ensure_ascii=False)
+    assert not [p for p in february.training.history if f'"{p}"' in text]
+    assert february.training.history and '"history": {}' in text
 
 
 def test_the_command_line_lists_and_rotates_tokens_and_refuses_without_data(

@@ -57,6 +57,8 @@ def public_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
     training["unmet_count"] = len(plan.get("training", {}).get("unmet", ()))
     training["violations"] = [{k: v.get(k) for k in ("rule", "hard", "weight")}
                               for v in training.get("violations", ())]
+    # who had which topic earlier in the year: people again
+    training["history"] = {}
     out["training"] = training
     return out
 
