@@ -15,7 +15,6 @@ from advisors.budget import budget
 from advisors.cli import run
 from advisors.exporters.csvout import csv_bytes
 from advisors.ledger import ServiceRecord
-from advisors.period import Period
 from advisors.schedule import Visit
 
 from .conftest import TONGREN
@@ -115,7 +114,6 @@ def test_tongren_budget(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert "budget 2027" in text and "organization" in text
     assert all(t.name in text for t in folder.townships)
     assert (tmp_path / "b.csv").read_bytes().startswith("\ufeff".encode())
-    assert Period.parse("2027").label == "2027"
 
 
 def test_misspelt_rates_are_refused(tongren: advisors.Dataset) -> None:

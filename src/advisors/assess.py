@@ -27,6 +27,7 @@ township: the same seed gives the same villages.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
@@ -194,9 +195,13 @@ class Assessment:
     """Township → villages drawn for inspection."""
     seed: int = 0
 
+    @functools.cached_property
+    def _grade(self) -> dict[str, str]:
+        return {g.advisor: g.grade for g in self.grades}
+
     def grade_of(self, advisor: str) -> str:
         """An advisor's grade (``ungraded`` when absent)."""
-        return next((g.grade for g in self.grades if g.advisor == advisor), "ungraded")
+        return self._grade.get(advisor, "ungraded")
 
     def as_dict(self) -> dict[str, Any]:
         """Plain form."""

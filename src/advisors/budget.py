@@ -154,15 +154,13 @@ def budget(dataset: Dataset, year: int, advisor_of: Mapping[str, str | None],
                 amount = rates.get("lecture" if v.lecture else "duty_day", 0.0)
                 amount += len(v.appointments) * rates.get("home_visit", 0.0)
                 pay[v.village] = pay.get(v.village, 0.0) + amount * multiplier(grade)
-        # a year's quarters are whole; the share keeps a clipped one honest
-        share = len(quarter.days) / len(Period.parse(quarter.label).days)
         for village in sorted(dataset.villages, key=lambda v: v.id):
             advisor = advisor_of.get(village.id)
             if advisor is None and village.id not in pay:
                 continue
             grade = grades_from.grade_of(advisor) if grades_from and advisor else "ungraded"
             person = dataset.advisor_by_id.get(advisor or "")
-            subsidy = (policy.village_subsidy / 4 * share * multiplier(grade)
+            subsidy = (policy.village_subsidy / 4 * multiplier(grade)
                        if advisor is not None else 0.0)
             lines.append(FundingLine(
                 quarter.label, village.id, village.township, advisor or "",

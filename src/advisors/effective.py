@@ -35,7 +35,7 @@ from .dataset import Dataset
 from .errors import DataError, Problem
 from .ledger import SERVICE_KINDS, ServiceRecord
 from .period import Period
-from .policy import parse_hhmm
+from .policy import minutes_of
 from .schedule import Visit, VisitPlan, month_of
 
 __all__ = ["ACTIONS", "STATUSES", "Figures", "Finding", "Ledger", "Outcome", "match_ledger"]
@@ -44,11 +44,6 @@ STATUSES: Final = ("held", "late", "missed", "unplanned")
 """What became of a planned visit or a service day."""
 ACTIONS: Final = ("warn", "exclude", "error")
 """What the policy may do with a bad record."""
-
-
-def _minutes(hhmm: str) -> int:
-    t = parse_hhmm(hhmm)
-    return t.hour * 60 + t.minute
 
 
 @attrs.frozen
@@ -127,19 +122,6 @@ class Figures:
         """Planned visits held, on time or late."""
         return self.held + self.late
 
-    def __add__(self, other: Figures) -> Figures:
-        def merge(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
-            out = dict(a)
-            for k, v in b.items():
-                out[k] = out.get(k, 0) + v
-            return dict(sorted(out.items()))
-
-        values: dict[str, Any] = {}
-        for f in attrs.fields(Figures):
-            a, b = getattr(self, f.name), getattr(other, f.name)
-            values[f.name] = merge(a, b) if isinstance(a, Mapping) else a + b
-        return Figures(**values)
-
     def as_dict(self) -> dict[str, Any]:
         """Plain form."""
         out = attrs.asdict(self)
@@ -202,8 +184,7 @@ class Ledger:
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form without villagers' names."""
         return {
-            "period": {"start": self.period.start.isoformat(),
-                       "end": self.period.end.isoformat(), "label": self.period.label},
+            "period": self.period.as_dict(),
             "total": self.total.as_dict(),
             "townships": {k: v.as_dict() for k, v in self.by_township.items()},
             "advisors": {k: v.as_dict() for k, v in self.by_advisor.items()},
@@ -305,7 +286,7 @@ class _Matcher:
                 continue
             late = held.date > v.date or (
                 held.date == v.date
-                and held.minutes[0] > _minutes(v.start) + self.policy.late_minutes)
+                and held.minutes[0] > minutes_of(v.start) + self.policy.late_minutes)
             out.append(Outcome("late" if late else "held", v.village, v.advisor, v.date, v,
                                held))
         for r in unplanned:
@@ -417,14 +398,15 @@ def match_ledger(dataset: Dataset, plan: VisitPlan | Sequence[Visit],
     by_township = _group(outcomes, services, lambda o: township(o.village),
                          lambda r: township(r.village), (t.id for t in dataset.townships), months)
     total = _figures(outcomes, services, months)
-    monthly: dict[str, dict[str, int]] = {}
-    for m in months:
-        seen = {o.village for o in outcomes if o.record is not None
-                and month_of(o.record.date) == m}
-        row = {t.id: 0 for t in dataset.townships}
-        for v in seen:
-            row[township(v)] += 1
-        monthly[m] = dict(sorted(row.items()))
+    # villages served each month, per township (records lie in the period: every month is known)
+    monthly = {m: {t: 0 for t in sorted(t.id for t in dataset.townships)} for m in months}
+    served: set[tuple[str, str]] = set()
+    for o in outcomes:
+        if o.record is not None:
+            key = (month_of(o.record.date), o.village)
+            if key not in served:
+                served.add(key)
+                monthly[key[0]][township(o.village)] += 1
     return Ledger(period, tuple(outcomes), services, tuple(sorted(matcher.excluded,
                                                                    key=lambda r: r.key)),
                   tuple(sorted(findings, key=_finding_key)), dict(advisor_of),

@@ -30,7 +30,6 @@ from .model import Advisor
 from .period import Period
 from .policy import parse_hhmm
 from .rules import Analysis, SolveStats, str_tuple
-from .visit_plan import period_as_dict, period_from_dict
 
 __all__ = ["DutyShift", "HotlineProblem", "HotlineRota", "PastShift", "Slot", "read_history"]
 
@@ -136,7 +135,7 @@ class HotlineRota:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form; :meth:`from_dict` reads it back equal."""
-        return {"kind": "hotline", "period": period_as_dict(self.period),
+        return {"kind": "hotline", "period": self.period.as_dict(),
                 "shifts": [s.as_dict() for s in self.shifts],
                 "counts": {k: attrs.asdict(c) for k, c in sorted(self.counts.items())},
                 "analysis": self.analysis.as_dict(), "stats": self.stats.as_dict()}
@@ -147,7 +146,7 @@ class HotlineRota:
         if data.get("kind") != "hotline":
             raise DataError([Problem("rota", "not a hotline rota", field="kind",
                                      value=str(data.get("kind")), expected="hotline")])
-        return cls(period_from_dict(data["period"]),
+        return cls(Period.from_dict(data["period"]),
                    tuple(DutyShift.from_dict(s) for s in data["shifts"]),
                    {k: Counts(**c) for k, c in data.get("counts", {}).items()},
                    Analysis.from_dict(data.get("analysis", {})),

@@ -36,7 +36,7 @@ from .errors import DataError, ProblemList
 from .load.columns import Column, FileSpec, _choice, _count, _date, _ident, _text
 from .load.csvfolder import _rows, decode
 from .load.records import csv_locator, parse_rows
-from .policy import parse_hhmm
+from .policy import minutes_of, parse_hhmm
 
 __all__ = [
     "FEEDBACK",
@@ -139,8 +139,7 @@ class ServiceRecord:
     @property
     def minutes(self) -> tuple[int, int]:
         """Start and end in minutes after midnight."""
-        a, b = parse_hhmm(self.start), parse_hhmm(self.end)
-        return a.hour * 60 + a.minute, b.hour * 60 + b.minute
+        return minutes_of(self.start), minutes_of(self.end)
 
     @property
     def key(self) -> tuple[dt.date, str, str, str, str, int]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -40,6 +42,17 @@ class Period:
                                      f"{self.start}..{self.end}", "start ≤ end")])
         if not self.label:
             object.__setattr__(self, "label", f"{self.start}..{self.end}")
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain form: ``start``, ``end`` (ISO dates) and ``label``."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "label": self.label}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Period:
+        """Inverse of :meth:`as_dict`."""
+        return cls(dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"]),
+                   str(data.get("label", "")))
 
     @classmethod
     def parse(cls, text: str) -> Period:

@@ -33,7 +33,7 @@ from .exporters.base import Publication
 from .hotline import HotlineRota, PastShift
 from .locale import Translator
 from .period import Period
-from .schedule import VisitPlan, period_as_dict, period_from_dict
+from .schedule import VisitPlan
 from .schedule_api import hotline_rota, schedule_visits
 from .training import TrainingPlan
 from .training_api import plan_training
@@ -88,7 +88,7 @@ class Plan:
             "format": PLAN_FORMAT,
             "version": self.version,
             "stamp": self.stamp.astimezone(dt.UTC).isoformat(),
-            "period": period_as_dict(self.period),
+            "period": self.period.as_dict(),
             "has_previous": self.has_previous,
             "assignment": self.assignment.as_dict(),
             "visits": self.visits.as_dict(),
@@ -110,7 +110,7 @@ class Plan:
             raise DataError([Problem("plan.json", "not an advisors plan", field="format",
                                      value=str(data.get("format")), expected=PLAN_FORMAT)])
         return cls(
-            period=period_from_dict(data["period"]),
+            period=Period.from_dict(data["period"]),
             assignment=Assignment.from_dict(data["assignment"]),
             visits=VisitPlan.from_dict(data["visits"]),
             hotline=HotlineRota.from_dict(data["hotline"]),

@@ -52,6 +52,12 @@ def parse_hhmm(text: str) -> dt.time:
     return dt.time(int(match[1]), int(match[2]))
 
 
+def minutes_of(hhmm: str) -> int:
+    """``"09:30"`` → 570 minutes after midnight."""
+    t = parse_hhmm(hhmm)
+    return t.hour * 60 + t.minute
+
+
 @attrs.frozen
 class VisitPolicy:
     """On-site service days (到村服务) — Zhashui county practice."""

@@ -141,9 +141,7 @@ class TrainingProgress:
             return {f.name: plain(getattr(obj, f.name)) for f in attrs.fields(type(obj))}
 
         return {
-            "period": None if self.period is None else {
-                "start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
-                "label": self.period.label},
+            "period": None if self.period is None else self.period.as_dict(),
             "as_of": plain(self.as_of),
             "target": self.target,
             "townships": [row(t) for t in self.townships],
@@ -167,9 +165,7 @@ class TrainingProgress:
                 values[f.name] = tuple(value) if isinstance(value, list) else value
             return kind(**values)
 
-        p = data["period"]
-        period = None if p is None else Period(dt.date.fromisoformat(p["start"]),
-                                               dt.date.fromisoformat(p["end"]), p["label"])
+        period = None if data["period"] is None else Period.from_dict(data["period"])
         as_of = None if data["as_of"] is None else dt.date.fromisoformat(data["as_of"])
         return cls(period, as_of, int(data["target"]),
                    tuple(build(PersonProgress, r) for r in data["people"]),

@@ -35,13 +35,10 @@ from .visit_plan import (
     VisitPlan,
     minutes_of,
     month_of,
-    period_as_dict,
-    period_from_dict,
     split_hours,
 )
 
-__all__ = ["Visit", "VisitPlan", "VisitProblem", "lecture_months", "month_of", "period_as_dict",
-           "period_from_dict"]
+__all__ = ["Visit", "VisitPlan", "VisitProblem", "lecture_months", "month_of"]
 
 
 def _pinned(items: Iterable[str]) -> tuple[str, ...]:

@@ -187,13 +187,6 @@ class TrainingAnalysis:
         """No hard rule is broken."""
         return not self.hard
 
-    def by_rule(self) -> dict[str, int]:
-        """How many violations of each rule."""
-        counts: dict[str, int] = {}
-        for v in self.violations:
-            counts[v.rule] = counts.get(v.rule, 0) + 1
-        return dict(sorted(counts.items()))
-
 
 def earlier_topics(previous: TrainingPlan | None,
                    period: Period) -> dict[str, tuple[str, ...]]:
@@ -257,8 +250,7 @@ class TrainingPlan:
         """Plain, JSON-ready form; :meth:`from_dict` reads it back equal."""
         return {
             "kind": "training",
-            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
-                       "label": self.period.label},
+            "period": self.period.as_dict(),
             "strategy": self.strategy,
             "target": self.target,
             "sessions": [s.as_dict() for s in self.sessions],
@@ -270,10 +262,8 @@ class TrainingPlan:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TrainingPlan:
         """Inverse of :meth:`as_dict`."""
-        p = data["period"]
-        period = Period(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]),
-                        p.get("label", ""))
-        return cls(period, tuple(TrainingSession.from_dict(s) for s in data["sessions"]),
+        return cls(Period.from_dict(data["period"]),
+                   tuple(TrainingSession.from_dict(s) for s in data["sessions"]),
                    str(data.get("strategy", "")), int(data.get("target", 0)),
                    tuple(TrainingViolation.from_dict(v) for v in data.get("unmet", ())),
                    tuple(TrainingViolation.from_dict(v) for v in data.get("violations", ())),

@@ -12,7 +12,7 @@ import attrs
 from .errors import DataError, Problem
 from .patterns import Pattern
 from .period import Period
-from .policy import parse_hhmm
+from .policy import minutes_of
 from .rules import Analysis, SolveStats, str_tuple
 
 __all__ = [
@@ -20,16 +20,8 @@ __all__ = [
     "VisitPlan",
     "minutes_of",
     "month_of",
-    "period_as_dict",
-    "period_from_dict",
     "split_hours",
 ]
-
-
-def minutes_of(hhmm: str) -> int:
-    """``"09:30"`` → 570 minutes after midnight."""
-    t = parse_hhmm(hhmm)
-    return t.hour * 60 + t.minute
 
 
 @functools.lru_cache(maxsize=256)
@@ -48,18 +40,6 @@ def month_of(day: dt.date) -> str:
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def period_as_dict(period: Period) -> dict[str, str]:
-    """A period as plain data."""
-    return {"start": period.start.isoformat(), "end": period.end.isoformat(),
-            "label": period.label}
-
-
-def period_from_dict(data: Mapping[str, Any]) -> Period:
-    """Inverse of :func:`period_as_dict`."""
-    return Period(dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"]),
-                  str(data.get("label", "")))
 
 
 @attrs.frozen
@@ -128,7 +108,7 @@ class VisitPlan:
         """Plain, JSON-ready form; :meth:`from_dict` reads it back equal."""
         return {
             "kind": "visits",
-            "period": period_as_dict(self.period),
+            "period": self.period.as_dict(),
             "visits": [v.as_dict() for v in self.visits],
             "patterns": {k: (p.as_dict() if p else None) for k, p in sorted(self.patterns.items())},
             "analysis": self.analysis.as_dict(),
@@ -141,7 +121,7 @@ class VisitPlan:
         if data.get("kind") != "visits":
             raise DataError([Problem("plan", "not a visit plan", field="kind",
                                      value=str(data.get("kind")), expected="visits")])
-        return cls(period_from_dict(data["period"]),
+        return cls(Period.from_dict(data["period"]),
                    tuple(Visit.from_dict(v) for v in data["visits"]),
                    {k: (Pattern.from_dict(p) if p else None)
                     for k, p in data.get("patterns", {}).items()},

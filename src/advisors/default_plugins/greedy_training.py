@@ -128,13 +128,16 @@ class Placer:
                 before[t] = before.get(t, 0) + 1
         return before
 
-    def topics_for(self, members: Sequence[Participant], rotation: int) -> list[str]:
+    def topics_for(self, members: Sequence[Participant], rotation: int,
+                   before: Mapping[str, int] | None = None) -> list[str]:
         """Curriculum topics none of ``members`` has had this period: those fewest of them had
-        earlier in the year first, then in rotation order from ``rotation``."""
+        earlier in the year first (``before``: :meth:`had_earlier`, computed when not given),
+        then in rotation order from ``rotation``."""
         had: set[str] = set()
         for m in members:
             had |= self.ledger.person_topics.get(m.id, set())
-        before = self.had_earlier(members)
+        if before is None:
+            before = self.had_earlier(members)
         n = len(self.curriculum)
         order = [self.curriculum[(rotation + i) % n] for i in range(n)]
         fresh = [t for t in order if t not in had]
@@ -157,7 +160,8 @@ class Placer:
         """Book the first feasible (day, trainer, topic) for ``members``; ``None`` if none."""
         township = self.problem.venues[venue].township
         needs = {frozenset(m.languages) for m in members}
-        topics = self.topics_for(members, rotation)
+        before = self.had_earlier(members)
+        topics = self.topics_for(members, rotation, before)
         if not topics:
             return None
         allowed = None if trainers is None else {t.id for t in trainers}
@@ -171,7 +175,6 @@ class Placer:
         ids = [m.id for m in members]
         person_days = self.ledger.person_days
         venue_days = self.ledger.venue_days.get(venue, set())
-        before = self.had_earlier(members)
         for i in range(len(days)):
             day = days[(offset + i) % len(days)]
             if day in venue_days or any(day in person_days.get(p, ()) for p in ids):
@@ -185,8 +188,8 @@ class Placer:
             if not free:
                 continue
             # the trainer whose best topic fewest members had earlier; then the nearest
-            t = min(free, key=lambda t: before.get(next(x for x in topics if x in t.topics), 0))
-            topic = next(x for x in topics if x in t.topics)
+            t = min(free, key=lambda t: before.get(first_topic(t, topics), 0))
+            topic = first_topic(t, topics)
             language = tuple(lang for lang in t.languages if any(lang in need for need in needs))
             session = TrainingSession("", day, self.start, self.end, venue, township, t.id,
                                       _minimal(language, needs), topic, tuple(sorted(ids)))
@@ -276,6 +279,11 @@ def kept_sessions(problem: TrainingProblem) -> list[TrainingSession]:
     return [s for s in candidates if s.id not in broken]
 
 
+def first_topic(trainer: Trainer, topics: Sequence[str]) -> str:
+    """The first of ``topics`` (in preference order) that ``trainer`` teaches."""
+    return next(x for x in topics if x in trainer.topics)
+
+
 def language_order(p: Participant) -> tuple[str, ...]:
     """Sort key clustering people by language: bo-only, bo+zh, zh-only (tags sorted)."""
     return tuple(sorted(p.languages))
@@ -332,7 +340,7 @@ def plan_rounds(problem: TrainingProblem, strategy: str,
     for p in problem.participants:
         if p.venue:
             pools[(p.venue, p.stream)].append(p)
-    venues = sorted(problem.venues)
+    venue_index = {v: i for i, v in enumerate(sorted(problem.venues))}
     windows = _slices(problem.period, max(1, problem.target))
     township_index = {t: i for i, t in enumerate(sorted(problem.venues_of_township))}
     for r, window in enumerate(windows, start=1):
@@ -347,7 +355,7 @@ def plan_rounds(problem: TrainingProblem, strategy: str,
             rotation = township_index.get(problem.venues[venue].township, 0) + r - 1
             # spread venues over the window so trainers' monthly limits are not hit at once
             span = len(placer.days(problem.venues[venue].township, window)) or 1
-            base = venues.index(venue) * span // len(venues)
+            base = venue_index[venue] * span // len(venue_index)
             for g, (group, preferred) in enumerate(grouped[(venue, stream)]):
                 offset = base + g * 2
                 tries: list[tuple[Sequence[Trainer] | None, Period]] = []
@@ -373,8 +381,6 @@ def _split_and_place(placer: Placer, group: list[Participant], venue: str, windo
     for m in group:
         (by_lang[m.languages[0]] if len(m.languages) == 1 else flex).append(m)
     parts = [by_lang[lang] for lang in sorted(by_lang)] + ([flex] if flex else [])
-    if len(parts) <= 1:
-        parts = [group]
     for part in parts:
         if len(parts) > 1 and (placer.place(part, venue, window, rotation, offset) or
                                placer.place(part, venue, period, rotation, offset)):
@@ -393,8 +399,6 @@ class GreedyTrainingPlanner:
     def __call__(self, problem: TrainingProblem) -> TrainingPlan:
         """Plan ``problem``'s sessions."""
         return plan_rounds(problem, "training.greedy")
-
-
 
 
 @hookimpl

@@ -30,7 +30,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from advisors.default_plugins.greedy_training import Groups, Placer, Pools, plan_rounds
+from advisors.default_plugins.greedy_training import (
+    Groups,
+    Placer,
+    Pools,
+    chunk,
+    first_topic,
+    language_order,
+    plan_rounds,
+)
 from advisors.hookspecs import Register
 from advisors.model import Trainer
 from advisors.period import Period
@@ -92,10 +100,7 @@ def solve_round(problem: TrainingProblem, window: Period, pools: Pools, placer: 
         pool = pools[key]
         groups = _solve_pool(problem, key[0], pool, placer, left, time_limit)
         if groups is None:  # nobody can teach them, or no solution: the greedy grouping
-            capacity = max(1, problem.venues[key[0]].capacity)
-            n = -(-len(pool) // capacity)
-            groups = [(list(pool[len(pool) * i // n: len(pool) * (i + 1) // n]), None)
-                      for i in range(n)]
+            groups = [(g, None) for g in chunk(pool, problem.venues[key[0]].capacity)]
         for _, chosen in groups:
             for t in chosen or ():
                 left[t.id] -= 1
@@ -109,17 +114,17 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
     from ortools.sat.python import cp_model
 
     capacity = max(1, problem.venues[venue].capacity)
-    classes = sorted({tuple(sorted(p.languages)) for p in pool})
-    counts = [sum(1 for p in pool if tuple(sorted(p.languages)) == c) for c in classes]
-    topics = placer.topics_for(pool, 0)
+    classes = sorted({language_order(p) for p in pool})
+    counts = [sum(1 for p in pool if language_order(p) == c) for c in classes]
+    before = placer.had_earlier(pool)
+    topics = placer.topics_for(pool, 0, before)
     trainers = [t for _, t in placer.trainers_near(venue)
                 if left.get(t.id, 0) > 0 and any(x in t.topics for x in topics)
                 and any(set(c) & set(t.languages) for c in classes)][:NEAREST_TRAINERS]
     if not trainers:
         return None
     # How many of the pool had, earlier in the year, the topic each trainer would teach them.
-    before = placer.had_earlier(pool)
-    repeats = {t.id: before.get(next(x for x in topics if x in t.topics), 0) for t in trainers}
+    repeats = {t.id: before.get(first_topic(t, topics), 0) for t in trainers}
     model = cp_model.CpModel()
     n_sessions = -(-len(pool) // capacity) + len(classes)
     use = [model.NewBoolVar(f"use{k}") for k in range(n_sessions)]
@@ -156,7 +161,7 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
     solver.parameters.max_time_in_seconds = WALL_LIMIT_S  # a guard only: wall time varies
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    queues = {c: [p for p in pool if tuple(sorted(p.languages)) == c] for c in classes}
+    queues = {c: [p for p in pool if language_order(p) == c] for c in classes}
     groups: list[tuple[Sequence[Participant], Sequence[Trainer] | None]] = []
     for k in range(n_sessions):
         if not solver.Value(use[k]):
