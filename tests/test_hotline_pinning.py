@@ -72,3 +72,18 @@ def test_cli_pin_keeps_the_shift(tmp_path, tongren, capsys) -> None:  # type: ig
     kept = {s.id: s for s in HotlineRota.from_dict(json.loads(again.read_text("utf-8"))).shifts}
     assert kept[shift.id].lawyer == shift.lawyer
     assert "Lawyer unavailable" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("strategy", ["hotline.greedy", "hotline.cpsat"])
+def test_a_pinned_shift_on_a_day_now_closed_is_kept_and_reported(tongren, strategy) -> None:  # type: ignore[no-untyped-def]
+    if strategy not in {name for name in advisors.plugins.collect("schedulers")}:
+        pytest.skip(f"{strategy} is not installed")
+    open_weekends = attrs.evolve(tongren, policy=attrs.evolve(
+        tongren.policy, hotline=attrs.evolve(tongren.policy.hotline, weekends_open=True)))
+    first = _rota(open_weekends)
+    saturday = next(s for s in first.shifts if s.date.weekday() == 5)
+    problem = HotlineProblem(tongren, Period.parse("2026-12"), (), first, (saturday.id,))
+    assert saturday.id not in problem.slot_by_id  # Tongren keeps weekends closed
+    rota = lookup("schedulers", strategy).implementation(problem)
+    assert {s.id: s for s in rota.shifts}[saturday.id] == saturday
+    assert [v for v in rota.analysis.hard if v.rule == "Not a shift" and saturday.date in v.days]

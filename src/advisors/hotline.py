@@ -195,6 +195,8 @@ class HotlineProblem:
 
     calendar: WorkCalendar = attrs.field(init=False)
     slots: tuple[Slot, ...] = attrs.field(init=False)
+    slot_by_id: Mapping[str, Slot] = attrs.field(init=False)
+    """The seats of the rota by id (a kept shift on a day now closed has none)."""
     lawyers: tuple[Advisor, ...] = attrs.field(init=False)
     """Hotline lawyers (``hotline`` and active), by id."""
     eligible: tuple[str, ...] = attrs.field(init=False)
@@ -223,6 +225,7 @@ class HotlineProblem:
                     slots.append(Slot(f"hotline/{day.isoformat()}/{index}/{seat}", day, index,
                                       seat, start, end, rest, evening))
         set_(self, "slots", tuple(slots))
+        set_(self, "slot_by_id", {s.id: s for s in self.slots})
         lawyers = tuple(sorted((a for a in self.dataset.advisors if a.hotline and a.active),
                                key=lambda a: a.id))
         set_(self, "lawyers", lawyers)
@@ -287,7 +290,7 @@ class HotlineProblem:
         from .hotline_rules import HOTLINE_RULES, counts_of  # the rules import this module
         from .rules import run_rules
 
-        by_id = {s.id: s for s in self.slots}
+        by_id = self.slot_by_id
         shifts = list(self.kept)
         taken = {s.id for s in self.kept}
         for slot_id, lawyer in sorted(set(chosen)):
@@ -313,7 +316,7 @@ class HotlineProblem:
         if unknown:
             raise DataError([Problem("pinned", "not a shift of the previous rota",
                                      field="pinned", value=p) for p in unknown])
-        by_id = {s.id: s for s in self.slots}
+        by_id = self.slot_by_id
         per_month: dict[tuple[str, str], int] = {}
         max_day = self.dataset.policy.hotline.max_shifts_per_day
         day_count: dict[tuple[str, dt.date], int] = {}

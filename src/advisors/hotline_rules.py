@@ -37,7 +37,7 @@ def counts_of(problem: HotlineProblem, shifts: Shifts) -> dict[str, Counts]:
     """Eligible lawyer → shifts of the history plus ``shifts``."""
     from .hotline import Counts
 
-    slots = {s.id: s for s in problem.slots}
+    slots = problem.slot_by_id
     out = {lawyer: problem.past.get(lawyer, Counts()) for lawyer in problem.eligible}
     for s in shifts:
         slot = slots.get(s.id)
@@ -107,7 +107,7 @@ def language_missing(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violat
 
 def closed_or_unknown(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
     """Shifts only on open days, at the policy's shift times, in the period."""
-    slots = {s.id: s for s in problem.slots}
+    slots = problem.slot_by_id
     for s in shifts:
         slot = slots.get(s.id)
         if slot is None or (slot.start, slot.end) != (s.start, s.end):

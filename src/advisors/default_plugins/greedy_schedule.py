@@ -141,9 +141,14 @@ class _RotaState:
         self.month: dict[tuple[str, str], int] = {}
         self.day: dict[tuple[str, dt.date], int] = {}
         self.shift: dict[tuple[dt.date, int], list[str]] = {}
-        slots = {s.id: s for s in problem.slots}
         for s in problem.kept:
-            self.put(slots[s.id], s.lawyer)
+            slot = problem.slot_by_id.get(s.id)
+            if slot is not None:
+                self.put(slot, s.lawyer)
+            else:  # a pinned shift on a day now closed: it still counts toward the caps
+                self.month[(s.lawyer, month_of(s.date))] = \
+                    self.month.get((s.lawyer, month_of(s.date)), 0) + 1
+                self.day[(s.lawyer, s.date)] = self.day.get((s.lawyer, s.date), 0) + 1
         self.slots = [s for s in problem.slots if s.id not in self.chosen]
 
     def put(self, slot: Slot, lawyer: str) -> None:

@@ -16,8 +16,8 @@ import datetime as dt
 from typing import Any
 
 from advisors.hookspecs import Register
-from advisors.hotline import Counts, HotlineProblem, HotlineRota, Slot
-from advisors.hotline_rules import FAIRNESS_WEIGHTS
+from advisors.hotline import HotlineProblem, HotlineRota, Slot
+from advisors.hotline_rules import FAIRNESS_WEIGHTS, counts_of
 from advisors.rules import SolveStats
 
 MISSING_WEIGHT = 100_000
@@ -128,12 +128,7 @@ class CpsatHotline:
         if len(problem.eligible) < 2:
             return []
         kind = {shift: free[0] for shift, free in seats.items()}
-        base: dict[str, Counts] = {lw: problem.past.get(lw, Counts()) for lw in problem.eligible}
-        slots = {s.id: s for s in problem.slots}
-        for k in problem.kept:
-            if k.lawyer in base:
-                slot = slots[k.id]
-                base[k.lawyer] = base[k.lawyer].plus(slot.weekend, slot.evening)
+        base = counts_of(problem, problem.kept)  # what the fairness rules count, too
         horizon = len(problem.slots) + max(c.total for c in base.values()) + 1
         per_lawyer: dict[str, list[tuple[tuple[dt.date, int], Any]]] = {}
         for (lw, shift), var in x.items():
