@@ -10,6 +10,7 @@ depend on this neutral view only, not on the planners' result types.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,11 +69,19 @@ class Publication:
         """Events that are not cancelled."""
         return tuple(e for e in self.events if not e.cancelled)
 
+    @functools.cached_property
+    def _by_owner(self) -> dict[str, list[PublishedEvent]]:
+        out: dict[str, list[PublishedEvent]] = {}
+        for e in self.events:
+            for owner in e.event.owners:
+                out.setdefault(owner, []).append(e)
+        return out
+
     def of_owner(self, owner: str, *, include_cancelled: bool = False
                  ) -> tuple[PublishedEvent, ...]:
         """Events of one feed owner (``village:…``), in time order."""
-        return tuple(e for e in self.events if owner in e.event.owners
-                     and (include_cancelled or not e.cancelled))
+        return tuple(e for e in self._by_owner.get(owner, ())
+                     if include_cancelled or not e.cancelled)
 
     def of_kind(self, *kinds: str) -> tuple[PublishedEvent, ...]:
         """Active events of the given kinds."""

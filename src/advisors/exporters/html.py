@@ -48,13 +48,17 @@ def _common(pub: Publication) -> dict[str, Any]:
 def write_rosters(pub: Publication, out: Path, renderer: Renderer,
                   translator: Translator) -> list[Path]:
     """``rosters/<township>.html`` for every township."""
-    translator_rows = roster_rows(pub, translator)
-    hotline = [r for r in translator_rows if r.kind_id == "hotline"]
+    hotline = []
+    of_township: dict[str, list[Any]] = {}
+    for r in roster_rows(pub, translator):
+        if r.kind_id == "hotline":
+            hotline.append(r)
+        else:
+            of_township.setdefault(r.township_id, []).append(r)
     written = []
     for township in sorted(pub.dataset.townships, key=lambda t: t.id):
         langs = _township_langs(pub.dataset.villages_of_township.get(township.id, ()))
-        rows = [r for r in translator_rows if r.kind_id != "hotline"
-                and r.township_id == township.id]
+        rows = of_township.get(township.id, [])
         html = renderer.render(
             "roster.html", township=township, langs=langs,
             visits=[r for r in rows if r.kind_id in ("visit", "lecture")],
