@@ -311,8 +311,9 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
     km = problem.road_kms(choice)
     _check_choice(problem, choice, strategy, km)
     grown = augment(problem, choice)
-    km.update((vi, problem.road_km(vi, ai)) for vi, ai in grown.items()
-              if choice.get(vi) != ai)
+    if len(grown) > len(choice):  # paths moved villages only if they covered more
+        km.update((vi, problem.road_km(vi, ai)) for vi, ai in grown.items()
+                  if choice.get(vi) != ai)
     choice = grown
     warnings: list[str] = []
     for vi, ai in sorted(problem.fixed.items()):
@@ -341,10 +342,8 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
     uncovered: list[Uncovered] = []
     diagnoses: list[Diagnosis] = []
     short: list[int] = []
-    for vi in problem.open:
-        if vi in choice:
-            continue
-        if problem.candidates(vi, 1)[0]:
+    for vi in [vi for vi in problem.open if vi not in choice]:
+        if problem.candidates(vi, None)[0]:  # cached by augment() above
             short.append(vi)
             continue
         reason, message, fix = _unreachable_reason(problem, vi, load)

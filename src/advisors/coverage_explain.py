@@ -163,10 +163,15 @@ def explain_advisor(dataset: Dataset, assignment: Assignment, advisor: str) -> A
     return AdvisorExplanation(a.id, a.name, a.languages, dataset.capacity(a), villages, a.active)
 
 
-def explain_coverage(dataset: Dataset, assignment: Assignment, ident: str) -> list[str]:
-    """Explanation lines for a village or advisor id; a KeyError for an unknown id."""
+def explain_coverage(dataset: Dataset, assignment: Assignment, ident: str,
+                     problem: CoverageProblem | None = None) -> list[str]:
+    """Explanation lines for a village or advisor id; a KeyError for an unknown id.
+
+    ``problem`` (the dataset's, without a previous assignment) saves building
+    it again when several ids are explained.
+    """
     if ident in dataset.village_by_id:
-        return explain_village(dataset, assignment, ident).lines()
+        return explain_village(dataset, assignment, ident, problem=problem).lines()
     if ident in dataset.advisor_by_id:
         return explain_advisor(dataset, assignment, ident).lines()
     raise KeyError(ident)

@@ -13,7 +13,7 @@ from ..assign import Assignment
 from ..coverage import assign as assign_villages
 from ..coverage import assign_strategies
 from ..coverage_explain import explain_coverage
-from ..dataset import Dataset
+from ..coverage_problem import CoverageProblem
 from ..load.atomic import atomic_write_text
 from ..load.dispatch import load_dataset
 from . import EXIT_INFEASIBLE
@@ -21,7 +21,7 @@ from . import EXIT_INFEASIBLE
 __all__ = ["COMMANDS", "assignment_csv", "summary"]
 
 
-def assignment_csv(dataset: Dataset, result: Assignment) -> str:
+def assignment_csv(result: Assignment) -> str:
     """``village,advisor,distance_km,pinned``: one row per village, sorted by village id."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -86,11 +86,13 @@ def assign_cmd(dataset: Path, strategy: str, output: Path | None, explain_ids: t
             param_hint="--strategy")
     result = assign_villages(data, strategy)
     if output is not None:
-        atomic_write_text(output, assignment_csv(data, result))
+        atomic_write_text(output, assignment_csv(result))
     facts = summary(result)
+    problem = CoverageProblem(data) if explain_ids else None  # built once for every id
     if as_json:
         payload = {"summary": facts, "assignment": result.as_dict(),
-                   "explanations": {i: explain_coverage(data, result, i) for i in explain_ids}}
+                   "explanations": {i: explain_coverage(data, result, i, problem)
+                                    for i in explain_ids}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         click.echo(f"strategy: {facts['strategy']}")
@@ -108,7 +110,7 @@ def assign_cmd(dataset: Path, strategy: str, output: Path | None, explain_ids: t
                 click.echo(f"  fix: {fix}")
         for ident in explain_ids:
             click.echo("")
-            for line in explain_coverage(data, result, ident):
+            for line in explain_coverage(data, result, ident, problem):
                 click.echo(line)
         if output is not None:
             click.echo(f"written: {output}")

@@ -108,7 +108,7 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
             for comp in components:
                 choice.update(graph.solve(comp))
         short = [vi for vi in problem.open
-                 if vi not in choice and problem.candidates(vi, 1)[0]]
+                 if vi not in choice and problem.candidates(vi, None)[0]]
         if not short:
             break
         villages, _, path = alternating_reach(problem, choice, short)
@@ -147,12 +147,9 @@ def _fits(problem: CoverageProblem) -> bool:
 
 def _warm_up() -> None:
     """Load the compiled solver (numba's start-up) while the candidate search runs."""
-    import numpy as np
+    from .augment import warm_up
 
-    from .augment import solve
-
-    one = np.ones(1, np.int64)
-    solve(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), one, one, one, 0)
+    warm_up()
 
 
 def _places(problem: CoverageProblem) -> tuple[Any, Any, int]:
@@ -317,12 +314,8 @@ class _Graph:
         node_of = np.cumsum(used, dtype=np.int64) - 1
         del used
         base = 2 + n_v
-        free = np.asarray(problem.free, dtype=np.int64)[advisors]
-        if problem.balance_weight > 0:
-            below = np.asarray(problem.free_below_target, dtype=np.int64)[advisors]
-            cheap = np.minimum(free, below)
-        else:
-            cheap = free
+        free_all, cheap_all, dear_cost = _places(problem)
+        free, cheap = free_all[advisors], cheap_all[advisors]
         dear = free - cheap
         flow = min_cost_flow.SimpleMinCostFlow()
         # Arcs are added in blocks (source, pairs, sinks) and each block's arrays freed
@@ -339,9 +332,8 @@ class _Graph:
             np.concatenate([a_nodes, a_nodes]), np.ones(2 * len(advisors), np.int32),
             np.concatenate([cheap, dear]),
             np.concatenate([np.zeros(len(advisors), np.int64),
-                            np.full(len(advisors), round(problem.balance_weight * SCALE),
-                                    np.int64)]))
-        del a_nodes, cheap, dear, free
+                            np.full(len(advisors), dear_cost, np.int64)]))
+        del a_nodes, cheap, dear, free, free_all, cheap_all
         flow.set_node_supply(0, n_v)
         flow.set_node_supply(1, -n_v)
         # Covering every village is the usual case, and then a plain min-cost flow is the

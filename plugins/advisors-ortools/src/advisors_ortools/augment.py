@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-__all__ = ["UNCOVERED", "Augmenter", "solve"]
+__all__ = ["UNCOVERED", "Augmenter", "solve", "warm_up"]
 
 UNCOVERED = 1 << 52
 """Cost of leaving a village uncovered: above any sum of real arc costs the solver accepts
@@ -158,6 +158,12 @@ def _push(keys: Any, nodes: Any, size: int, key: int, node: int) -> None:  # pra
         i = parent
     keys[i] = key
     nodes[i] = node
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) the solver on a one-village problem."""
+    one = np.ones(1, np.int64)
+    solve(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), one, one, one, 0)
 
 
 @njit(cache=True)
