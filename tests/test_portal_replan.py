@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from .conftest import ROOT
@@ -159,7 +160,12 @@ def test_a_removed_visit_is_served_as_cancelled(scene: Scene) -> None:
 
 
 def test_old_versions_are_pruned(scene: Scene) -> None:
-    versions = scene.portal.store.versions()
-    assert len(versions) <= scene.portal.keep
+    before = scene.portal.store.versions()
+    assert 2 <= len(before) <= scene.portal.keep  # nothing pruned yet
+    tight = attrs.evolve(scene.portal, keep=2)
+    tight.publish(scene.source)
+    versions = tight.store.versions()
+    assert len(versions) == 2 and versions[-1].id > before[-1].id
     folders = {p.name for p in (scene.root / "portal" / "versions").iterdir()}
     assert folders == {v.folder.name for v in versions}
+    assert before[0].folder.name not in folders

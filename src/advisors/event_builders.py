@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from .dataset import Dataset
-from .events import CalendarEvent, Party, stable_id
+from .events import LANGUAGES, CalendarEvent, Party, stable_id
 from .locale import Translator
 from .policy import parse_hhmm
 
@@ -28,7 +28,7 @@ __all__ = ["EventBuilder", "village_languages"]
 
 def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
     """The languages to show for an audience: theirs, with Chinese always present."""
-    out = [lang for lang in langs if lang in ("zh", "bo", "en")]
+    out = [lang for lang in langs if lang in LANGUAGES]
     if "zh" not in out:
         out.append("zh")
     return tuple(out)

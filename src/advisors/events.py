@@ -33,6 +33,7 @@ __all__ = [
     "Party",
     "PublishedEvent",
     "Reconciled",
+    "change_counts",
     "localized",
     "reconcile",
     "stable_id",
@@ -201,11 +202,6 @@ class PublishedEvent:
     """Removed from the plan; kept in feeds as STATUS:CANCELLED for the retention window."""
 
     @property
-    def uid_key(self) -> str:
-        """The event id, which the calendar UID is derived from."""
-        return self.event.id
-
-    @property
     def status(self) -> str:
         """The STATUS a calendar shows."""
         return "CANCELLED" if self.cancelled else self.event.status
@@ -261,10 +257,15 @@ class Reconciled:
 
     def counts(self) -> dict[str, int]:
         """How many of each change kind, for summaries."""
-        out = dict.fromkeys(CHANGE_KINDS[:-1], 0)
-        for change in self.changes:
-            out[change.kind] += 1
-        return out
+        return change_counts(self.changes)
+
+
+def change_counts(changes: Iterable[EventChange]) -> dict[str, int]:
+    """How many changes are new, moved, changed and cancelled."""
+    out = dict.fromkeys(CHANGE_KINDS[:-1], 0)
+    for change in changes:
+        out[change.kind] += 1
+    return out
 
 
 def _sort_key(item: PublishedEvent) -> tuple[dt.datetime, str]:

@@ -28,7 +28,7 @@ from .assign import Assignment
 from .coverage import assign
 from .dataset import Dataset
 from .event_builders import EventBuilder
-from .events import CalendarEvent, EventChange, PublishedEvent, reconcile
+from .events import CalendarEvent, EventChange, PublishedEvent, change_counts, reconcile
 from .exporters.base import Publication
 from .hotline import HotlineRota, PastShift
 from .locale import Translator
@@ -42,12 +42,6 @@ __all__ = ["PLAN_FORMAT", "Plan", "make_plan", "plan_events"]
 
 PLAN_FORMAT = "advisors-plan/1"
 """The ``format`` field of ``plan.json``."""
-
-
-def _change_dict(change: EventChange) -> dict[str, Any]:
-    return {"kind": change.kind, "id": change.id,
-            "sequence": change.current.sequence,
-            "previous_sequence": change.previous.sequence if change.previous else None}
 
 
 @attrs.frozen
@@ -77,10 +71,7 @@ class Plan:
 
     def change_counts(self) -> dict[str, int]:
         """How many events are new, moved, changed, cancelled."""
-        out = dict.fromkeys(("new", "moved", "changed", "cancelled"), 0)
-        for change in self.changes:
-            out[change.kind] += 1
-        return out
+        return change_counts(self.changes)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form; :meth:`from_dict` reads it back to an equal Plan."""
@@ -205,7 +196,7 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     if isinstance(period, str):
         period = Period.parse(period)
     step = progress or (lambda label: None)
-    assignment = assign(dataset, strategy if strategy != "auto" else "auto",
+    assignment = assign(dataset, strategy,
                         previous=previous.assignment if previous else None)
     step("assign")
     visits = schedule_visits(dataset, assignment, period,

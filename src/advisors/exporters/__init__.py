@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .base import Exporter, ExportOptions, Publication
+from .base import Exporter, ExportOptions, Publication, sorted_paths
 
 __all__ = ["ExportOptions", "Exporter", "Publication", "export"]
 
@@ -38,4 +38,4 @@ def export(publication: Publication, out: Path, options: ExportOptions | None = 
         written.extend(registered[name].implementation(publication, out, options))
         if options.progress is not None:
             options.progress(name)
-    return sorted(set(written), key=lambda p: p.as_posix())
+    return sorted_paths(set(written))

@@ -130,13 +130,6 @@ class FeedWriter:
         """The UID of an event."""
         return f"{item.event.id}@{self.domain}"
 
-    def component(self, item: PublishedEvent, *, private: bool = True) -> icalendar.Event:
-        """The VEVENT of ``item`` as an icalendar object (for invitations and tests)."""
-        raw = self.vevent(item, private=private)
-        found = icalendar.Event.from_ical(raw)
-        assert isinstance(found, icalendar.Event)
-        return found
-
     def text(self, item: PublishedEvent, field: str) -> str:
         """SUMMARY or DESCRIPTION: the texts of the event's languages, joined."""
         event = item.event
@@ -165,7 +158,8 @@ class FeedWriter:
         vevent.add("status", item.status)
         vevent.add("dtstart", event.start)
         vevent.add("dtend", event.end)
-        vevent.add("summary", self.text(item, "summary"))
+        summary = self.text(item, "summary")
+        vevent.add("summary", summary)
         description = self.text(item, "description")
         if description:
             vevent.add("description", description)
@@ -176,11 +170,10 @@ class FeedWriter:
         vevent.add("categories", [event.kind.upper()])
         vevent.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
         if not item.cancelled:
-            reminder = self.text(item, "summary")
             for minutes in self.alarms:
                 alarm = icalendar.Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", reminder)
+                alarm.add("description", summary)
                 alarm.add("trigger", dt.timedelta(minutes=-minutes))
                 vevent.add_component(alarm)
         public: bytes = vevent.to_ical()

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..events import EventChange, Party
+from .base import sorted_paths
 from .ics import FeedWriter
 
 __all__ = ["invitation", "write_invitations"]
@@ -67,4 +68,4 @@ def write_invitations(writer: FeedWriter, changes: Iterable[EventChange], organi
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             (out / relative).write_bytes(msg.as_bytes())
             written.append(relative)
-    return sorted(written, key=lambda p: p.as_posix())
+    return sorted_paths(written)
