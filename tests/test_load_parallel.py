@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisors.errors import DataError
-from advisors.load import columnar, csvfolder, parallel, records
+from advisors.load import columnar, csvfolder, parallel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tongren"
 
@@ -58,7 +58,6 @@ def test_worker_and_blocks_change_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     for chunk in (1, 7, 1000):
         # A small probe ends text sharing early (as phone numbers do at national scale).
         monkeypatch.setattr(columnar, "DISTINCT_PROBE", 1 if chunk == 7 else 1000)
-        monkeypatch.setattr(records, "TEXT_CHUNK", chunk)
         monkeypatch.setattr(parallel, "TEXT_CHUNK", chunk)
         monkeypatch.setattr(parallel, "MIN_BYTES", 1 << 50)
         assert _outcome(folder) == expected
@@ -92,7 +91,6 @@ def test_worker_dying_half_way_changes_nothing(tmp_path: Path,
 
     monkeypatch.setattr(parallel, "_work", dying)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(records, "TEXT_CHUNK", 50)
     monkeypatch.setattr(parallel, "TEXT_CHUNK", 50)
     assert _outcome(folder) == expected
 

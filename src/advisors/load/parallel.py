@@ -40,7 +40,7 @@ WORKER_SHARE = 0.8
 """Another big file goes to the worker too while its share of the bytes stays below this."""
 
 TEXT_CHUNK = 32768
-"""Lines per block sent by the worker."""
+"""Lines per block: what the worker sends at once, and what is parsed column by column."""
 
 
 class Prefetched:
@@ -57,10 +57,12 @@ class Prefetched:
         self._pending = pending
 
     def blocks(self) -> Iterator[tuple[Any, ...]]:
-        """``("ok", first line, rows, packed values)`` or ``("raw", first line, text)``.
+        """``("ok", first line, rows, packed values)``, ``("raw", first line, text)`` (a block
+        the worker could not parse column by column) or ``("rest", first line, text)``.
 
         Should the worker fail half-way, the rest of the file is read here
-        and comes as raw blocks: the whole file always comes through.
+        and comes as ``rest`` blocks, never tried yet: the whole file always
+        comes through.
         """
         line = self.first_line
         for block in self._pending.blocks():
@@ -78,14 +80,14 @@ class Prefetched:
             raise OSError(f"{self._pending.path} changed while it was read")
         lines = itertools.islice(_simple_lines(text), line - 1, None)
         while block := list(itertools.islice(lines, TEXT_CHUNK)):
-            yield ("raw", line, "\n".join(block))
+            yield ("rest", line, "\n".join(block))
             line += len(block)
 
     def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
         import csv
 
         for block in self.blocks():
-            if block[0] != "raw":
+            if block[0] == "ok":
                 raise RuntimeError("a prefetched file is read through parse_rows")
             lines = block[2].split("\n")
             reader = csv.reader(lines, delimiter=self.delimiter)

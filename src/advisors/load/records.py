@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProblemList
+from . import parallel
 from .columnar import ColumnParser, Unpacker, compile_columns
 from .columns import Column, FileSpec
 from .indexes import IndexBuilder
@@ -36,7 +37,6 @@ from .rowwise import _Slow, compile_chunk
 
 __all__ = [
     "Locator",
-    "NumberedRows",
     "ParsedFile",
     "TextLines",
     "csv_locator",
@@ -94,9 +94,6 @@ class ParsedFile:
 
 CHUNK = 16384
 """Rows parsed together on the row-wise fast path."""
-TEXT_CHUNK = 32768
-"""Lines of clean text parsed together, column by column."""
-
 
 def parse_rows(
     spec: FileSpec,
@@ -167,10 +164,6 @@ def parse_rows(
             records.extend(built)
         lines.extend(kept_lines)
 
-    def rows_of(text_lines: list[str]) -> list[list[str]]:
-        delimiter = rows.delimiter if isinstance(rows, Prefetched) else ","
-        return list(csv.reader(text_lines, delimiter=delimiter))
-
     with attrs.validators.disabled(), gc_paused():  # every cell is checked below, once
         if isinstance(rows, Prefetched):
             # Parsed by the worker (header checked there too); records are built here.
@@ -186,18 +179,20 @@ def parse_rows(
                     continue
                 text_lines = block[2].split("\n")
                 chunk_lines = range(block[1], block[1] + len(text_lines))
-                try:
-                    built = parser.build(text_lines, rows.delimiter)
-                except (ValueError, LookupError):
-                    take(chunk_lines, rows_of(text_lines))
+                tried: list[Any] | None = None
+                if block[0] == "rest":  # "raw": the worker tried it column by column already
+                    with contextlib.suppress(ValueError, LookupError):
+                        tried = parser.build(text_lines, rows.delimiter)
+                if tried is None:
+                    take(chunk_lines, list(csv.reader(text_lines, delimiter=rows.delimiter)))
                     continue
-                note(built)
-                records.extend(built)
+                note(tried)
+                records.extend(tried)
                 lines.extend(chunk_lines)
         elif isinstance(rows, TextLines) and not extra_columns:
             # Clean blocks column by column; a block with anything odd goes row by row.
             build = compile_columns(spec, plan, len(header))
-            for numbers, text_block in rows.blocks(TEXT_CHUNK):
+            for numbers, text_block in rows.blocks(parallel.TEXT_CHUNK):
                 try:
                     built = build(text_block, rows.delimiter)
                 except (ValueError, LookupError):
@@ -248,34 +243,10 @@ def _ignore(records: list[Any]) -> None:
     pass
 
 
-class NumberedRows(Iterable[tuple[int, Sequence[str]]]):
-    """Rows that are consecutive lines from ``first_line`` on, one row a line.
-
-    Iterates as ``(line, row)`` pairs like any ``rows`` argument of
-    :func:`parse_rows`, which also recognises it and then reads the rows in
-    chunks without building a pair per row.
-    """
-
-    def __init__(self, first_line: int, rows: Iterable[Sequence[str]]) -> None:
-        self.first_line = first_line
-        """Line of the first row."""
-        self.rows = iter(rows)
-        """The rows themselves."""
-
-    def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
-        return zip(itertools.count(self.first_line), self.rows)
-
-
 def _chunks(
     rows: Iterable[tuple[int, Sequence[str]]],
 ) -> Iterator[tuple[Sequence[int], Sequence[Sequence[str]]]]:
     """``rows`` in chunks of :data:`CHUNK`, as (lines, rows)."""
-    if isinstance(rows, NumberedRows):
-        line = rows.first_line
-        while block := list(itertools.islice(rows.rows, CHUNK)):
-            yield range(line, line + len(block)), block
-            line += len(block)
-        return
     stream = iter(rows)
     while chunk := list(itertools.islice(stream, CHUNK)):
         chunk_lines, chunk_rows = zip(*chunk, strict=True)
