@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 
 .PHONY: install example test lint bench clean portal
 
-$(BIN)/advisors: pyproject.toml plugins/advisors-ortools/pyproject.toml
+$(BIN)/advisors: pyproject.toml plugins/*/pyproject.toml examples/portal/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx -e plugins/advisors-outbox -e examples/portal

@@ -207,6 +207,7 @@ def test_cpsat_plans_keep_every_hard_rule_and_beat_greedy(
     if plan.stats.status == "optimal" and len(plan.analysis.hard) == len(greedy.analysis.hard):
         assert plan.stats.objective is not None and greedy.stats.objective is not None
         assert plan.stats.bound is not None and plan.stats.bound <= plan.stats.objective
+        assert plan.stats.objective <= greedy.stats.objective
 
 
 def test_village_without_advisor_is_reported() -> None:

@@ -27,7 +27,7 @@ from .calendar import WorkCalendar
 from .dataset import Dataset
 from .errors import DataError, Problem, ProblemList
 from .model import Advisor
-from .period import Period
+from .period import Period, month_of
 from .policy import parse_hhmm
 from .rules import Analysis, SolveStats, str_tuple
 
@@ -240,7 +240,7 @@ class HotlineProblem:
             rest = not self.calendar.is_statutory_working_day(row.date)
             past[row.lawyer] = past.get(row.lawyer, Counts()).plus(
                 rest, parse_hhmm(row.end) > evening_after)
-            key = (row.lawyer, row.date.strftime("%Y-%m"))
+            key = (row.lawyer, month_of(row.date))
             in_month[key] = in_month.get(key, 0) + 1
         set_(self, "past", past)
         set_(self, "past_in_month", in_month)
@@ -325,7 +325,7 @@ class HotlineProblem:
         def count(s: DutyShift) -> None:
             kept.append(s)
             day_count[(s.lawyer, s.date)] = day_count.get((s.lawyer, s.date), 0) + 1
-            month = s.date.strftime("%Y-%m")
+            month = month_of(s.date)
             per_month[(s.lawyer, month)] = per_month.get((s.lawyer, month), 0) + 1
 
         # Pinned shifts were promised to people: they stay as published, and the
@@ -338,7 +338,7 @@ class HotlineProblem:
             if s.id in pinned:
                 continue
             slot = by_id.get(s.id)
-            month = s.date.strftime("%Y-%m")
+            month = month_of(s.date)
             if (slot is None or (slot.start, slot.end) != (s.start, s.end)
                     or s.lawyer not in self.eligible or not self.can_take(s.lawyer, slot)
                     or day_count.get((s.lawyer, s.date), 0)

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .period import month_of
 from .rules import Rule, Violation
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _shift_text(day: dt.date, start: str, end: str) -> str:
 
 def _why_empty(problem: HotlineProblem, slot: Slot, shifts: Shifts) -> str:
     policy = problem.dataset.policy.hotline
-    month = slot.date.strftime("%Y-%m")
+    month = month_of(slot.date)
     on_shift = [s.lawyer for s in shifts if (s.date, s.index) == (slot.date, slot.index)]
     candidates = [a.id for a in problem.lawyers if problem.can_take(a.id, slot)]
     missing = [lang for lang in policy.required_languages
@@ -67,7 +68,7 @@ def _why_empty(problem: HotlineProblem, slot: Slot, shifts: Shifts) -> str:
     used_month: dict[str, int] = {}
     used_day: dict[str, int] = {}
     for s in shifts:
-        if s.date.strftime("%Y-%m") == month:
+        if month_of(s.date) == month:
             used_month[s.lawyer] = used_month.get(s.lawyer, 0) + 1
         if s.date == slot.date:
             used_day[s.lawyer] = used_day.get(s.lawyer, 0) + 1
@@ -162,7 +163,7 @@ def too_many_a_month(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violat
     limit = problem.dataset.policy.hotline.max_shifts_per_month
     count: dict[tuple[str, str], int] = {}
     for s in shifts:
-        key = (s.lawyer, s.date.strftime("%Y-%m"))
+        key = (s.lawyer, month_of(s.date))
         count[key] = count.get(key, 0) + 1
     for (lawyer, month), n in sorted(count.items()):
         n += problem.past_in_month.get((lawyer, month), 0)

@@ -7,6 +7,7 @@ Written as people write them: ``2026-12``, ``2026-Q4``, ``2027``, or
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,7 @@ import attrs
 
 from .errors import DataError, Problem
 
-__all__ = ["Period"]
+__all__ = ["Period", "month_of"]
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
@@ -26,6 +27,12 @@ _SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|~)\s*(\d{4}-\d{2}-\d{2})")
 def _month_end(year: int, month: int) -> dt.date:
     first_next = dt.date(year + month // 12, month % 12 + 1, 1)
     return first_next - dt.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=4096)
+def month_of(day: dt.date) -> str:
+    """``YYYY-MM`` of a day (cached: plans ask it a million times at national scale)."""
+    return day.strftime("%Y-%m")
 
 
 @attrs.frozen(order=True)

@@ -19,6 +19,7 @@ applied). Sources of the defaults are in ``docs/policy.md`` and DOMAIN.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -52,6 +53,7 @@ def parse_hhmm(text: str) -> dt.time:
     return dt.time(int(match[1]), int(match[2]))
 
 
+@functools.lru_cache(maxsize=1024)
 def minutes_of(hhmm: str) -> int:
     """``"09:30"`` → 570 minutes after midnight."""
     t = parse_hhmm(hhmm)

@@ -170,7 +170,7 @@ class VisitProblem:
     def working_days(self, township: str) -> frozenset[dt.date]:
         """Working days of the period in ``township`` (computed once per township)."""
         if township not in self._working:
-            days = tuple(d for d in self.period.days if self.calendar.is_working_day(d, township))
+            days = tuple(self.calendar.working_days(self.period.start, self.period.end, township))
             self._working[township] = frozenset(days)
             self._working_sorted[township] = days
         return self._working[township]

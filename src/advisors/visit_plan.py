@@ -11,7 +11,7 @@ import attrs
 
 from .errors import DataError, Problem
 from .patterns import Pattern
-from .period import Period
+from .period import Period, month_of
 from .policy import minutes_of
 from .rules import Analysis, SolveStats, str_tuple
 
@@ -30,12 +30,6 @@ def split_hours(a: int, b: int, count: int) -> tuple[tuple[str, str], ...]:
     step = (b - a) // count
     return tuple((_hhmm(a + i * step), _hhmm(b if i == count - 1 else a + (i + 1) * step))
                  for i in range(count))
-
-
-@functools.lru_cache(maxsize=4096)
-def month_of(day: dt.date) -> str:
-    """``YYYY-MM`` of a day (cached: plans ask it a million times at national scale)."""
-    return day.strftime("%Y-%m")
 
 
 def _hhmm(minutes: int) -> str:

@@ -9,13 +9,14 @@ weights below, so their objective is the plan's ``analysis.soft_score``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .patterns import find_pattern
+from .period import month_of
+from .policy import minutes_of
 from .rules import Rule, Violation
 
 if TYPE_CHECKING:
@@ -29,15 +30,6 @@ SPREAD_WEIGHT = 3
 """Penalty of two visits to a village too close together in a month."""
 
 Visits = Sequence["Visit"]
-
-
-@functools.lru_cache(maxsize=4096)
-def _month(day: dt.date) -> str:
-    return day.strftime("%Y-%m")
-
-
-def _mins(hhmm: str) -> int:
-    return int(hhmm[:2]) * 60 + int(hhmm[3:5])
 
 
 def min_gap(problem: VisitProblem, village: str, month: str) -> int:
@@ -71,7 +63,7 @@ def visit_count(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
     """Each village gets exactly its policy's visits in each month."""
     got: dict[tuple[str, str], int] = {}
     for v in visits:
-        key = (v.village, _month(v.date))
+        key = (v.village, month_of(v.date))
         got[key] = got.get(key, 0) + 1
     for (village, month), due in sorted(problem.need.items()):
         advisor = problem.advisor_of(village)
@@ -79,7 +71,7 @@ def visit_count(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
             continue  # reported once by the rules above
         n = got.get((village, month), 0)
         if n < due:
-            open_days = [d for d in problem.open_days(village) if _month(d) == month]
+            open_days = [d for d in problem.open_days(village) if month_of(d) == month]
             why = (f"only {len(open_days)} day(s) when {advisor} is free and it is a working day "
                    "there" if len(open_days) < due else f"{advisor} has no free day left")
             yield Violation("", True, f"{village} gets {n} of {due} visits in {month}: {why}",
@@ -133,7 +125,7 @@ def double_booked(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
     """An advisor is never in two villages at once."""
     for (advisor, day), group in sorted(_by_advisor_day(visits).items()):
         for a, b in itertools.combinations(group, 2):
-            if _mins(a.start) < _mins(b.end) and _mins(b.start) < _mins(a.end):
+            if minutes_of(a.start) < minutes_of(b.end) and minutes_of(b.start) < minutes_of(a.end):
                 yield Violation("", True, f"{advisor} is in {a.village} and {b.village} at "
                                 f"once on {day}", (advisor, a.id, b.id), (day,))
 
@@ -152,7 +144,7 @@ def outside_hours(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
     """Visits lie within the policy's visit hours."""
     start, end = problem.hours
     for v in visits:
-        if not start <= _mins(v.start) < _mins(v.end) <= end:
+        if not start <= minutes_of(v.start) < minutes_of(v.end) <= end:
             yield Violation("", True, f"{v.id} {v.start}–{v.end} is outside visit hours",
                             (v.id,), (v.date,))
 
@@ -162,7 +154,7 @@ def lecture_missing(problem: VisitProblem, visits: Visits) -> Iterator[Violation
     held: dict[tuple[str, str], int] = {}
     for v in visits:
         if v.lecture:
-            key = (v.village, _month(v.date))
+            key = (v.village, month_of(v.date))
             held[key] = held.get(key, 0) + 1
     for (village, month), due in sorted(problem.lectures.items()):
         if problem.advisor_of(village) is None:
@@ -188,7 +180,7 @@ def uneven_spread(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
     """A village's visits in a month are at least half the even spacing apart."""
     days: dict[tuple[str, str], list[dt.date]] = {}
     for v in visits:
-        days.setdefault((v.village, _month(v.date)), []).append(v.date)
+        days.setdefault((v.village, month_of(v.date)), []).append(v.date)
     for (village, month), ds in sorted(days.items()):
         gap = min_gap(problem, village, month)
         for a, b in itertools.combinations(sorted(ds), 2):

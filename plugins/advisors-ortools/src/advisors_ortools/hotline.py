@@ -18,6 +18,7 @@ from typing import Any
 from advisors.hookspecs import Register
 from advisors.hotline import HotlineProblem, HotlineRota, Slot
 from advisors.hotline_rules import FAIRNESS_WEIGHTS, counts_of
+from advisors.period import month_of
 from advisors.rules import SolveStats
 
 MISSING_WEIGHT = 100_000
@@ -77,13 +78,13 @@ class CpsatHotline:
         kept_month: dict[tuple[str, str], int] = {}
         for k in problem.kept:
             kept_day[(k.lawyer, k.date)] = kept_day.get((k.lawyer, k.date), 0) + 1
-            month = k.date.strftime("%Y-%m")
+            month = month_of(k.date)
             kept_month[(k.lawyer, month)] = kept_month.get((k.lawyer, month), 0) + 1
         by_day: dict[tuple[str, dt.date], list[Any]] = {}
         by_month: dict[tuple[str, str], list[Any]] = {}
         for (lawyer, (day, _)), var in x.items():
             by_day.setdefault((lawyer, day), []).append(var)
-            by_month.setdefault((lawyer, day.strftime("%Y-%m")), []).append(var)
+            by_month.setdefault((lawyer, month_of(day)), []).append(var)
         for (lawyer, day), vs in by_day.items():
             model.Add(sum(vs) <= max(0, policy.max_shifts_per_day
                                      - kept_day.get((lawyer, day), 0)
