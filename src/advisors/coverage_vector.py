@@ -285,12 +285,18 @@ class Vectors:
     def pair_costs(self, vis: list[int], ais: list[int], km: list[float]) -> list[float]:
         """Costs of pairs given their road km, exactly as :meth:`CoverageProblem.cost`."""
         self.prepare()
-        problem = self.problem
-        v, a, c = np.asarray(vis, np.int64), np.asarray(ais, np.int64), np.asarray(km, np.float64)
-        c = np.where(self.ahome[a] != self.vtown[v], c + problem.policy.other_township_km, c)
-        old = self.vold[v]
-        c = np.where((old >= 0) & (old != a), c + problem.policy.stability_km, c)
-        out: list[float] = c.tolist()
+        out: list[float] = self._costs(np.asarray(vis, np.int64), np.asarray(ais, np.int64),
+                                       np.asarray(km, np.float64)).tolist()
+        return out
+
+    def _costs(self, v: I64, a: I64, km: F64) -> F64:
+        """Village ``v``, advisor ``a``, road km → cost (after :meth:`prepare`)."""
+        policy = self.problem.policy
+        c = np.where(self.ahome[a] != self.vtown[v], km + policy.other_township_km, km)
+        if policy.stability_km:
+            old = self.vold[v]
+            c = np.where((old >= 0) & (old != a), c + policy.stability_km, c)
+        out: F64 = c
         return out
 
     def rule_broken(self, vis: list[int], ais: list[int],
@@ -354,9 +360,8 @@ class Vectors:
         vi = np.asarray(problem.open[lo:hi], np.int64)
         n = len(vi)
         qlat, qlon, qrad, qcos = self.vlat[vi], self.vlon[vi], self.vrad[vi], self.vcos[vi]
-        qlang, qtown, qold = self.vlang[vi], self.vtown[vi], self.vold[vi]
+        qlang, qold = self.vlang[vi], self.vold[vi]
         factor, max_km = problem.road_factor, problem.max_km
-        other_km, move_km = problem.policy.other_township_km, problem.policy.stability_km
 
         def pair_gc(q: I64, t: I64, exact: bool) -> F64:
             h = _h(qrad[q], qcos[q], qlon[q], self.arad[t], self.acos[t], self.alon[t], True,
@@ -365,18 +370,11 @@ class Vectors:
                         else _TWO_R * np.arcsin(np.sqrt(np.minimum(h, 1.0))))
             return out
 
-        def pair_cost(q: I64, t: I64, km: F64) -> F64:
-            c = np.where(self.ahome[t] != qtown[q], km + other_km, km)
-            if move_km:
-                c = np.where((qold[q] >= 0) & (t != qold[q]), c + move_km, c)
-            out: F64 = c
-            return out
-
         def pair_filter(q: I64, t: I64, gc: F64) -> tuple[B, F64, B]:
             km = gc * factor
             talk = self.speaks[qlang[q], self.alang[t]]
             unsure = talk & (np.abs(km - max_km) <= TOL * max(1.0, max_km))
-            return talk & (km <= max_km), pair_cost(q, t, km), unsure
+            return talk & (km <= max_km), self._costs(vi[q], t, km), unsure
 
         # The contract in force is a candidate wherever it lies (when eligible).
         kq = np.flatnonzero(qold >= 0)
@@ -391,7 +389,7 @@ class Vectors:
             _stop_le(factor), problem.reach_gc_km)
         good = ~doubt[pool.q]
         pool.take(np.flatnonzero(good))
-        cost = pair_cost(pool.q, pool.t, pair_gc(pool.q, pool.t, True) * factor)
+        cost = self._costs(vi[pool.q], pool.t, pair_gc(pool.q, pool.t, True) * factor)
         order = np.lexsort((pool.t, cost, pool.q))
         q, t, cost, kept = pool.q[order], pool.t[order], cost[order], pool.keep[order]
         first = np.searchsorted(q, np.arange(n, dtype=np.int64))
