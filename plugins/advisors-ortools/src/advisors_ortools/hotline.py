@@ -21,8 +21,8 @@ from advisors.hotline_rules import FAIRNESS_WEIGHTS, counts_of
 from advisors.period import month_of
 from advisors.rules import SolveStats
 
-MISSING_WEIGHT = 100_000
-"""Penalty of an empty seat or a shift without a required language."""
+from . import cpsat
+from .cpsat import MISSING_WEIGHT
 
 
 class CpsatHotline:
@@ -95,10 +95,7 @@ class CpsatHotline:
         soft = self._fairness(problem, model, x, seats)
         model.Minimize(MISSING_WEIGHT * sum(penalties) + sum(w * t for w, t in soft))
         self._hint(problem, model, x)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.workers
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_deterministic_time = self.deterministic_time
+        solver = cpsat.solver(self.deterministic_time, self.workers, self.seed)
         result = solver.Solve(model)
         chosen: list[tuple[str, str]] = []
         bound = None

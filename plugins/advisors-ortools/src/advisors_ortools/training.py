@@ -44,6 +44,8 @@ from advisors.model import Trainer
 from advisors.period import Period
 from advisors.training import Participant, TrainingPlan, TrainingProblem
 
+from . import cpsat
+
 SESSION_WEIGHT = 10_000
 """Cost of one more session, in trainer road km: fewer sessions first, then less travel."""
 DETERMINISTIC_LIMIT = 5.0
@@ -154,11 +156,7 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
     for t in trainers:
         model.Add(sum(z[(k, t.id)] for k in range(n_sessions)) <= left[t.id])
     model.Minimize(sum(cost))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # one worker: the same input gives the same plan
-    solver.parameters.random_seed = 0
-    solver.parameters.max_deterministic_time = time_limit
-    solver.parameters.max_time_in_seconds = WALL_LIMIT_S  # a guard only: wall time varies
+    solver = cpsat.solver(time_limit, wall_seconds=WALL_LIMIT_S)
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     queues = {c: [p for p in pool if language_order(p) == c] for c in classes}

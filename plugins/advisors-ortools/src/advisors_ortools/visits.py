@@ -25,8 +25,8 @@ from advisors.rules import SolveStats
 from advisors.schedule import VisitPlan, VisitProblem
 from advisors.visit_rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
 
-MISSING_WEIGHT = 100_000
-"""Penalty of a visit that cannot be placed (a hard rule), far above every soft one."""
+from . import cpsat
+from .cpsat import MISSING_WEIGHT
 
 
 class CpsatVisits:
@@ -102,10 +102,7 @@ class CpsatVisits:
         model.Minimize(MISSING_WEIGHT * sum(misses) + sum(w * t for w, t in terms))
         for key, var in sorted(x.items()):
             model.AddHint(var, key in hint)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.workers
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_deterministic_time = self.deterministic_time
+        solver = cpsat.solver(self.deterministic_time, self.workers, self.seed)
         result = solver.Solve(model)
         if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return [], 0, False
