@@ -29,7 +29,7 @@ from .errors import DataError, Problem, ProblemList
 from .model import Advisor
 from .period import Period, month_of
 from .policy import parse_hhmm
-from .rules import Analysis, SolveStats, str_tuple
+from .rules import Analysis, SolveStats, check_pinned, pinned_ids
 
 __all__ = ["DutyShift", "HotlineProblem", "HotlineRota", "PastShift", "Slot", "read_history"]
 
@@ -190,7 +190,7 @@ class HotlineProblem:
     period: Period
     history: tuple[PastShift, ...] = attrs.field(default=(), converter=_past)
     previous: HotlineRota | None = None
-    pinned: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    pinned: tuple[str, ...] = attrs.field(default=(), converter=pinned_ids)
     """Shift ids of ``previous`` kept as published even if a rule now breaks (reported)."""
 
     calendar: WorkCalendar = attrs.field(init=False)
@@ -307,15 +307,10 @@ class HotlineProblem:
 
     def _keep(self) -> tuple[DutyShift, ...]:
         if self.previous is None:
-            if self.pinned:
-                raise DataError([Problem("pinned", "pinned shifts need a previous rota",
-                                         field="pinned", value=self.pinned[0])])
+            check_pinned(self.pinned, None, "shift", "rota")
             return ()
         previous = {s.id: s for s in self.previous.shifts}
-        unknown = [p for p in self.pinned if p not in previous]
-        if unknown:
-            raise DataError([Problem("pinned", "not a shift of the previous rota",
-                                     field="pinned", value=p) for p in unknown])
+        check_pinned(self.pinned, previous, "shift", "rota")
         by_id = self.slot_by_id
         per_month: dict[tuple[str, str], int] = {}
         max_day = self.dataset.policy.hotline.max_shifts_per_day
@@ -330,7 +325,7 @@ class HotlineProblem:
 
         # Pinned shifts were promised to people: they stay as published, and the
         # rules report whatever they now break; they count toward every cap.
-        for ident in sorted(set(self.pinned)):
+        for ident in self.pinned:
             if previous[ident].date in self.period:
                 count(previous[ident])
         pinned = set(self.pinned)

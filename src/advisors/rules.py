@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .errors import DataError, Problem
+
 __all__ = ["Analysis", "Rule", "SolveStats", "Violation", "date_tuple", "run_rules", "str_tuple"]
 
 P = TypeVar("P")
@@ -28,6 +30,31 @@ E = TypeVar("E")
 def str_tuple(items: Iterable[str]) -> tuple[str, ...]:
     """Converter: any iterable of ids → a tuple."""
     return tuple(items)
+
+
+def pinned_ids(items: Iterable[str]) -> tuple[str, ...]:
+    """Converter of ``pinned`` event ids: sorted, each once."""
+    return tuple(sorted(set(items)))
+
+
+def check_pinned(pinned: Sequence[str], previous: Mapping[str, object] | None,
+                 event: str, plan: str) -> None:
+    """Raise a DataError unless every ``pinned`` id names an event of the previous plan.
+
+    ``previous`` maps the previous plan's event ids (``None``: there is no
+    previous plan); ``event`` and ``plan`` name them in the message
+    ("shift", "rota").
+    """
+    if previous is None:
+        if pinned:
+            raise DataError([Problem("pinned", f"pinned {event}s need a previous {plan}",
+                                     field="pinned", value=pinned[0])])
+        return
+    unknown = [p for p in pinned if p not in previous]
+    if unknown:
+        raise DataError([Problem("pinned", f"not {'an' if event[0] in 'aeiou' else 'a'} "
+                                 f"{event} of the previous {plan}", field="pinned", value=p)
+                         for p in unknown])
 
 
 def date_tuple(items: Iterable[dt.date]) -> tuple[dt.date, ...]:

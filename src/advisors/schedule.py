@@ -25,11 +25,10 @@ import attrs
 from .assign import Assignment
 from .calendar import WorkCalendar
 from .dataset import Dataset
-from .errors import DataError, Problem
 from .model import Village
 from .patterns import find_pattern
 from .period import Period
-from .rules import SolveStats
+from .rules import SolveStats, check_pinned, pinned_ids
 from .visit_plan import (
     Visit,
     VisitPlan,
@@ -39,10 +38,6 @@ from .visit_plan import (
 )
 
 __all__ = ["Visit", "VisitPlan", "VisitProblem", "lecture_months", "month_of"]
-
-
-def _pinned(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(items)))
 
 
 def lecture_months(village: str, lectures_per_quarter: int) -> dict[int, int]:
@@ -66,7 +61,7 @@ class VisitProblem:
     assignment: Assignment
     period: Period
     previous: VisitPlan | None = None
-    pinned: tuple[str, ...] = attrs.field(default=(), converter=_pinned)
+    pinned: tuple[str, ...] = attrs.field(default=(), converter=pinned_ids)
     """Ids of published visits that must stay as they are, even against a rule."""
 
     calendar: WorkCalendar = attrs.field(init=False)
@@ -295,15 +290,10 @@ class VisitProblem:
 
     def _keep(self) -> tuple[Visit, ...]:
         if self.previous is None:
-            if self.pinned:
-                raise DataError([Problem("pinned", "pinned events need a previous plan",
-                                         field="pinned", value=self.pinned[0])])
+            check_pinned(self.pinned, None, "event", "plan")
             return ()
         by_id = {v.id: v for v in self.previous.visits}
-        unknown = [p for p in self.pinned if p not in by_id]
-        if unknown:
-            raise DataError([Problem("pinned", "not an event of the previous plan",
-                                     field="pinned", value=p) for p in unknown])
+        check_pinned(self.pinned, by_id, "event", "plan")
         kept: list[Visit] = [by_id[p] for p in self.pinned if by_id[p].date in self.period]
         counts: dict[tuple[str, str], int] = {}
         per_day: dict[tuple[str, dt.date], list[Visit]] = {}
