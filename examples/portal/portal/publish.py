@@ -116,10 +116,10 @@ class Portal:
             stamp = when if previous is None else max(when, previous.stamp
                                                       + dt.timedelta(minutes=1))
             plan = advisors.make_plan(dataset, period, previous, stamp=stamp)
-            publication = plan.publication(dataset)
+            # rendered with the deployment's templates: the files, and the plugins' messages
+            publication = attrs.evolve(plan.publication(dataset), rendered_with=(
+                advisors.ExportOptions(template_dirs=self.template_dirs)))
             folder = self._export(dataset, plan, publication)
-            publication = attrs.evolve(publication, rendered_with=advisors.ExportOptions(
-                template_dirs=self.template_dirs))
             etags = {path: etag_of((folder / path).read_bytes()) for path in _served(folder)}
             version = self.store.add_version(period, plan.version, folder, etags, now=when)
             self.store.ensure_tokens(
@@ -137,8 +137,7 @@ class Portal:
         versions.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=versions))
         try:
-            options = advisors.ExportOptions(template_dirs=self.template_dirs)
-            advisors.export(publication, tmp, options)
+            advisors.export(publication, tmp, publication.rendered_with)
             public = tmp / "public"
             public.mkdir()
             text = json.dumps(public_plan(plan.as_dict()), ensure_ascii=False, indent=2,

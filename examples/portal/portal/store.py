@@ -86,6 +86,10 @@ class Resource:
     modified: dt.datetime
 
 
+_READY: set[Path] = set()
+"""Databases this process has set up (see :meth:`Store.connect`)."""
+
+
 @attrs.frozen
 class Store:
     """The portal database ``portal.sqlite3`` in the data folder."""
@@ -94,17 +98,26 @@ class Store:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction (committed on success)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """A connection in one transaction (committed on success).
+
+        The database is set up (WAL, tables, owner-only mode) by the first
+        connection of this process, or again if the file has gone.
+        """
+        fresh = self.path not in _READY or not self.path.exists()
+        if fresh:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a publication
-            conn.executescript(_SCHEMA)
+            if fresh:
+                conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a publication
+                conn.executescript(_SCHEMA)
             with conn:
                 yield conn
         finally:
             conn.close()
-        self.path.chmod(0o600)
+        if fresh:
+            self.path.chmod(0o600)
+            _READY.add(self.path)
 
     # settings ---------------------------------------------------------------------------
 

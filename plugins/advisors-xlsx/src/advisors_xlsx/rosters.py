@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -107,8 +107,6 @@ def _table(ws: Worksheet, title: str, headings: Sequence[tuple[str, str]],
         if r - 3 < len(struck) and struck[r - 3]:
             for c in range(1, width + 1):
                 ws.cell(r, c).font = Font(strike=True, color="808080")
-    for c in range(1, width + 1):
-        ws.cell(2, c).alignment = Alignment(wrap_text=True, vertical="center")
     set_widths(ws, [[pair[0], pair[1], *(row[i] for row in rows)]
                     for i, pair in enumerate(headings)], most=30)
     _print_setup(ws, 2, width, title)

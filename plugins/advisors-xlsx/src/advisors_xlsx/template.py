@@ -34,6 +34,7 @@ from advisors.policy import Policy
 
 from .aliases import COLUMN_LABELS, INSTRUCTIONS_SHEET, SHEET_LABELS
 from .book import save_book, set_widths, style_header
+from .reader import DATE_COLUMNS
 from .settings import (
     FESTIVAL_COLUMNS,
     HOLIDAY_COLUMNS,
@@ -70,7 +71,6 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("attendance", "person"): "people",
 }
 """Drop-downs listing the ids of another sheet (its first column)."""
-DATE_COLUMNS = frozenset({"start", "end", "date", "certified_on"})
 TEXT_COLUMNS = frozenset({"id", "phone", "languages", "village", "township", "advisor", "who",
                           "person", "value", "session", "from", "to"})
 LANGUAGE_COLUMNS = frozenset({"villages", "advisors", "trainers", "people"})
@@ -109,9 +109,7 @@ def header_text(column: str) -> str:
 
 def _cell_value(value: Any) -> Any:
     """What a cell holds: numbers and dates typed, everything else as the folder's text."""
-    if isinstance(value, bool) or value is None:
-        return format_cell(value) or None
-    if isinstance(value, int | float | dt.date):
+    if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
         return value
     return format_cell(value) or None
 
