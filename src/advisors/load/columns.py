@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -36,7 +36,7 @@ from ..model import (
     Village,
 )
 
-__all__ = ["FILES", "Column", "FileSpec", "format_cell"]
+__all__ = ["FILES", "Column", "FileSpec", "Header", "format_cell", "read_header"]
 
 TRUE = frozenset({"true", "yes", "1", "y", "t", "是"})
 FALSE = frozenset({"false", "no", "0", "n", "f", "否"})
@@ -265,6 +265,38 @@ FILES: dict[str, FileSpec] = {
 
 REQUIRED_FILES = ("townships", "villages", "advisors", "trainers", "people")
 """Files a dataset folder must have; the others may be absent."""
+
+
+class Header(NamedTuple):
+    """What a file's header row says against its :class:`FileSpec`."""
+
+    position: dict[str, int]
+    """Column name → index of its first cell (names stripped and lower-cased)."""
+    duplicates: list[tuple[int, str]]
+    """(index, name) of every repeated name after its first."""
+    missing: list[str]
+    """Required columns absent."""
+    extras: list[tuple[int, str]]
+    """(index, name) of named columns the spec does not know."""
+    plan: list[tuple[Column, int | None]]
+    """Each column of the spec with its index (``None``: absent)."""
+
+
+def read_header(spec: FileSpec, header: Sequence[str]) -> Header:
+    """Match ``header`` to ``spec``: positions, problems, and the reading plan."""
+    names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    position: dict[str, int] = {}
+    duplicates = []
+    for i, name in enumerate(names):
+        if name in position and name:
+            duplicates.append((i, name))
+        position.setdefault(name, i)
+    known = {c.name for c in spec.columns}
+    return Header(
+        position, duplicates,
+        [c.name for c in spec.columns if c.required and c.name not in position],
+        [(i, n) for i, n in enumerate(names) if n and n not in known],
+        [(c, position.get(c.name)) for c in spec.columns])
 
 
 def format_cell(value: Any) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import ProblemList
 from .columnar import ColumnParser
-from .columns import Column, FileSpec
+from .columns import Column, FileSpec, read_header
 
 __all__ = ["MIN_BYTES", "Pending", "Prefetched", "prefetch"]
 
@@ -245,18 +245,10 @@ def clean_plan(spec: FileSpec, header: Sequence[str]) -> list[tuple[Column, int 
 
     ``None`` if the header has any problem or extra column: such a file is read here.
     """
-    names = [h.strip().lstrip("\ufeff").lower() for h in header]
-    position: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if name in position and name:
-            return None
-        position.setdefault(name, i)
-    known = {c.name for c in spec.columns}
-    if any(c.required and c.name not in position for c in spec.columns):
+    found = read_header(spec, header)
+    if found.duplicates or found.missing or found.extras:
         return None
-    if any(n and n not in known for n in names):
-        return None
-    return [(c, position.get(c.name)) for c in spec.columns]
+    return found.plan
 
 
 def _work(root: Path, specs: Sequence[FileSpec], conn: Connection) -> None:

@@ -30,7 +30,7 @@ import attrs
 from ..errors import ProblemList
 from . import parallel
 from .columnar import ColumnParser, Unpacker, compile_columns
-from .columns import Column, FileSpec
+from .columns import Column, FileSpec, read_header
 from .indexes import IndexBuilder
 from .parallel import Prefetched
 from .rowwise import _Slow, compile_chunk
@@ -108,24 +108,17 @@ def parse_rows(
     ``index``, if given, is fed every record kept, in order.
     """
     note: Callable[[list[Any]], None] = index.add if index is not None else _ignore
-    names = [h.strip().lstrip("\ufeff").lower() for h in header]
-    position: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if name in position and name:
-            source, line = locate(1, name, i)
-            problems.add(source, "column appears twice", line=line, field=name,
-                         expected="each column once")
-        position.setdefault(name, i)
-    known = {c.name for c in spec.columns}
-    missing = [c.name for c in spec.columns if c.required and c.name not in position]
+    position, duplicates, missing, extra_columns, plan = read_header(spec, header)
+    for i, name in duplicates:
+        source, line = locate(1, name, i)
+        problems.add(source, "column appears twice", line=line, field=name,
+                     expected="each column once")
     for name in missing:
         source, line = locate(1, name, None)
         problems.add(source, "missing column", line=line, field=name,
                      expected="a header row with " + ",".join(c.name for c in spec.columns))
     if missing:
         return ParsedFile([], [], {})
-    extra_columns = [(i, n) for i, n in enumerate(names) if n and n not in known]
-    plan = [(c, position.get(c.name)) for c in spec.columns]
     fast, fast_one = compile_chunk(spec, plan)
     record_cls = spec.record
     records: list[Any] = []
