@@ -33,9 +33,6 @@ from .rules import Analysis, SolveStats, check_pinned, pinned_ids
 
 __all__ = ["DutyShift", "HotlineProblem", "HotlineRota", "PastShift", "Slot", "read_history"]
 
-LANGUAGE_NAMES = {"bo": "Tibetan", "zh": "Chinese", "mn": "Mongolian", "ug": "Uyghur",
-                  "en": "English"}
-"""English names for messages; other tags are shown as they are."""
 
 
 @attrs.frozen

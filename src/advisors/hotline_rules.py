@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .languages import language_name
 from .period import month_of
 from .rules import Rule, Violation
 
@@ -26,12 +27,6 @@ FAIRNESS_WEIGHTS = {"total": 10, "weekend": 5, "evening": 5}
 
 Shifts = Sequence["DutyShift"]
 
-
-def language_name(tag: str) -> str:
-    """``bo`` → ``Tibetan``, for messages."""
-    from .hotline import LANGUAGE_NAMES
-
-    return LANGUAGE_NAMES.get(tag, tag)
 
 
 def counts_of(problem: HotlineProblem, shifts: Shifts) -> dict[str, Counts]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["ISO_639_1", "LANGUAGE_ALIASES", "normalize_language", "parse_languages"]
+__all__ = ["ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "language_name", "normalize_language",
+           "parse_languages"]
 
 ISO_639_1 = frozenset(
     [
@@ -262,3 +263,13 @@ def parse_languages(raw: str | Iterable[str]) -> tuple[tuple[str, ...], list[str
         elif tag not in tags:
             tags.append(tag)
     return tuple(tags), bad
+
+
+ENGLISH_NAMES: dict[str, str] = {"bo": "Tibetan", "zh": "Chinese", "mn": "Mongolian",
+                                 "ug": "Uyghur", "en": "English"}
+"""English names of languages in messages; other tags are shown as written."""
+
+
+def language_name(tag: str) -> str:
+    """``bo`` → ``Tibetan``, for messages (other tags as written)."""
+    return ENGLISH_NAMES.get(tag, tag)

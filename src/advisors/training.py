@@ -33,12 +33,12 @@ import attrs
 
 from .dataset import Dataset
 from .geo import TravelModel
+from .languages import language_name
 from .model import Person, Venue
 from .period import Period
 from .rules import Violation
 
 __all__ = [
-    "LANGUAGE_NAMES",
     "Participant",
     "TrainingAnalysis",
     "TrainingPlan",
@@ -50,8 +50,6 @@ __all__ = [
     "session_target",
 ]
 
-LANGUAGE_NAMES: Mapping[str, str] = {"bo": "Tibetan", "zh": "Chinese", "en": "English"}
-"""English names used in diagnostics; other tags are shown as written."""
 
 VIRTUAL_VENUE_CAPACITY = 40
 """Seats of the virtual venue of a township that lists none (the model's default)."""
@@ -59,7 +57,7 @@ VIRTUAL_VENUE_CAPACITY = 40
 
 def describe_languages(languages: Iterable[str], only: bool = False) -> str:
     """``("bo",)`` → ``Tibetan`` (``Tibetan-only`` with ``only``); two → ``Tibetan/Chinese``."""
-    names = "/".join(LANGUAGE_NAMES.get(tag, tag) for tag in languages)
+    names = "/".join(language_name(tag) for tag in languages)
     return names + "-only" if only and "/" not in names else names
 
 
