@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 $(BIN)/advisors: pyproject.toml plugins/*/pyproject.toml examples/portal/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx -e plugins/advisors-outbox -e examples/portal
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e plugins/advisors-ortools -e plugins/advisors-xlsx -e plugins/advisors-outbox -e 'examples/portal[postgres,browser-test]'
 	touch $(BIN)/advisors
 
 install: $(BIN)/advisors
@@ -17,7 +17,7 @@ example: install
 	$(BIN)/advisors plan examples/tongren --period 2026-12 --out out
 
 test: install
-	$(BIN)/ruff check src tests plugins benchmarks
+	$(BIN)/ruff check src tests plugins benchmarks examples/portal
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 

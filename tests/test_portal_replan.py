@@ -35,7 +35,7 @@ class Scene:
     def __init__(self, root: Path, mp: pytest.MonkeyPatch) -> None:
         self.root = root
         self.portal, self.server, self.source = start_portal(root, mp)
-        self.admin = {"Authorization": f"Bearer {self.portal.store.admin_token()}"}
+        self.admin = {"Authorization": f"Bearer {self.portal.store.rotate('admin', 'admin')}"}
         self.plan = self.full_plan()
         visits = sorted((e for e in self.plan["events"] if e["event"]["kind"] == "visit"),
                         key=lambda e: (e["event"]["start"], e["event"]["id"]))

@@ -24,7 +24,14 @@ from .exporters.notifications import Notification, notifications
 from .geo import TravelModel, great_circle_km
 from .hookspecs import hookimpl
 from .hotline import DutyShift, HotlineRota, read_history
-from .ledger import Feedback, ServiceRecord, read_feedback, read_services, services_from_rows
+from .ledger import (
+    Feedback,
+    ServiceRecord,
+    feedback_from_rows,
+    read_feedback,
+    read_services,
+    services_from_rows,
+)
 from .load import (
     dataset_from_dict,
     dataset_to_dict,
@@ -118,6 +125,7 @@ __all__ = [
     "diff",
     "explain_coverage",
     "export",
+    "feedback_from_rows",
     "get_plugin_manager",
     "great_circle_km",
     "hookimpl",

@@ -2,8 +2,9 @@
 
     python -m portal --data out/portal serve --source examples/tongren --period 2026-12
     python -m portal --data out/portal replan          # nightly (cron or a systemd timer)
-    python -m portal --data out/portal tokens          # personal feed URLs to hand out
+    python -m portal --data out/portal tokens          # sign-in links and feeds to hand out
     python -m portal --data out/portal rotate advisor adv-01
+    python -m portal --data out/portal --db postgresql+psycopg://portal@/advisors serve …
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import advisors
 
 from . import create_app, default_data_dir
 from .publish import Portal
+from .tokens import KINDS, PERSONAL_KINDS
 
 
 @click.group()
@@ -26,13 +28,16 @@ from .publish import Portal
               envvar="ADVISORS_PORTAL_DATA", default=None,
               help="The portal's data folder: database, versions, outbox "
                    "[env ADVISORS_PORTAL_DATA; default ~/.local/share/advisors-portal].")
+@click.option("--db", "database", envvar="ADVISORS_PORTAL_DB", default=None,
+              help="SQLAlchemy URL of the database, e.g. postgresql+psycopg://portal@/advisors "
+                   "[env ADVISORS_PORTAL_DB; default portal.sqlite3 in the data folder].")
 @click.pass_context
-def main(ctx: click.Context, data: Path | None) -> None:
+def main(ctx: click.Context, data: Path | None, database: str | None) -> None:
     """A reference portal embedding advisors."""
     folder = (data or default_data_dir()).resolve()
     # Delivery plugins (advisors-outbox) put their database beside the portal's by default.
     os.environ["ADVISORS_PORTAL_DATA"] = str(folder)
-    ctx.obj = Portal(folder)
+    ctx.obj = Portal(folder, database=database)
 
 
 def _publish(portal: Portal, source: Path | None, period: str | None) -> None:
@@ -60,8 +65,11 @@ def serve(portal: Portal, source: Path | None, period: str | None, host: str, po
     portal.configure(source, period)
     if portal.store.current() is None or source is not None or period is not None:
         _publish(portal, None, None)
-    app = create_app(portal.data, base_url=base_url, template_dirs=templates)
-    click.echo(f"admin token: {portal.store.admin_token()}", err=True)
+    app = create_app(portal.data, base_url=base_url, template_dirs=templates,
+                     database=portal.database)
+    root = (base_url or f"http://{host}:{port}/").rstrip("/")
+    for _, _, token in portal.store.issue_missing([("admin", "admin")]):
+        click.echo(f"administrator's sign-in link (shown once): {root}/signin/{token}", err=True)
     app.run(host=host, port=port, threaded=True)
 
 
@@ -80,22 +88,42 @@ def replan(portal: Portal, source: Path | None, period: str | None) -> None:
 @click.option("--base-url", default="http://127.0.0.1:8000/", show_default=True)
 @click.pass_obj
 def tokens(portal: Portal, base_url: str) -> None:
-    """Every personal feed URL (hand each to its owner only) and the admin token."""
-    portal.store.admin_token()
+    """Issue a token to everyone without one and print it (shown this once: only its
+    digest is kept), with its sign-in link and, for advisors and trainers, the feed."""
     root = base_url.rstrip("/")
-    for kind, ident, token in portal.store.tokens():
-        where = "" if kind == "admin" else f"{root}/calendars/me/{token}.ics"
-        click.echo(f"{kind}\t{ident}\t{token}\t{where}")
+    made = portal.store.issue_missing(owners(portal))
+    for kind, ident, token in made:
+        feed = f"{root}/calendars/me/{token}.ics" if kind in PERSONAL_KINDS else ""
+        signin = f"{root}/signin/{token}" if kind != "trainer" else ""
+        click.echo(f"{kind}\t{ident}\t{token}\t{feed}\t{signin}")
+    issued = {(k, i) for k, i, _ in made}
+    for kind, ident, when in portal.store.owners():
+        if (kind, ident) not in issued:
+            click.echo(f"# {kind} {ident}: token issued {when.isoformat()}; "
+                       f"`rotate {kind} {ident}` gives a new one", err=True)
+
+
+def owners(portal: Portal) -> list[tuple[str, str]]:
+    """Everyone who gets a token: advisors, trainers, each township's office and liaison
+    officer (from the current publication), the hotline and the administrator."""
+    version = portal.store.current()
+    people: list[tuple[str, str]] = [("admin", "admin"), ("hotline", "hotline")]
+    if version is not None:
+        info = json.loads((version.folder / "public" / "directory.json").read_text("utf-8"))
+        people += [("advisor", a["id"]) for a in info["advisors"]]
+        people += [("trainer", t["id"]) for t in info["trainers"]]
+        people += [(kind, t["id"]) for t in info["townships"] for kind in ("office", "liaison")]
+    return people
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["advisor", "trainer", "admin"]))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.argument("ident")
 @click.pass_obj
 def rotate(portal: Portal, kind: str, ident: str) -> None:
-    """Replace a token: the old feed URL stops working at once."""
-    if portal.store.token_of(kind, ident) is None:
-        click.echo(f"error: no token for {kind} {ident}", err=True)
+    """Replace a token: the old feed URL and sign-in link stop working at once."""
+    if (kind, ident) not in owners(portal) and not portal.store.has_token(kind, ident):
+        click.echo(f"error: no {kind} {ident} in the published data", err=True)
         raise click.exceptions.Exit(2)
     click.echo(portal.store.rotate(kind, ident))
 

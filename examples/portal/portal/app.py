@@ -16,7 +16,6 @@ token as ``Authorization: Bearer …``.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import json
 import os
 from pathlib import Path
@@ -25,9 +24,16 @@ from typing import Any
 import flask
 from flask import Flask, Response, abort, jsonify, render_template, request, url_for
 
+from . import auth
+from .bureau import blueprint as bureau_blueprint
+from .intake import blueprint as intake_blueprint
+from .live import Live
 from .public import decorate, etag_of, webcal
 from .publish import Portal
-from .store import PERSONAL_KINDS, Version
+from .records import Records
+from .store import Version
+from .tokens import PERSONAL_KINDS
+from .work import blueprint as work_blueprint
 
 __all__ = ["create_app"]
 
@@ -39,18 +45,23 @@ _EMPTY_FEED = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//advisors//portal//Z
 
 
 def create_app(data: str | Path, *, base_url: str | None = None,
-               template_dirs: tuple[Path, ...] = ()) -> Flask:
+               template_dirs: tuple[Path, ...] = (), database: str | None = None) -> Flask:
     """The portal over the data folder ``data`` (see ``python -m portal --help``).
 
     ``base_url`` (e.g. ``https://fw.example.gov.cn/``) is used for the links
-    on the pages; by default the request's own host.
+    on the pages; by default the request's own host. ``database`` is an
+    SQLAlchemy URL (default ``$ADVISORS_PORTAL_DB``, else SQLite in ``data``).
     """
     # Delivery plugins (advisors-outbox) keep their database beside the portal's by default.
     os.environ.setdefault("ADVISORS_PORTAL_DATA", str(Path(data).resolve()))
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    portal = Portal(data, template_dirs=template_dirs)
+    portal = Portal(data, template_dirs=template_dirs, database=database)
     app.extensions["portal"] = portal
+    app.extensions["portal_live"] = Live(portal.store, Records(portal.url))
+    auth.install(app, portal.store, secure=(base_url or "").startswith("https://"))
+    for blueprint in (work_blueprint, intake_blueprint, bureau_blueprint):
+        app.register_blueprint(blueprint)
     directories: dict[int, dict[str, Any]] = {}
 
     def current() -> Version:
@@ -85,7 +96,7 @@ def create_app(data: str | Path, *, base_url: str | None = None,
 
     def admin() -> None:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not given or not hmac.compare_digest(given, portal.store.admin_token()):
+        if portal.store.owner_of(given) != ("admin", "admin"):
             abort(403)
 
     @app.get("/")
@@ -168,7 +179,7 @@ def create_app(data: str | Path, *, base_url: str | None = None,
     @app.post("/admin/tokens/<any(advisor, trainer):kind>/<ident>/rotate")
     def rotate(kind: str, ident: str) -> Response:
         admin()
-        if portal.store.token_of(kind, ident) is None:
+        if not portal.store.has_token(kind, ident):
             abort(404)
         token = portal.store.rotate(kind, ident)
         feed = absolute("personal_feed", token=token)

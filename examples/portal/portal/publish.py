@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ import attrs
 
 import advisors
 
+from .db import sqlite_url
 from .public import etag_of, public_plan
 from .store import Store, Version
 
@@ -68,11 +70,20 @@ class Portal:
     """Publications whose folders are kept (the newest)."""
     template_dirs: tuple[Path, ...] = ()
     """The deployment's own templates (override the bundled ones)."""
+    database: str | None = None
+    """An SQLAlchemy URL (``postgresql+psycopg://…``); default ``$ADVISORS_PORTAL_DB``,
+    else ``portal.sqlite3`` in the data folder."""
+
+    @property
+    def url(self) -> str:
+        """The database's URL."""
+        chosen = self.database or os.environ.get("ADVISORS_PORTAL_DB", "").strip()
+        return chosen or sqlite_url(self.data / "portal.sqlite3")
 
     @property
     def store(self) -> Store:
         """The portal database."""
-        return Store(self.data / "portal.sqlite3")
+        return Store(self.url)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -122,10 +133,6 @@ class Portal:
             folder = self._export(dataset, plan, publication)
             etags = {path: etag_of((folder / path).read_bytes()) for path in _served(folder)}
             version = self.store.add_version(period, plan.version, folder, etags, now=when)
-            self.store.ensure_tokens(
-                [("advisor", a.id) for a in dataset.advisors]
-                + [("trainer", t.id) for t in dataset.trainers])
-            self.store.admin_token()
             advisors.get_plugin_manager().hook.plan_published(
                 plan=plan, changes=plan.changes, publication=publication)
             self._prune()

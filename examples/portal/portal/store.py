@@ -1,62 +1,42 @@
-"""The portal's own state, in one SQLite file of its data folder (never served).
+"""The portal's publication state in its database (never served).
 
-* ``settings`` — the dataset source and the period the portal publishes;
-* ``tokens`` — one unguessable token per advisor and trainer (their personal
-  feed's URL) and one for the administrator; rotating replaces it, so the old
-  URL stops working at once;
+* ``settings`` — the dataset source and the period the portal publishes, the
+  key that signs session cookies;
+* ``credentials`` — the digest of each token (see :mod:`portal.tokens`):
+  advisors and trainers (their personal feed and sign-in link), township
+  offices and liaison officers, the hotline, the administrator; rotating
+  replaces it, so the old URL stops working at once;
 * ``versions`` — every publication: the plan's period and version and the
   folder its outputs were exported into;
 * ``resources`` — per version, every file the portal serves with its ETag
   (a hash of its bytes) and Last-Modified (carried over from the previous
   version while the bytes are the same, so a phone that asks "changed since?"
   hears "no" until its feed really changes).
+
+The work the portal collects (services, feedback, requests) is in
+:mod:`portal.records`, in the same database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
+import sqlalchemy as sa
+
+from .db import connect, new_id, tables
+from .tokens import (
+    MAX_LENGTH,
+    PERSONAL_KINDS,
+    digest_of,
+    equal_digests,
+    new_token,
+    same_digest,
+)
 
 __all__ = ["PERSONAL_KINDS", "Resource", "Store", "Version", "new_token"]
-
-PERSONAL_KINDS = ("advisor", "trainer")
-"""Feed kinds reachable only through a token."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens (
-    token   TEXT PRIMARY KEY,
-    kind    TEXT NOT NULL,
-    ident   TEXT NOT NULL,
-    created TEXT NOT NULL,
-    UNIQUE (kind, ident)
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    period       TEXT NOT NULL,
-    plan_version INTEGER NOT NULL,
-    folder       TEXT NOT NULL,
-    published_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS resources (
-    version  INTEGER NOT NULL REFERENCES versions(id),
-    path     TEXT NOT NULL,
-    etag     TEXT NOT NULL,
-    modified TEXT NOT NULL,
-    PRIMARY KEY (version, path)
-);
-"""
-
-
-def new_token() -> str:
-    """A fresh URL-safe token with 192 bits from the system's CSPRNG."""
-    return secrets.token_urlsafe(24)
 
 
 def _now() -> dt.datetime:
@@ -86,135 +66,141 @@ class Resource:
     modified: dt.datetime
 
 
-_READY: set[Path] = set()
-"""Databases this process has set up (see :meth:`Store.connect`)."""
-
-
 @attrs.frozen
 class Store:
-    """The portal database ``portal.sqlite3`` in the data folder."""
+    """The portal database at ``url`` (an SQLAlchemy URL)."""
 
-    path: Path = attrs.field(converter=Path)
-
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction (committed on success).
-
-        The database is set up (WAL, tables, owner-only mode) by the first
-        connection of this process, or again if the file has gone.
-        """
-        fresh = self.path not in _READY or not self.path.exists()
-        if fresh:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            if fresh:
-                conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a publication
-                conn.executescript(_SCHEMA)
-            with conn:
-                yield conn
-        finally:
-            conn.close()
-        if fresh:
-            self.path.chmod(0o600)
-            _READY.add(self.path)
+    url: str
 
     # settings ---------------------------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
         """Every stored setting."""
-        with self.connect() as conn:
-            return dict(conn.execute("SELECT key, value FROM settings").fetchall())
+        t = tables.settings
+        with connect(self.url) as conn:
+            return {str(k): str(v) for k, v in conn.execute(sa.select(t.c.key, t.c.value))}
 
     def save_settings(self, values: Mapping[str, str]) -> None:
         """Store settings (replacing those of the same key)."""
-        with self.connect() as conn:
-            conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
-                             sorted(values.items()))
+        t = tables.settings
+        with connect(self.url) as conn:
+            for key, value in sorted(values.items()):
+                conn.execute(t.delete().where(t.c.key == key))
+                conn.execute(t.insert().values(key=key, value=value))
+
+    def setting(self, key: str, make: str) -> str:
+        """The setting ``key``, stored as ``make`` first if absent (first writer wins)."""
+        t = tables.settings
+        with connect(self.url) as conn:
+            found = conn.execute(sa.select(t.c.value).where(t.c.key == key)).scalar()
+            if found is not None:
+                return str(found)
+        try:
+            with connect(self.url) as conn:
+                conn.execute(t.insert().values(key=key, value=make))
+        except sa.exc.IntegrityError:
+            pass  # another process stored it first
+        with connect(self.url) as conn:
+            return str(conn.execute(sa.select(t.c.value).where(t.c.key == key)).scalar_one())
 
     # tokens -----------------------------------------------------------------------------
 
-    def token_of(self, kind: str, ident: str) -> str | None:
-        """The current token of a person (or of ``admin``/``admin``)."""
-        with self.connect() as conn:
-            row = conn.execute("SELECT token FROM tokens WHERE kind=? AND ident=?",
-                               (kind, ident)).fetchone()
-        return None if row is None else str(row[0])
-
     def owner_of(self, token: str) -> tuple[str, str] | None:
         """Whose token this is: ``(kind, ident)``, or ``None`` for an unknown or rotated one."""
-        if not token or len(token) > 128:
+        if not token or len(token) > MAX_LENGTH:
             return None
-        with self.connect() as conn:
-            row = conn.execute("SELECT kind, ident FROM tokens WHERE token=?",
-                               (token,)).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]))
+        t = tables.credentials
+        with connect(self.url) as conn:
+            row = conn.execute(sa.select(t.c.digest, t.c.kind, t.c.ident)
+                               .where(t.c.digest == digest_of(token))).first()
+        if row is None or not same_digest(str(row[0]), token):
+            return None
+        return str(row[1]), str(row[2])
 
-    def ensure_tokens(self, owners: Iterable[tuple[str, str]]) -> int:
-        """Give every owner without a token one; return how many were created."""
-        made = 0
-        with self.connect() as conn:
-            for kind, ident in owners:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO tokens VALUES (?, ?, ?, ?)",
-                    (new_token(), kind, ident, _now().isoformat()))
-                made += cursor.rowcount
-        return made
+    def holds(self, kind: str, ident: str, digest: str) -> bool:
+        """Whether ``digest`` is still the token of ``(kind, ident)`` (a session's check)."""
+        t = tables.credentials
+        with connect(self.url) as conn:
+            row = conn.execute(sa.select(t.c.digest).where(t.c.kind == kind,
+                                                           t.c.ident == ident)).first()
+        return row is not None and len(digest) == 64 and equal_digests(str(row[0]), digest)
+
+    def has_token(self, kind: str, ident: str) -> bool:
+        """Whether ``(kind, ident)`` has a token."""
+        return self.issued(kind, ident) is not None
+
+    def issued(self, kind: str, ident: str) -> dt.datetime | None:
+        """When the current token of ``(kind, ident)`` was made."""
+        t = tables.credentials
+        with connect(self.url) as conn:
+            found = conn.execute(sa.select(t.c.created).where(t.c.kind == kind,
+                                                              t.c.ident == ident)).scalar()
+        return None if found is None else dt.datetime.fromisoformat(str(found))
 
     def rotate(self, kind: str, ident: str) -> str:
-        """Replace the token of ``(kind, ident)``; the old URL stops working."""
+        """Give ``(kind, ident)`` a new token (the old one stops working) and return it.
+
+        The token is returned this once: only its digest is kept.
+        """
         token = new_token()
-        with self.connect() as conn:
-            conn.execute("DELETE FROM tokens WHERE kind=? AND ident=?", (kind, ident))
-            conn.execute("INSERT INTO tokens VALUES (?, ?, ?, ?)",
-                         (token, kind, ident, _now().isoformat()))
+        t = tables.credentials
+        with connect(self.url) as conn:
+            conn.execute(t.delete().where(t.c.kind == kind, t.c.ident == ident))
+            conn.execute(t.insert().values(digest=digest_of(token), kind=kind, ident=ident,
+                                           created=_now().isoformat()))
         return token
 
-    def admin_token(self) -> str:
-        """The administrator's token (created on first use)."""
-        self.ensure_tokens([("admin", "admin")])
-        found = self.token_of("admin", "admin")
-        assert found is not None
-        return found
+    issue = rotate
 
-    def tokens(self) -> list[tuple[str, str, str]]:
-        """``(kind, ident, token)`` of everyone, sorted."""
-        with self.connect() as conn:
-            rows = conn.execute("SELECT kind, ident, token FROM tokens "
-                                "ORDER BY kind, ident").fetchall()
-        return [(str(k), str(i), str(t)) for k, i, t in rows]
+    def issue_missing(self, owners: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+        """Give every owner without a token one; ``(kind, ident, token)`` of those made."""
+        made = []
+        for kind, ident in owners:
+            if not self.has_token(kind, ident):
+                made.append((kind, ident, self.rotate(kind, ident)))
+        return made
+
+    def owners(self) -> list[tuple[str, str, dt.datetime]]:
+        """``(kind, ident, issued)`` of every token, sorted."""
+        t = tables.credentials
+        with connect(self.url) as conn:
+            rows = conn.execute(sa.select(t.c.kind, t.c.ident, t.c.created)
+                                .order_by(t.c.kind, t.c.ident)).all()
+        return [(str(k), str(i), dt.datetime.fromisoformat(str(c))) for k, i, c in rows]
 
     # versions ---------------------------------------------------------------------------
 
     def current(self) -> Version | None:
         """The latest publication."""
-        with self.connect() as conn:
-            row = conn.execute("SELECT id, period, plan_version, folder, published_at "
-                               "FROM versions ORDER BY id DESC LIMIT 1").fetchone()
-        return None if row is None else _version(row)
+        t = tables.versions
+        with connect(self.url) as conn:
+            row = conn.execute(sa.select(t).order_by(t.c.id.desc()).limit(1)).first()
+        return None if row is None else _version(tuple(row))
 
     def versions(self) -> list[Version]:
         """Every publication still kept, oldest first."""
-        with self.connect() as conn:
-            rows = conn.execute("SELECT id, period, plan_version, folder, published_at "
-                                "FROM versions ORDER BY id").fetchall()
-        return [_version(r) for r in rows]
+        t = tables.versions
+        with connect(self.url) as conn:
+            rows = conn.execute(sa.select(t).order_by(t.c.id)).all()
+        return [_version(tuple(r)) for r in rows]
 
     def resource(self, version: int, path: str) -> Resource | None:
         """A served file of ``version``."""
-        with self.connect() as conn:
-            row = conn.execute("SELECT path, etag, modified FROM resources "
-                               "WHERE version=? AND path=?", (version, path)).fetchone()
+        t = tables.resources
+        with connect(self.url) as conn:
+            row = conn.execute(sa.select(t.c.path, t.c.etag, t.c.modified)
+                               .where(t.c.version == version, t.c.path == path)).first()
         if row is None:
             return None
-        return Resource(str(row[0]), str(row[1]), dt.datetime.fromisoformat(row[2]))
+        return Resource(str(row[0]), str(row[1]), dt.datetime.fromisoformat(str(row[2])))
 
     def resources(self, version: int) -> dict[str, Resource]:
         """Every served file of ``version``, by path."""
-        with self.connect() as conn:
-            rows = conn.execute("SELECT path, etag, modified FROM resources WHERE version=?",
-                                (version,)).fetchall()
-        return {str(p): Resource(str(p), str(e), dt.datetime.fromisoformat(m))
+        t = tables.resources
+        with connect(self.url) as conn:
+            rows = conn.execute(sa.select(t.c.path, t.c.etag, t.c.modified)
+                                .where(t.c.version == version)).all()
+        return {str(p): Resource(str(p), str(e), dt.datetime.fromisoformat(str(m)))
                 for p, e, m in rows}
 
     def add_version(self, period: str, plan_version: int, folder: Path,
@@ -223,24 +209,26 @@ class Store:
         when = (now or _now()).replace(microsecond=0)
         before = self.current()
         kept = self.resources(before.id) if before is not None else {}
-        with self.connect() as conn:
-            cursor = conn.execute(
-                "INSERT INTO versions (period, plan_version, folder, published_at) "
-                "VALUES (?, ?, ?, ?)", (period, plan_version, str(folder), when.isoformat()))
-            ident = int(cursor.lastrowid or 0)
+        with connect(self.url) as conn:
+            ident = new_id(conn.execute(
+                tables.versions.insert().values(period=period, plan_version=plan_version,
+                                                folder=str(folder),
+                                                published_at=when.isoformat())))
             rows = []
             for path, etag in sorted(etags.items()):
                 old = kept.get(path)
                 modified = old.modified if old is not None and old.etag == etag else when
-                rows.append((ident, path, etag, modified.isoformat()))
-            conn.executemany("INSERT INTO resources VALUES (?, ?, ?, ?)", rows)
+                rows.append({"version": ident, "path": path, "etag": etag,
+                             "modified": modified.isoformat()})
+            if rows:
+                conn.execute(tables.resources.insert(), rows)
         return Version(ident, period, plan_version, Path(folder), when)
 
     def forget(self, version: int) -> None:
         """Drop a publication's records (its folder is removed by the caller)."""
-        with self.connect() as conn:
-            conn.execute("DELETE FROM resources WHERE version=?", (version,))
-            conn.execute("DELETE FROM versions WHERE id=?", (version,))
+        with connect(self.url) as conn:
+            conn.execute(tables.resources.delete().where(tables.resources.c.version == version))
+            conn.execute(tables.versions.delete().where(tables.versions.c.id == version))
 
 
 def _version(row: tuple[object, ...]) -> Version:
