@@ -27,7 +27,7 @@ from ..ledger.effective import Ledger, match_ledger
 from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_services
 from ..output.csvout import csv_bytes
 from ..period import Period
-from ..visits.problem import Visit, VisitPlan
+from ..visits.visit_plan import Visit, VisitPlan
 from ._options import period_option
 from ._table import render_table
 
@@ -67,7 +67,7 @@ class LedgerInputs:
                         and whole.end <= given.period.end:
                     self._cache[label] = tuple(v for v in given.visits if v.date in whole)
                 else:
-                    from ..coverage.assignment import Assignment
+                    from ..assignment import Assignment
                     from ..visits.api import schedule_visits
 
                     plan = schedule_visits(self.dataset, Assignment(self.advisor_of), whole)

@@ -15,17 +15,17 @@ from typing import Any
 
 import click
 
-from ..coverage.assignment import Assignment
+from ..assignment import Assignment
 from ..data.atomic import atomic_write_text
 from ..data.dataset import Dataset
 from ..data.dispatch import load_dataset
 from ..hotline.api import hotline_rota
-from ..hotline.problem import HotlineRota
+from ..hotline.facts import HotlineRota
 from ..plan.diff import Changes, diff
 from ..plugins import scheduler_strategies
 from ..rules import Analysis, SolveStats
 from ..visits.api import schedule_visits
-from ..visits.problem import VisitPlan
+from ..visits.visit_plan import VisitPlan
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 
