@@ -34,6 +34,10 @@ HOME = {"advisor": "work.log", "office": "intake.requests", "hotline": "intake.r
         "liaison": "work.feedback", "admin": "bureau.page"}
 """Where each kind lands after signing in."""
 _SIGNED_IN_KINDS = tuple(HOME)
+KIND_NAMES = {"advisor": "法律顾问 Legal advisor", "office": "司法所 Justice office",
+              "hotline": "12348 热线 Hotline", "liaison": "联络员 Liaison officer",
+              "admin": "司法局 Justice bureau", "trainer": "培训师 Trainer"}
+"""How a page names the signed-in kind (never the raw code)."""
 
 
 @attrs.frozen
@@ -92,6 +96,7 @@ def install(app: Flask, store: Store, *, secure: bool) -> None:
                       SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_NAME="advisors_portal")
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["current_user"] = user
+    app.jinja_env.globals["kind_names"] = KIND_NAMES
 
     @app.before_request
     def who() -> None:
