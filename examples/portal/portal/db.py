@@ -218,6 +218,9 @@ _LOCK = threading.Lock()
 def _sqlite_pragmas(dbapi: Any, _record: Any) -> None:
     cursor = dbapi.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+    # in WAL mode NORMAL syncs at checkpoints: a crash of the process loses nothing,
+    # only a power cut may lose the last commits (FULL fsyncs every form: 5x slower)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
