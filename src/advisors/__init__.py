@@ -39,6 +39,7 @@ from .model import (
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -57,6 +58,7 @@ from .schedule import Visit, VisitPlan
 from .schedule_api import hotline_rota, schedule_visits
 from .training import TrainingPlan, TrainingSession
 from .training_api import plan_training
+from .visit_plan import Booking, HomeVisit
 
 __all__ = [
     "Advisor",
@@ -65,6 +67,7 @@ __all__ = [
     "Assessment",
     "Assignment",
     "Attendance",
+    "Booking",
     "Budget",
     "CalendarEvent",
     "Changes",
@@ -80,6 +83,7 @@ __all__ = [
     "Feedback",
     "Festival",
     "Grade",
+    "HomeVisit",
     "HotlineRota",
     "Ledger",
     "Notification",
@@ -92,6 +96,7 @@ __all__ = [
     "Problem",
     "Publication",
     "PublishedEvent",
+    "Request",
     "ServiceRecord",
     "Township",
     "Trainer",

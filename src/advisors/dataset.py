@@ -26,6 +26,7 @@ from .model import (
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -46,12 +47,13 @@ COLLECTIONS: tuple[str, ...] = (
     "venues",
     "assignments",
     "unavailability",
+    "requests",
     "attendance",
     "travel",
 )
 """The record collections of a dataset, in file order; each is ``<name>.csv`` in a folder."""
 
-_IDENTIFIED = ("townships", "villages", "advisors", "trainers", "people", "venues")
+_IDENTIFIED = ("townships", "villages", "advisors", "trainers", "people", "venues", "requests")
 """Collections whose records have an ``id``; ids are unique across all of them."""
 _INDEX_OF = {
     "townships": "township_by_id",
@@ -60,6 +62,7 @@ _INDEX_OF = {
     "trainers": "trainer_by_id",
     "people": "person_by_id",
     "venues": "venue_by_id",
+    "requests": "request_by_id",
 }
 
 _GROUPED_BY = {"villages": "township", "people": "village"}
@@ -124,6 +127,8 @@ class Dataset:
     assignments: tuple[ExistingAssignment, ...] = attrs.field(default=(), converter=tuple)
     """Contracts in force (``assignments.csv``); pinned ones are kept by every strategy."""
     unavailability: tuple[Unavailability, ...] = attrs.field(default=(), converter=tuple)
+    requests: tuple[Request, ...] = attrs.field(default=(), converter=tuple)
+    """Legal-aid priority requests (``requests.csv``): the visit planner books each one."""
     attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=tuple)
     travel: tuple[TravelTime, ...] = attrs.field(default=(), converter=tuple)
     policy: Policy = attrs.field(factory=Policy)
@@ -140,6 +145,7 @@ class Dataset:
     trainer_by_id: Mapping[str, Trainer] = attrs.field(init=False, repr=False, eq=False)
     person_by_id: Mapping[str, Person] = attrs.field(init=False, repr=False, eq=False)
     venue_by_id: Mapping[str, Venue] = attrs.field(init=False, repr=False, eq=False)
+    request_by_id: Mapping[str, Request] = attrs.field(init=False, repr=False, eq=False)
     villages_of_township: Mapping[str, tuple[Village, ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -262,11 +268,21 @@ class Dataset:
         ref("people", "village", ["villages"], "village in villages.csv")
         ref("assignments", "village", ["villages"], "village in villages.csv")
         ref("assignments", "advisor", ["advisors"], "advisor in advisors.csv")
+        ref("requests", "village", ["villages"], "village in villages.csv")
         ref("attendance", "person", ["people"], "person in people.csv")
         ref("unavailability", "who", ["advisors", "trainers"], "advisor or trainer")
         located = ["villages", "advisors", "trainers", "venues"]
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")
+
+        for i, advisor in enumerate(self.advisors):
+            if advisor.role == "justice_office" and not advisor.township:
+                report("advisors", i, advisor, "township", "empty required field", "",
+                       "for 司法所 staff (justice_office): the township of their office")
+            elif (advisor.township and "townships" not in skip
+                  and advisor.township not in self.township_by_id):
+                report("advisors", i, advisor, "township", "unknown reference",
+                       advisor.township, "the id of a township in townships.csv")
 
         for i, span in enumerate(self.unavailability):
             # Loaders build records with validators off, so the span is checked here too.

@@ -37,6 +37,7 @@ __all__ = [
     "LedgerPolicy",
     "Policy",
     "PublicFields",
+    "RequestPolicy",
     "TrainingPolicy",
     "VisitPolicy",
     "parse_hhmm",
@@ -80,6 +81,27 @@ class VisitPolicy:
     """Road km within which villages count as nearby for ``max_per_day_nearby``."""
     lectures_per_quarter: int = 1
     """Legal lectures (普法讲座) per village per quarter."""
+
+
+@attrs.frozen
+class RequestPolicy:
+    """Legal-aid priority requests (法律援助优先, seed plan §五).
+
+    The seed plan says priority groups are served first, by appointment or at
+    home, but gives no number of days: the day counts are an assumption.
+    """
+
+    priority_days: int = 5
+    """Working days within which a priority group's request is served (assumption)."""
+    other_days: int = 10
+    """Working days within which any other request is served (assumption)."""
+    max_per_visit: int = 4
+    """Requests one service day takes besides its duty (assumption)."""
+    home_visit_minutes: int = 180
+    """Length of an extra home visit, from the start of visit hours (assumption)."""
+    prefer_legal_aid: bool = True
+    """A priority group's extra home visit goes to legal-aid staff (法律援助中心) who speak
+    the language before the advisor of record (seed plan §五)."""
 
 
 @attrs.frozen
@@ -260,6 +282,7 @@ class LedgerPolicy:
 
 _SECTIONS: dict[str, type] = {
     "visits": VisitPolicy,
+    "requests": RequestPolicy,
     "assignment": AssignmentPolicy,
     "hotline": HotlinePolicy,
     "training": TrainingPolicy,
@@ -280,6 +303,7 @@ class Policy:
     timezone: str = "Asia/Shanghai"
     """IANA time zone of every time of day in the policy and of calendar feeds."""
     visits: VisitPolicy = attrs.field(factory=VisitPolicy)
+    requests: RequestPolicy = attrs.field(factory=RequestPolicy)
     assignment: AssignmentPolicy = attrs.field(factory=AssignmentPolicy)
     hotline: HotlinePolicy = attrs.field(factory=HotlinePolicy)
     training: TrainingPolicy = attrs.field(factory=TrainingPolicy)

@@ -23,12 +23,13 @@ from typing import Any
 import attrs
 
 from .assign import Assignment
+from .bookings import book_requests, check_requests
 from .calendar import WorkCalendar
 from .dataset import Dataset
-from .model import Village
+from .model import Advisor, Village
 from .patterns import find_pattern
 from .period import Period
-from .rules import SolveStats, check_pinned, pinned_ids
+from .rules import Analysis, SolveStats, check_pinned, pinned_ids
 from .visit_plan import (
     Visit,
     VisitPlan,
@@ -200,6 +201,11 @@ class VisitProblem:
             return max(policy.max_per_day, policy.max_per_day_nearby)
         return policy.max_per_day
 
+    def may_serve(self, advisor: Advisor, township: str) -> bool:
+        """Whether ``advisor`` may serve villages of ``township`` at all (司法所 staff: only
+        their own township's)."""
+        return advisor.role != "justice_office" or advisor.township == township
+
     def day_allows(self, advisor: str, day: dt.date, villages: Sequence[str]) -> bool:
         """Whether ``advisor`` may visit these (new) villages on ``day`` besides kept visits."""
         kept = self.kept_on(advisor, day)
@@ -241,14 +247,17 @@ class VisitProblem:
                                  carried.get(ident, ())))
         visits.extend(self._mark_lectures(new))
         ordered = tuple(sorted(visits, key=lambda v: v.key))
+        ordered, home, bookings = book_requests(self, ordered)
         analysis = run_rules(VISIT_RULES, self, ordered)
+        analysis = Analysis(analysis.violations
+                            + check_requests(self, ordered, home, bookings))
         days: dict[str, list[dt.date]] = {}
         for x in ordered:
             days.setdefault(x.village, []).append(x.date)
         patterns = {v.id: find_pattern(days.get(v.id, ())) for v in self.villages()}
         # the objective is always the analysis's score, so gaps are honest whatever the solver
         return VisitPlan(self.period, ordered, patterns, analysis,
-                         attrs.evolve(stats, objective=analysis.soft_score))
+                         attrs.evolve(stats, objective=analysis.soft_score), home, bookings)
 
     def _times(self, advisor: str, day: dt.date, count: int) -> tuple[tuple[str, str], ...]:
         start, end = self.hours
