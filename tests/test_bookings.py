@@ -181,3 +181,18 @@ def test_every_booking_is_in_time_or_explained(items: list[tuple[int, str, str]]
     homes = [(h.advisor, h.date) for h in plan.home_visits]
     assert all(busy.count(day) == 1 for day in homes)
     assert not [v for v in plan.analysis.hard if v.rule == "Home visit clash"]
+
+
+def test_the_tongren_example_books_its_requests_and_says_which_cannot_be_met(
+        tongren: advisors.Dataset) -> None:
+    assignment = advisors.assign(tongren)
+    december = advisors.schedule_visits(tongren, assignment, "2026-12")
+    met = {b.request for b in december.bookings if b.met}
+    assert len(met) >= 4 and not [v for v in december.analysis.hard if "request" in v.message]
+    assert any(h.advisor in {a.id for a in tongren.advisors if a.role == "legal_aid"}
+               for h in december.home_visits)
+    january = advisors.schedule_visits(tongren, assignment, "2027-01")
+    unmet = [v for v in january.analysis.hard if v.rule == "Request not met in time"]
+    assert len(unmet) == 1
+    away = next(s for s in tongren.unavailability if s.who == "adv-16")
+    assert "adv-16" in unmet[0].message and away.reason in unmet[0].message

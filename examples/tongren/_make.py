@@ -145,7 +145,9 @@ SPREAD = {
 
 # --------------------------------------------------------------------------
 # Advisors: id, name, role, organisation, languages, office township, capacity
-# ("" = policy default), hotline, active, email
+# ("" = policy default), hotline, active, email. The six 司法所 staff are civil
+# servants (role justice_office): they serve only their own township's villages,
+# unpaid by the subsidy; advisors.csv gives their township.
 F1 = "青海隆河律师事务所"
 F2 = "黄南正衡律师事务所"
 F3 = "青海雪源律师事务所黄南分所"
@@ -166,12 +168,12 @@ ADVISORS = [
     ("adv-11", "切吉卓玛", "legal_aid", LA, BZ, "longwu", 5, True, True, "qieji.zhuoma@example.org"),
     ("adv-12", "桑杰才让", "legal_aid", LA, BZ, "longwu", 5, True, True, "sangjie.cairang@example.org"),
     ("adv-13", "韩玉梅", "legal_aid", LA, ZH, "longwu", 3, True, True, "han.yumei@example.org"),
-    ("adv-14", "完么加", "legal_worker", "隆务镇司法所", BZ, "longwu", 5, False, True, ""),
-    ("adv-15", "祁文斌", "legal_worker", "保安镇司法所", BZ, "baoan", 5, False, True, "qi.wenbin@example.org"),
-    ("adv-16", "华旦", "legal_worker", "多哇镇司法所", BZ, "duowa", 5, False, True, ""),
-    ("adv-17", "公保才让", "legal_worker", "曲库乎乡司法所", BZ, "qukuhu", 5, False, True, ""),
-    ("adv-18", "拉毛草", "legal_worker", "黄乃亥乡司法所", BZ, "huangnaihai", 5, False, True, "lamaocao@example.com"),
-    ("adv-19", "周加", "legal_worker", "双朋西乡司法所", BZ, "shuangpengxi", 4, False, True, ""),
+    ("adv-14", "完么加", "justice_office", "隆务镇司法所", BZ, "longwu", 5, False, True, ""),
+    ("adv-15", "祁文斌", "justice_office", "保安镇司法所", BZ, "baoan", 5, False, True, "qi.wenbin@example.org"),
+    ("adv-16", "华旦", "justice_office", "多哇镇司法所", BZ, "duowa", 5, False, True, ""),
+    ("adv-17", "公保才让", "justice_office", "曲库乎乡司法所", BZ, "qukuhu", 5, False, True, ""),
+    ("adv-18", "拉毛草", "justice_office", "黄乃亥乡司法所", BZ, "huangnaihai", 5, False, True, "lamaocao@example.com"),
+    ("adv-19", "周加", "justice_office", "双朋西乡司法所", BZ, "shuangpengxi", 4, False, True, ""),
     ("adv-20", "德吉卓玛", "notary", NO, BZ, "longwu", 4, False, True, "deji.zhuoma@example.org"),
     ("adv-21", "赵国庆", "notary", NO, BZ, "longwu", "", False, True, "zhao.guoqing@example.org"),
     ("adv-22", "久美多杰", "public_lawyer", SJ, BZ, "longwu", 4, True, True, "jiumei.duojie@example.org"),
@@ -217,6 +219,19 @@ UNAVAILABILITY = [
     ("adv-08", "2027-02-22", "2027-02-24", "开庭（西宁市中级人民法院）"),
     ("adv-11", "2027-03-02", "2027-03-04", "开庭（黄南州中级人民法院）"),
     ("tr-05", "2027-03-15", "2027-03-19", "州普法讲师团集中备课"),
+]
+
+# Legal-aid priority requests (seed plan §五): id, village, group, kind, received, languages,
+# note (private, fictional). req-2026-105 cannot be met in time: the village's advisor
+# of record, adv-16 (多哇镇司法所), is away 2026-12-21 – 2027-01-08, and a request of no
+# priority group goes to the advisor of record only — the January plan says so.
+REQUESTS = [
+    ("req-2026-101", "longwu-jiamao", "老年人", "上门服务", "2026-12-01", BO, "独居老人，行动不便，赡养费纠纷"),
+    ("req-2026-102", "baoan-chengnei", "农民工", "预约咨询", "2026-12-02", ZH, "工地欠薪三个月"),
+    ("req-2026-103", "duowa-quna", "残疾人", "上门服务", "2026-12-16", BO, "草场纠纷，申请法律援助"),
+    ("req-2026-104", "nianduhu-guomari", "家庭暴力受害妇女", "预约咨询", "2026-12-07", BZ, "人身安全保护令咨询"),
+    ("req-2026-105", "duowa-jiaolongwu", "其他群众", "上门服务", "2026-12-21", BO, "宅基地边界纠纷"),
+    ("req-2026-106", "longwu-c01", "老年人", "上门服务", "2026-12-10", BO, "只会说藏语的老人，遗产继承"),
 ]
 
 VENUE_KIND = {
@@ -313,9 +328,9 @@ def main() -> None:
     for aid, name, role, org, langs, tw, cap, hot, active, email in ADVISORS:
         lat, lon = jitter(*SEAT[tw], 0.004)
         arows.append([aid, name, role, org, langs, phone(), email, f"{lat:.4f}", f"{lon:.4f}",
-                      cap, b(hot), b(active)])
+                      cap, b(hot), b(active), tw if role == "justice_office" else ""])
     write("advisors.csv", ["id", "name", "role", "organization", "languages", "phone", "email",
-                           "lat", "lon", "capacity", "hotline", "active"], arows)
+                           "lat", "lon", "capacity", "hotline", "active", "township"], arows)
 
     trows = []
     for tid, name, langs, topics, tw, mx, email in TRAINERS:
@@ -362,6 +377,9 @@ def main() -> None:
     write("assignments.csv", ["village", "advisor", "pinned"],
           [[v, a, b(p)] for v, a, p in ASSIGNMENTS])
     write("unavailability.csv", ["who", "start", "end", "reason"], [list(r) for r in UNAVAILABILITY])
+
+    write("requests.csv", ["id", "village", "group", "kind", "received_on", "languages", "note"],
+          [list(r) for r in REQUESTS])
 
     venues = [["venue-city", "同仁市公共法律服务中心", "longwu", "35.5210", "102.0190", 120]]
     for tw, *_ in TOWNSHIPS:

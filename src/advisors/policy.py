@@ -273,6 +273,15 @@ class LedgerPolicy:
     multipliers: Mapping[str, float] = attrs.field(factory=lambda: {
         "excellent": 1.2, "good": 1.0, "pass": 0.8, "fail": 0.5, "ungraded": 1.0})
     """Subsidy and service pay are scaled by the advisor's grade of the quarter."""
+    paid_roles: tuple[str, ...] = ("lawyer", "legal_worker", "notary", "legal_aid")
+    """Advisor roles paid the village subsidy and service rates. 司法所 staff
+    (``justice_office``) are civil servants, unpaid by the subsidy (practitioner's review,
+    DOMAIN.md); the bureau's own public lawyers (``public_lawyer``) likewise (assumption)."""
+    graded_roles: tuple[str, ...] = ("lawyer", "legal_worker", "notary", "public_lawyer",
+                                     "legal_aid")
+    """Advisor roles graded in the quarterly assessment; 司法所 staff supervise the programme
+    and are graded by the bureau separately (assumption): add ``justice_office`` to grade them
+    with the advisors."""
     topic_names: Mapping[str, str] = attrs.field(factory=lambda: {
         "land_contract": "土地承包", "marriage_family": "婚姻家庭", "labour_wages": "劳动报酬",
         "neighbour": "邻里纠纷", "inheritance": "继承", "debt": "借贷债务",
