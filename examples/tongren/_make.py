@@ -20,20 +20,22 @@ HERE = Path(__file__).resolve().parent
 rng = random.Random(20260701)
 
 # --------------------------------------------------------------------------
-# Townships: id, name, name_bo, approximate seat (lat, lon).
+# Townships: id, name, name_bo, approximate seat (lat, lon), kind.
 # Tibetan only where certain; everything else is left empty for review.
+# kind: the two towns; 多哇镇 pastoral (herding); 扎毛乡 has a herders' committee
+# (mixed); the other townships' kind is left empty (not checked against a source).
 TOWNSHIPS = [
-    ("longwu", "隆务镇", "རོང་བོ", 35.5195, 102.0175),
-    ("baoan", "保安镇", "", 35.6480, 102.0420),
-    ("duowa", "多哇镇", "", 35.1100, 102.1500),
-    ("nianduhu", "年都乎乡", "", 35.5520, 102.0050),
-    ("zhamao", "扎毛乡", "", 35.4150, 101.9000),
-    ("shuangpengxi", "双朋西乡", "", 35.7150, 102.1950),
-    ("jiawu", "加吾乡", "", 35.4700, 102.1700),
-    ("huangnaihai", "黄乃亥乡", "", 35.5700, 101.7900),
-    ("qukuhu", "曲库乎乡", "", 35.3600, 101.9850),
-    ("lancai", "兰采乡", "", 35.6800, 101.8800),
-    ("guashize", "瓜什则乡", "", 35.5700, 102.2700),
+    ("longwu", "隆务镇", "རོང་བོ", 35.5195, 102.0175, "town"),
+    ("baoan", "保安镇", "", 35.6480, 102.0420, "town"),
+    ("duowa", "多哇镇", "", 35.1100, 102.1500, "herding"),
+    ("nianduhu", "年都乎乡", "", 35.5520, 102.0050, ""),
+    ("zhamao", "扎毛乡", "", 35.4150, 101.9000, "mixed"),
+    ("shuangpengxi", "双朋西乡", "", 35.7150, 102.1950, ""),
+    ("jiawu", "加吾乡", "", 35.4700, 102.1700, ""),
+    ("huangnaihai", "黄乃亥乡", "", 35.5700, 101.7900, ""),
+    ("qukuhu", "曲库乎乡", "", 35.3600, 101.9850, ""),
+    ("lancai", "兰采乡", "", 35.6800, 101.8800, ""),
+    ("guashize", "瓜什则乡", "", 35.5700, 102.2700, ""),
 ]
 SEAT = {t[0]: (t[3], t[4]) for t in TOWNSHIPS}
 
@@ -314,7 +316,8 @@ def jitter(lat: float, lon: float, d: float) -> tuple[float, float]:
 
 
 def main() -> None:
-    write("townships.csv", ["id", "name", "name_bo"], [[t[0], t[1], t[2]] for t in TOWNSHIPS])
+    write("townships.csv", ["id", "name", "name_bo", "kind"],
+          [[t[0], t[1], t[2], t[5]] for t in TOWNSHIPS])
 
     vrows = []
     for vid, name, tw, kind, cls, langs, (lo, hi), _src in VILLAGES:

@@ -54,7 +54,7 @@ def deadline_of(problem: VisitProblem, request: Request) -> dt.date:
     day, counted = request.received_on, 0
     while counted < days:
         day += dt.timedelta(days=1)
-        if problem.calendar.is_working_day(day, township):
+        if problem.calendar.is_working_day(day, township, request.village):
             counted += 1
         if (day - request.received_on).days > 366:  # a calendar with no working day left
             break
@@ -106,7 +106,7 @@ class _Booker:
         day = max(request.received_on + dt.timedelta(days=1), self.problem.period.start)
         last = min(deadline, self.problem.period.end)
         while day <= last:
-            if (self.problem.calendar.is_working_day(day, township)
+            if (self.problem.calendar.is_working_day(day, township, request.village)
                     and self.problem.calendar.is_available(advisor.id, day)
                     and (advisor.id, day) not in self.busy):
                 return day
@@ -230,8 +230,9 @@ def home_visit_clash(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violat
             why = f"{h.advisor} has another visit that day"
         elif not problem.calendar.is_available(h.advisor, h.date):
             why = f"{h.advisor} is away"
-        elif not problem.calendar.is_working_day(h.date, township):
-            why = problem.calendar.why_not_working(h.date, township) or "not a working day"
+        elif not problem.calendar.is_working_day(h.date, township, h.village):
+            why = (problem.calendar.why_not_working(h.date, township, h.village)
+                   or "not a working day")
         seen.add((h.advisor, h.date))
         if why:
             yield Violation("", True, f"{h.id} on {h.date}: {why}", (h.id, h.advisor), (h.date,))

@@ -185,7 +185,14 @@ class Dataset:
     @property
     def work_calendar(self) -> WorkCalendar:
         """The calendar with every advisor's and trainer's absences."""
-        return self.calendar.with_unavailability(self.unavailability)
+        policy = self.policy.calendar
+        calendar = self.calendar.with_unavailability(self.unavailability)
+        if not (policy.extended_festivals and policy.extended_days):
+            return calendar
+        of_kind: dict[str, list[str]] = {}
+        for township in self.townships:
+            of_kind.setdefault(township.kind, []).append(township.id)
+        return calendar.with_extensions(policy.extended_festivals, policy.extended_days, of_kind)
 
     def travel_model(self) -> TravelModel:
         """Road km and minutes between any two located ids."""
@@ -283,6 +290,17 @@ class Dataset:
                   and advisor.township not in self.township_by_id):
                 report("advisors", i, advisor, "township", "unknown reference",
                        advisor.township, "the id of a township in townships.csv")
+
+        for i, festival in enumerate(self.calendar.festivals):
+            for key, index in (("townships", self.township_by_id),
+                               ("villages", self.village_by_id)):
+                if key in skip:
+                    continue
+                for ident in getattr(festival, key):
+                    if ident not in index:
+                        problems.append(Problem("calendar", "unknown reference", None,
+                                                f"festival[{i}].{key}", ident,
+                                                f"the id of a {key[:-1]} in {key}.csv"))
 
         for i, span in enumerate(self.unavailability):
             # Loaders build records with validators off, so the span is checked here too.

@@ -30,6 +30,7 @@ __all__ = [
     "REQUEST_GROUPS",
     "REQUEST_KINDS",
     "SERVICE_CLASSES",
+    "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
     "Advisor",
     "Attendance",
@@ -46,6 +47,12 @@ __all__ = [
 
 VILLAGE_KINDS: Final = ("village", "community")
 """行政村 (administrative village) or 社区 (urban community)."""
+TOWNSHIP_KINDS: Final = {"town": "城镇", "farming": "农业区", "herding": "牧区",
+                         "mixed": "半农半牧区"}
+"""What a township lives from, with Chinese names (accepted when read)."""
+TOWNSHIP_KIND_ALIASES: Final = {"农区": "farming", "牧业区": "herding", "纯牧区": "herding",
+                                "半农半牧": "mixed", "镇区": "town"}
+"""Other Chinese spellings of a township kind."""
 SERVICE_CLASSES: Final = ("community", "suburban", "remote")
 """How often an advisor must come: the policy gives visits a month per class."""
 ADVISOR_ROLES: Final = ("lawyer", "legal_worker", "notary", "public_lawyer", "legal_aid",
@@ -141,6 +148,10 @@ def _role(value: object) -> str:
     return _code(ADVISOR_ROLE_NAMES, {}, value)
 
 
+def _township_kind(value: object) -> str:
+    return _code(TOWNSHIP_KINDS, TOWNSHIP_KIND_ALIASES, value)
+
+
 def _group(value: object) -> str:
     return _code(REQUEST_GROUPS, REQUEST_GROUP_ALIASES, value)
 
@@ -208,6 +219,10 @@ class Township:
     """Chinese name, e.g. 隆务镇."""
     name_bo: str = attrs.field(default="", converter=_text)
     """Tibetan name; empty until a native speaker has confirmed it."""
+    kind: str = attrs.field(default="", converter=_township_kind,
+                            validator=_one_of(("", *TOWNSHIP_KINDS)))
+    """``town``, ``farming``, ``herding`` or ``mixed`` (empty: not known); the calendar
+    policy may close work longer after Losar in some kinds (``[calendar] extended_days``)."""
 
 
 @attrs.frozen

@@ -209,6 +209,13 @@ class CalendarPolicy:
     """Who sends invitations (the justice bureau); shown as ORGANIZER."""
     organizer_email: str = ""
     """Sender of ``.eml`` invitations; empty: no invitations are written."""
+    extended_festivals: tuple[str, ...] = ()
+    """Festivals (by name in ``calendar.toml``) whose closure lasts longer in some kinds of
+    township, per ``extended_days``; none by default."""
+    extended_days: Mapping[str, int] = attrs.field(factory=dict)
+    """Township kind → days from the first day of an ``extended_festivals`` festival that
+    work stays closed there (herding areas and Losar: until 正月十五, 15 — practitioner's
+    review, DOMAIN.md)."""
 
 
 @attrs.frozen

@@ -160,6 +160,9 @@ class VisitProblem:
                 days = self._working_sorted[township]
                 if self.calendar.absences(advisor):
                     days = tuple(d for d in days if self.calendar.is_available(advisor, d))
+                if self.calendar.village_festivals(village):
+                    days = tuple(d for d in days
+                                 if self.calendar.is_working_day(d, township, village))
             self._open[village] = days
         return self._open[village]
 

@@ -28,6 +28,8 @@ from ..model import (
     REQUEST_KIND_ALIASES,
     REQUEST_KINDS,
     SERVICE_CLASSES,
+    TOWNSHIP_KIND_ALIASES,
+    TOWNSHIP_KINDS,
     VILLAGE_KINDS,
     Advisor,
     Attendance,
@@ -192,6 +194,8 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "the Chinese name"),
             _opt("name_bo", _text, "the Tibetan name"),
+            _opt("kind", _choice(tuple(TOWNSHIP_KINDS), TOWNSHIP_KINDS, TOWNSHIP_KIND_ALIASES),
+                 _one_of(tuple(TOWNSHIP_KINDS)) + " (or 城镇, 农业区, 牧区, 半农半牧区)"),
         )),
         FileSpec("villages", Village, (
             _col("id", _ident, ID),

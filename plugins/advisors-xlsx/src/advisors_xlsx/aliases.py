@@ -96,7 +96,8 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "end": "结束日期", "reason": "事由", "session": "培训场次", "person": "人员编号",
     "hours": "学时", "from": "起点", "to": "终点", "minutes": "分钟",
     "group": "服务对象类别", "received_on": "受理日期", "note": "备注(不公开)",
-    "name_en": "英文名称", "townships": "适用乡镇", "date": "日期", "key": "项目",
+    "name_en": "英文名称", "townships": "适用乡镇", "villages": "适用村(社区)", "date": "日期",
+    "key": "项目",
     "value": "取值", "default": "默认值",
 }
 """The Chinese label of each column (written in the template; read as an alias)."""
@@ -138,7 +139,8 @@ COLUMN_ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
                    "hours": ("学时", "小时")},
     "travel": {"from": ("起点", "出发地"), "to": ("终点", "目的地"),
                "minutes": ("分钟", "用时(分钟)", "时间(分钟)")},
-    "festivals": {"name_en": ("英文名称", "英文名"), "townships": ("适用乡镇", "乡镇")},
+    "festivals": {"name_en": ("英文名称", "英文名"), "townships": ("适用乡镇", "乡镇"),
+                  "villages": ("适用村(社区)", "适用村")},
     "holidays": {"date": ("日期",), "kind": ("类型",), "name": ("名称", "说明", "事由")},
     "policy": {"key": ("项目", "参数"), "value": ("取值", "值"), "default": ("默认值",)},
 }
