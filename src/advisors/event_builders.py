@@ -20,6 +20,7 @@ import attrs
 
 from .dataset import Dataset
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
+from .languages import instruction_words
 from .locale import Translator
 from .policy import parse_hhmm
 
@@ -214,6 +215,9 @@ class EventBuilder:
         parts: list[tuple[str, Mapping[str, Mapping[str, str]] | None]] = [
             ("Topic: {topic}", {"topic": {"zh": topic_name, "en": topic}}),
             ("Participants: {count}", {"count": {"zh": str(len(participants))}}),
+            ("Language of instruction: {language}",
+             {"language": {"zh": instruction_words(langs_taught),
+                           "en": instruction_words(langs_taught, "en")}}),
         ]
         if trainer is not None and "name" in self.dataset.policy.public.trainer:
             parts.insert(1, ("Trainer: {name}", {"name": {"zh": trainer.name}}))

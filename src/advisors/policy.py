@@ -171,6 +171,11 @@ class TrainingPolicy:
     """Road km a trainer may travel to a venue, from home or from the previous day's venue."""
     cadres: str = "joint"
     """``joint`` sessions with legal-savvy persons, or ``separate`` sessions."""
+    instruction: str = attrs.field(default="first",
+                                   validator=attrs.validators.in_(("first", "fewest")))
+    """``first``: a session is taught in each member's first language the trainer speaks
+    (one bilingual session for a mixed group — practitioner's review, DOMAIN.md);
+    ``fewest``: in the fewest languages every member understands."""
     certification_hours: float = 6.0
     """Training hours a candidate needs before certification."""
     curriculum: tuple[str, ...] = (
