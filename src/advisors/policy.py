@@ -14,6 +14,9 @@ applied). Sources of the defaults are in ``docs/policy.md`` and DOMAIN.md.
 
     [hotline]
     max_shifts_per_month = 2
+
+A ``preset = "qinghai-tibetan-area"`` line puts a named region's rules
+(:mod:`advisors.presets`) under the file's own keys.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 import attrs
 
 from .errors import DataError, Problem, ProblemList
+from .presets import PRESETS, with_preset
 
 __all__ = [
     "AssignmentPolicy",
@@ -136,8 +140,9 @@ class HotlinePolicy:
     """No shifts on statutory holidays."""
     lawyers_per_shift: int = 1
     """Lawyers on duty on each shift."""
-    required_languages: tuple[str, ...] = ("bo",)
-    """At least one lawyer speaking each of these on every shift."""
+    required_languages: tuple[str, ...] = ()
+    """At least one lawyer speaking each of these on every shift (none nationally; the
+    ``qinghai-tibetan-area`` preset asks for ``bo``)."""
     max_shifts_per_month: int = 3
     """Most shifts one lawyer takes in a month (Jiaozuo: 2–3)."""
     max_shifts_per_day: int = 1
@@ -317,6 +322,9 @@ _SECTIONS: dict[str, type] = {
 class Policy:
     """All operating rules of one deployment; defaults from DOMAIN.md."""
 
+    preset: str = ""
+    """The named preset (:mod:`advisors.presets`) under this policy, e.g.
+    ``qinghai-tibetan-area``; empty: the library's national defaults."""
     road_factor: float = 1.4
     """Road km per great-circle km."""
     speed_kmh: float = 40.0
@@ -351,6 +359,15 @@ class Policy:
     def from_dict(cls, data: Mapping[str, Any], source: str = "policy") -> Policy:
         """Build a policy from plain data (TOML or JSON), defaults where keys are absent."""
         problems = ProblemList()
+        name = data.get("preset", "") if isinstance(data, Mapping) else ""
+        if name:
+            preset = PRESETS.get(name) if isinstance(name, str) else None
+            if preset is None:
+                problems.add(source, "unknown preset", field="preset", value=repr(name),
+                             expected="one of " + ", ".join(sorted(PRESETS)))
+                problems.raise_if_any()
+            assert preset is not None
+            data = with_preset(data, preset)
         policy = _build(cls, data, source, "", problems)
         problems.raise_if_any()
         assert isinstance(policy, Policy)
