@@ -62,7 +62,8 @@ VILLAGES = [
     ("longwu-longwu", "隆务村", "longwu", V, SUB, BO, (1800, 3000), "s"),
     ("longwu-jiacangma", "加仓玛村", "longwu", V, SUB, BO, (700, 1500), "s"),
     ("longwu-cuoyu", "措玉村", "longwu", V, SUB, BO, (600, 1300), "s"),
-    ("longwu-yalang", "牙浪村", "longwu", V, REM, BO, (500, 1100), "m"),
+    # 牙浪: its (invented) position is next to the city, so it is served as suburban
+    ("longwu-yalang", "牙浪村", "longwu", V, SUB, BO, (500, 1100), "m"),
     # 年都乎乡 — Tu (Monguor/Wutun) and Tibetan villages next to the city
     ("nianduhu-nianduhu", "年都乎村", "nianduhu", V, SUB, BZ, (1200, 2200), "s"),
     ("nianduhu-guomari", "郭麻日村", "nianduhu", V, SUB, BZ, (1000, 1900), "m"),
@@ -291,12 +292,22 @@ def person_lang(village_lang: str, role: str) -> str:
     return BZ if rng.random() < p_bz else BO
 
 
-def person_name(lang: str) -> str:
+# Names in purely Tibetan villages are Tibetan: a Han name drawn there is replaced from
+# this separate generator, so that every other draw (and so every other row) stays as it was.
+tibetan_names = random.Random(20261203)
+
+
+def person_name(lang: str, village_lang: str) -> str:
     if lang == ZH:
-        return zh_name()
-    if lang == BZ and rng.random() < 0.15:
-        return zh_name()
-    return bo_name()
+        name = zh_name()
+    elif lang == BZ and rng.random() < 0.15:
+        name = zh_name()
+    else:
+        return bo_name()
+    if village_lang != BO:
+        return name
+    first = tibetan_names.choice(BO_GIVEN)
+    return first + tibetan_names.choice(BO_SUFFIX) if tibetan_names.random() < 0.55 else first
 
 
 def write(name: str, header: list[str], rows: list[list[object]]) -> None:
@@ -324,6 +335,11 @@ def main() -> None:
         lat, lon = jitter(*SEAT[tw], SPREAD[tw] * (0.3 if kind == C else 1.0))
         pop = rng.randrange(lo, hi + 1, 10)
         vrows.append([vid, name, "", tw, kind, cls, langs, f"{lat:.4f}", f"{lon:.4f}", pop])
+    city = SEAT["longwu"]
+    for row in vrows:  # "remote" is remote from the county seat, not a village next to it
+        if row[5] == REM:
+            dlat, dlon = float(row[7]) - city[0], (float(row[8]) - city[1]) * 0.81
+            assert (dlat * dlat + dlon * dlon) ** 0.5 * 111 > 10, f"{row[0]} is not remote"
     write("villages.csv", ["id", "name", "name_bo", "township", "kind", "service_class",
                            "languages", "lat", "lon", "population"], vrows)
 
@@ -354,7 +370,7 @@ def main() -> None:
             nonlocal n
             n += 1
             lang = person_lang(vlang, role)
-            prows.append([f"p-{vid}-{n}", person_name(lang), vid, role, status, lang,
+            prows.append([f"p-{vid}-{n}", person_name(lang, vlang), vid, role, status, lang,
                           phone() if with_phone else "", certified])
 
         if vid in short:
