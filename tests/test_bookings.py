@@ -196,3 +196,17 @@ def test_the_tongren_example_books_its_requests_and_says_which_cannot_be_met(
     assert len(unmet) == 1
     away = next(s for s in tongren.unavailability if s.who == "adv-16")
     assert "adv-16" in unmet[0].message and away.reason in unmet[0].message
+
+
+def test_a_portal_adds_a_request_and_rebooks_on_the_published_plan(
+        tongren: advisors.Dataset) -> None:
+    first = advisors.make_plan(tongren, "2026-12")
+    request = Request("req-2026-201", "longwu-jiamao", "老年人", "上门服务", dt.date(2026, 12, 9),
+                      "bo", "私人备注")
+    more = attrs.evolve(tongren, requests=(*tongren.requests, request))
+    second = advisors.make_plan(more, "2026-12", first)
+    booking = {b.request: b for b in second.visits.bookings}[request.id]
+    assert booking.met and dt.date(2026, 12, 9) < booking.date <= booking.deadline
+    new = [c for c in second.changes if c.kind != "unchanged"]
+    assert [c.kind for c in new] == ["new"] and new[0].current.event.kind == "appointment"
+    assert "私人备注" not in second.to_json()
