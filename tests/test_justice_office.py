@@ -60,3 +60,13 @@ def test_the_example_has_six_justice_office_staff_in_their_townships(
         person = tongren.advisor_by_id.get(advisor or "")
         if person is not None and person.role == "justice_office":
             assert tongren.village_by_id[village].township == person.township
+
+
+def test_rosters_and_report_name_the_supervising_justice_office(
+        tongren: advisors.Dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = advisors.make_plan(tongren, "2026-12")
+    advisors.export(plan.publication(tongren), tmp_path, names=["roster-html", "report"])
+    roster = (tmp_path / "rosters" / "duowa.html").read_text("utf-8")
+    assert "监督单位（司法所）</span></span>: 多哇镇司法所" in roster
+    report = (tmp_path / "report.html").read_text("utf-8")
+    assert all(f"{t.name}司法所" in report for t in tongren.townships)

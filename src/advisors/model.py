@@ -224,6 +224,11 @@ class Township:
     """``town``, ``farming``, ``herding`` or ``mixed`` (empty: not known); the calendar
     policy may close work longer after Losar in some kinds (``[calendar] extended_days``)."""
 
+    @property
+    def justice_office(self) -> str:
+        """The township's justice office (司法所), which supervises the programme there."""
+        return f"{self.name}司法所"
+
 
 @attrs.frozen
 class Village:
