@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.assign import Assignment
-from advisors.bookings import REQUEST_RULES, deadline_of
+from advisors.assignment import Assignment
 from advisors.errors import DataError
 from advisors.model import Advisor, Request, Township, Unavailability, Village
-from advisors.schedule import VisitProblem
+from advisors.visits.bookings import REQUEST_RULES, deadline_of
+from advisors.visits.problem import VisitProblem
 
 from .conftest import TONGREN
 

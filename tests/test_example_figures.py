@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 import advisors
-from advisors.hotline import HotlineProblem
+from advisors.hotline.problem import HotlineProblem
 from advisors.period import Period
 from advisors.policy import Policy
 

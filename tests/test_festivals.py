@@ -9,7 +9,7 @@ import pytest
 
 import advisors
 from advisors import DataError, Festival, WorkCalendar
-from advisors.assign import Assignment
+from advisors.assignment import Assignment
 from advisors.model import Advisor, Township, Village
 
 D = dt.date

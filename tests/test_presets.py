@@ -10,7 +10,7 @@ import advisors
 from advisors.cli import run
 from advisors.errors import DataError
 from advisors.policy import Policy
-from advisors.presets import PRESETS
+from advisors.policy.presets import PRESETS
 
 
 def test_the_library_defaults_are_national_and_the_preset_is_tibetan() -> None:

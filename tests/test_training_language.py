@@ -7,7 +7,7 @@ import pytest
 
 import advisors
 from advisors.model import Person, Township, Trainer, Venue, Village
-from advisors.training import Participant, instruction_languages
+from advisors.training.problem import Participant, instruction_languages
 
 
 def _p(ident: str, langs: tuple[str, ...]) -> Participant:
