@@ -43,6 +43,7 @@ from .model import (
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -64,7 +65,7 @@ from .training.problem import TrainingPlan, TrainingSession
 from .training.progress import TrainingProgress, training_progress
 from .visits.api import schedule_visits
 from .visits.patterns import Pattern
-from .visits.visit_plan import Visit, VisitPlan
+from .visits.visit_plan import Booking, HomeVisit, Visit, VisitPlan
 
 __all__ = [
     "Advisor",
@@ -73,6 +74,7 @@ __all__ = [
     "Assessment",
     "Assignment",
     "Attendance",
+    "Booking",
     "Budget",
     "CalendarEvent",
     "Changes",
@@ -88,6 +90,7 @@ __all__ = [
     "Feedback",
     "Festival",
     "Grade",
+    "HomeVisit",
     "HotlineRota",
     "Ledger",
     "Notification",
@@ -100,6 +103,7 @@ __all__ = [
     "Problem",
     "Publication",
     "PublishedEvent",
+    "Request",
     "ServiceRecord",
     "Township",
     "Trainer",

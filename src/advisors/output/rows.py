@@ -7,6 +7,7 @@ from typing import Final
 
 import attrs
 
+from ..languages import instruction_words
 from ..locale import Translator
 from ..plan.events import PublishedEvent
 from .base import Publication
@@ -19,6 +20,7 @@ KIND_LABELS: Final = {
     "lecture": "Legal lecture",
     "hotline": "Hotline duty",
     "training": "Training",
+    "appointment": "Legal-aid appointment",
 }
 """Message id of each event kind's label."""
 CHANGE_LABELS: Final = {
@@ -91,7 +93,8 @@ def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) ->
         organization=advisor.organization if advisor else "",
         location=event.location,
         topic=data.policy.training.topic_names.get(topic, topic),
-        language=event.get("language"),
+        language=instruction_words(event.get("language").split(";"))
+        if event.get("language") else "",
         participants=event.get("participants"),
         event=event.id,
         township_id=township_id,

@@ -26,7 +26,7 @@ import attrs
 from ..assignment import Assignment
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
-from ..model import Village
+from ..model import Advisor, Village
 from ..period import Period
 from ..rules import check_pinned, pinned_ids
 from .visit_plan import (
@@ -158,6 +158,9 @@ class VisitFacts:
                 days = self._working_sorted[township]
                 if self.calendar.absences(advisor):
                     days = tuple(d for d in days if self.calendar.is_available(advisor, d))
+                if self.calendar.village_festivals(village):
+                    days = tuple(d for d in days
+                                 if self.calendar.is_working_day(d, township, village))
             self._open[village] = days
         return self._open[village]
 
@@ -198,6 +201,11 @@ class VisitFacts:
         if all(self.nearby(a, b) for a, b in itertools.combinations(sorted(villages), 2)):
             return max(policy.max_per_day, policy.max_per_day_nearby)
         return policy.max_per_day
+
+    def may_serve(self, advisor: Advisor, township: str) -> bool:
+        """Whether ``advisor`` may serve villages of ``township`` at all (司法所 staff: only
+        their own township's)."""
+        return advisor.role != "justice_office" or advisor.township == township
 
     def day_allows(self, advisor: str, day: dt.date, villages: Sequence[str]) -> bool:
         """Whether ``advisor`` may visit these (new) villages on ``day`` besides kept visits."""

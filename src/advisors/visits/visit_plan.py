@@ -1,4 +1,5 @@
-"""The visit plan: service days, the pattern each village got, its analysis, its JSON form."""
+"""The visit plan: service days, the pattern each village got, requests booked, its analysis,
+its JSON form."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..rules import Analysis, SolveStats, str_tuple
 from .patterns import Pattern
 
 __all__ = [
+    "Booking",
+    "HomeVisit",
     "Visit",
     "VisitPlan",
     "minutes_of",
@@ -74,6 +77,67 @@ class Visit:
                    tuple(str(a) for a in data.get("appointments", ())))
 
 
+@attrs.frozen
+class HomeVisit:
+    """An extra visit at a requester's home, made for one request."""
+
+    id: str
+    """``home/<request id>``: stable, never derived from the time."""
+    request: str
+    village: str
+    advisor: str
+    date: dt.date
+    start: str
+    end: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form (ids only: no name, no note)."""
+        return {"id": self.id, "request": self.request, "village": self.village,
+                "advisor": self.advisor, "date": self.date.isoformat(),
+                "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HomeVisit:
+        """Inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["request"]), str(data["village"]),
+                   str(data["advisor"]), dt.date.fromisoformat(data["date"]),
+                   str(data["start"]), str(data["end"]))
+
+
+@attrs.frozen
+class Booking:
+    """Where a request is served, or why it is not."""
+
+    request: str
+    deadline: dt.date
+    """The last day it may be served (policy ``[requests]`` working days)."""
+    event: str = ""
+    """The visit or home visit id it is booked on; empty: not booked in this plan."""
+    date: dt.date | None = None
+    advisor: str = ""
+    reason: str = ""
+    """Why it is not booked (empty when it is)."""
+
+    @property
+    def met(self) -> bool:
+        """Whether it is booked on or before its deadline."""
+        return bool(self.event) and self.date is not None and self.date <= self.deadline
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form (ids only)."""
+        return {"request": self.request, "deadline": self.deadline.isoformat(),
+                "event": self.event, "date": self.date.isoformat() if self.date else None,
+                "advisor": self.advisor, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Booking:
+        """Inverse of :meth:`as_dict`."""
+        day = data.get("date")
+        return cls(str(data["request"]), dt.date.fromisoformat(data["deadline"]),
+                   str(data.get("event", "")), dt.date.fromisoformat(day) if day else None,
+                   str(data.get("advisor", "")), str(data.get("reason", "")))
+
+
 def _sorted_visits(items: Iterable[Visit]) -> tuple[Visit, ...]:
     return tuple(sorted(items, key=lambda v: v.key))
 
@@ -88,6 +152,10 @@ class VisitPlan:
     """Village → the regular pattern its days follow (``None``: irregular or no visits)."""
     analysis: Analysis
     stats: SolveStats
+    home_visits: tuple[HomeVisit, ...] = ()
+    """Extra home visits made for legal-aid priority requests (:mod:`advisors.visits.bookings`)."""
+    bookings: tuple[Booking, ...] = ()
+    """Where each legal-aid priority request of the period is served, or why it is not."""
 
     @property
     def feasible(self) -> bool:
@@ -107,6 +175,8 @@ class VisitPlan:
             "patterns": {k: (p.as_dict() if p else None) for k, p in sorted(self.patterns.items())},
             "analysis": self.analysis.as_dict(),
             "stats": self.stats.as_dict(),
+            "home_visits": [h.as_dict() for h in self.home_visits],
+            "bookings": [b.as_dict() for b in self.bookings],
         }
 
     @classmethod
@@ -120,4 +190,6 @@ class VisitPlan:
                    {k: (Pattern.from_dict(p) if p else None)
                     for k, p in data.get("patterns", {}).items()},
                    Analysis.from_dict(data.get("analysis", {})),
-                   SolveStats.from_dict(data.get("stats", {"strategy": ""})))
+                   SolveStats.from_dict(data.get("stats", {"strategy": ""})),
+                   tuple(HomeVisit.from_dict(h) for h in data.get("home_visits", ())),
+                   tuple(Booking.from_dict(b) for b in data.get("bookings", ())))

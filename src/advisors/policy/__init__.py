@@ -14,6 +14,9 @@ applied). Sources of the defaults are in ``docs/policy.md`` and DOMAIN.md.
 
     [hotline]
     max_shifts_per_month = 2
+
+A ``preset = "qinghai-tibetan-area"`` line puts a named region's rules
+(:mod:`advisors.policy.presets`) under the file's own keys.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from typing import Any
 
 import attrs
 
-from .errors import DataError, Problem, ProblemList
+from ..errors import DataError, Problem, ProblemList
+from .presets import PRESETS, with_preset
 
 __all__ = [
     "AssignmentPolicy",
@@ -37,6 +41,7 @@ __all__ = [
     "LedgerPolicy",
     "Policy",
     "PublicFields",
+    "RequestPolicy",
     "TrainingPolicy",
     "VisitPolicy",
     "parse_hhmm",
@@ -83,6 +88,27 @@ class VisitPolicy:
 
 
 @attrs.frozen
+class RequestPolicy:
+    """Legal-aid priority requests (法律援助优先, seed plan §五).
+
+    The seed plan says priority groups are served first, by appointment or at
+    home, but gives no number of days: the day counts are an assumption.
+    """
+
+    priority_days: int = 5
+    """Working days within which a priority group's request is served (assumption)."""
+    other_days: int = 10
+    """Working days within which any other request is served (assumption)."""
+    max_per_visit: int = 4
+    """Requests one service day takes besides its duty (assumption)."""
+    home_visit_minutes: int = 180
+    """Length of an extra home visit, from the start of visit hours (assumption)."""
+    prefer_legal_aid: bool = True
+    """A priority group's extra home visit goes to legal-aid staff (法律援助中心) who speak
+    the language before the advisor of record (seed plan §五)."""
+
+
+@attrs.frozen
 class AssignmentPolicy:
     """Covering villages with advisors (一村(居)一法律顾问)."""
 
@@ -114,8 +140,9 @@ class HotlinePolicy:
     """No shifts on statutory holidays."""
     lawyers_per_shift: int = 1
     """Lawyers on duty on each shift."""
-    required_languages: tuple[str, ...] = ("bo",)
-    """At least one lawyer speaking each of these on every shift."""
+    required_languages: tuple[str, ...] = ()
+    """At least one lawyer speaking each of these on every shift (none nationally; the
+    ``qinghai-tibetan-area`` preset asks for ``bo``)."""
     max_shifts_per_month: int = 3
     """Most shifts one lawyer takes in a month (Jiaozuo: 2–3)."""
     max_shifts_per_day: int = 1
@@ -149,6 +176,11 @@ class TrainingPolicy:
     """Road km a trainer may travel to a venue, from home or from the previous day's venue."""
     cadres: str = "joint"
     """``joint`` sessions with legal-savvy persons, or ``separate`` sessions."""
+    instruction: str = attrs.field(default="first",
+                                   validator=attrs.validators.in_(("first", "fewest")))
+    """``first``: a session is taught in each member's first language the trainer speaks
+    (one bilingual session for a mixed group — practitioner's review, DOMAIN.md);
+    ``fewest``: in the fewest languages every member understands."""
     certification_hours: float = 6.0
     """Training hours a candidate needs before certification."""
     curriculum: tuple[str, ...] = (
@@ -187,6 +219,13 @@ class CalendarPolicy:
     """Who sends invitations (the justice bureau); shown as ORGANIZER."""
     organizer_email: str = ""
     """Sender of ``.eml`` invitations; empty: no invitations are written."""
+    extended_festivals: tuple[str, ...] = ()
+    """Festivals (by name in ``calendar.toml``) whose closure lasts longer in some kinds of
+    township, per ``extended_days``; none by default."""
+    extended_days: Mapping[str, int] = attrs.field(factory=dict)
+    """Township kind → days from the first day of an ``extended_festivals`` festival that
+    work stays closed there (herding areas and Losar: until 正月十五, 15 — practitioner's
+    review, DOMAIN.md)."""
 
 
 @attrs.frozen
@@ -251,6 +290,15 @@ class LedgerPolicy:
     multipliers: Mapping[str, float] = attrs.field(factory=lambda: {
         "excellent": 1.2, "good": 1.0, "pass": 0.8, "fail": 0.5, "ungraded": 1.0})
     """Subsidy and service pay are scaled by the advisor's grade of the quarter."""
+    paid_roles: tuple[str, ...] = ("lawyer", "legal_worker", "notary", "legal_aid")
+    """Advisor roles paid the village subsidy and service rates. 司法所 staff
+    (``justice_office``) are civil servants, unpaid by the subsidy (practitioner's review,
+    DOMAIN.md); the bureau's own public lawyers (``public_lawyer``) likewise (assumption)."""
+    graded_roles: tuple[str, ...] = ("lawyer", "legal_worker", "notary", "public_lawyer",
+                                     "legal_aid")
+    """Advisor roles graded in the quarterly assessment; 司法所 staff supervise the programme
+    and are graded by the bureau separately (assumption): add ``justice_office`` to grade them
+    with the advisors."""
     topic_names: Mapping[str, str] = attrs.field(factory=lambda: {
         "land_contract": "土地承包", "marriage_family": "婚姻家庭", "labour_wages": "劳动报酬",
         "neighbour": "邻里纠纷", "inheritance": "继承", "debt": "借贷债务",
@@ -260,6 +308,7 @@ class LedgerPolicy:
 
 _SECTIONS: dict[str, type] = {
     "visits": VisitPolicy,
+    "requests": RequestPolicy,
     "assignment": AssignmentPolicy,
     "hotline": HotlinePolicy,
     "training": TrainingPolicy,
@@ -273,6 +322,9 @@ _SECTIONS: dict[str, type] = {
 class Policy:
     """All operating rules of one deployment; defaults from DOMAIN.md."""
 
+    preset: str = ""
+    """The named preset (:mod:`advisors.policy.presets`) under this policy, e.g.
+    ``qinghai-tibetan-area``; empty: the library's national defaults."""
     road_factor: float = 1.4
     """Road km per great-circle km."""
     speed_kmh: float = 40.0
@@ -280,6 +332,7 @@ class Policy:
     timezone: str = "Asia/Shanghai"
     """IANA time zone of every time of day in the policy and of calendar feeds."""
     visits: VisitPolicy = attrs.field(factory=VisitPolicy)
+    requests: RequestPolicy = attrs.field(factory=RequestPolicy)
     assignment: AssignmentPolicy = attrs.field(factory=AssignmentPolicy)
     hotline: HotlinePolicy = attrs.field(factory=HotlinePolicy)
     training: TrainingPolicy = attrs.field(factory=TrainingPolicy)
@@ -306,6 +359,15 @@ class Policy:
     def from_dict(cls, data: Mapping[str, Any], source: str = "policy") -> Policy:
         """Build a policy from plain data (TOML or JSON), defaults where keys are absent."""
         problems = ProblemList()
+        name = data.get("preset", "") if isinstance(data, Mapping) else ""
+        if name:
+            preset = PRESETS.get(name) if isinstance(name, str) else None
+            if preset is None:
+                problems.add(source, "unknown preset", field="preset", value=repr(name),
+                             expected="one of " + ", ".join(sorted(PRESETS)))
+                problems.raise_if_any()
+            assert preset is not None
+            data = with_preset(data, preset)
         policy = _build(cls, data, source, "", problems)
         problems.raise_if_any()
         assert isinstance(policy, Policy)
