@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import advisors
 from advisors.cli import run as cli_run
 
 from .portal_backends import BACKENDS, Session, database, error_of, fields, hidden
-from .test_portal import PERIOD, Server, rows, start_portal
+from .test_portal import PERIOD, Server, events, rows, start_portal
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
 
@@ -234,12 +237,13 @@ def test_the_bureau_exports_what_the_cli_reads_unchanged(scene: Scene, tmp_path:
     _, values = _first_visit(scene, session)
     values.update(people_served="8", note="坐班", disputes="2")
     session.post("/work/log/new", values)
+    assert scene.server.app.extensions["portal_republisher"].settle()  # earlier tests' requests
     bureau = scene.signed_in("admin", "admin")
     status, _, page = bureau.get("/bureau")
     assert status == 200 and 'id="grades"' in page
     folder = tmp_path / "data"
     shutil.copytree(scene.source, folder)
-    for name in ("services.csv", "feedback.csv"):
+    for name in ("services.csv", "feedback.csv", "requests.csv"):
         status, _, text = bureau.get(f"/bureau/{name}")
         assert status == 200
         (folder / name).write_text(text, encoding="utf-8")
@@ -251,8 +255,24 @@ def test_the_bureau_exports_what_the_cli_reads_unchanged(scene: Scene, tmp_path:
     printed = json.loads(capsys.readouterr().out)
     state = scene.live().state()
     portal_ledger = scene.live().ledger(state).as_dict()
-    assert printed["total"] == portal_ledger["total"]
-    assert printed["advisors"] == portal_ledger["advisors"]
+    # what the files hold is read the same: every record, every count from the records
+    # (planned/held depend on the plan each side matches against: the CLI schedules whole
+    # quarters when --plan covers one month, the portal matches its published plan)
+    from_records = ("records", "complete", "people_served", "services", "consultations")
+    for key in from_records:
+        assert printed["total"][key] == portal_ledger["total"][key], key
+        for advisor_id, figures in portal_ledger["advisors"].items():
+            assert printed["advisors"].get(advisor_id, {}).get(key, figures[key]) == \
+                figures[key], (advisor_id, key)
+    read_back = advisors.read_services(folder / "services.csv", state.dataset)
+    ours = scene.live().services(state)
+    assert [attrs.evolve(r, source="", line=None) for r in read_back] == \
+        [attrs.evolve(r, source="", line=None) for r in ours]
+    assert {r.id for r in advisors.load_dataset(folder).requests} == {
+        r.id for r in scene.live().portal.dataset().requests}
+    assert cli_run(["assess", str(folder), "--quarter", state.quarter, "--json"]) == 0
+    graded = {g["advisor"] for g in json.loads(capsys.readouterr().out)["grades"]}
+    assert advisor in graded
     assert printed["total"]["records"] >= 2  # the service and its mediation row
 
 
@@ -289,3 +309,55 @@ def test_an_older_portal_database_is_migrated_and_its_tokens_hashed(tmp_path: Pa
     assert "old-secret-token-of-adv-01" not in dump  # only its digest is kept
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_an_office_request_is_booked_published_and_notified(scene: Scene) -> None:
+    township = rows("townships.csv")[0]["id"]
+    village = next(r for r in rows("villages.csv") if r["township"] == township)
+    before = scene.portal.store.current()
+    office = scene.signed_in("office", township)
+    page = office.get("/work/requests")[2]
+    status, _, page = office.post("/work/requests", {
+        **hidden(page), "village": village["id"], "grp": "disabled", "kind": "home_visit",
+        "received_on": f"{PERIOD}-01", "languages": "", "requester": "预约测试人",
+        "phone": "13800000000", "note": "腿脚不便预约测试"})
+    assert status == 200
+    ref = scene.live().records.requests(township=township)[-1]["ref"]
+    republisher = scene.server.app.extensions["portal_republisher"]
+    assert republisher.settle() and republisher.error == ""
+    assert scene.portal.store.current().id > before.id
+    state = scene.live().state()
+    booking = state.booking_of(ref)
+    assert booking is not None and booking.event and booking.advisor, booking
+    assert booking.date is not None and booking.met
+    # the office sees where it is booked, in words
+    listed = office.get("/work/requests")[2]
+    row = next(r for r in re.findall(r"<tr><td>(.*?)</tr>", listed, re.S) if ref in r)
+    assert booking.date.isoformat() in row and state.advisor_name(booking.advisor) in row
+    # the advisor's own feed has the booked event; nothing else of theirs lost its UID
+    token = scene.portal.store.rotate("advisor", booking.advisor)
+    status, _, feed = scene.server.get(f"/calendars/me/{token}.ics")
+    assert status == 200
+    booked = [e for e in events(feed).values()
+              if e["DTSTART"].dt.date() == booking.date and ref in str(e.get("DESCRIPTION", ""))]
+    assert booked, f"{ref} is not in {booking.advisor}'s feed"
+    old_plan = advisors.Plan.read(before.folder / "plan.json")
+    new_plan = state.plan
+    assert new_plan.version == old_plan.version + 1
+    touched = [c for c in new_plan.changes if c.kind in ("new", "moved", "changed")]
+    assert touched, "the booking published nothing new"
+    assert all(c.current.sequence > c.previous.sequence  # SEQUENCE + 1 on what changed
+               for c in touched if c.kind != "new" and c.previous is not None)
+    # the advisor's notification waits in the outbox, for this version
+    outbox = Path(os.environ["ADVISORS_OUTBOX"])
+    with sqlite3.connect(outbox) as conn:
+        queued = conn.execute("SELECT recipient, body FROM outbox WHERE plan_version=?",
+                              (new_plan.version,)).fetchall()
+    assert any(booking.advisor in recipient for recipient, _ in queued), queued[:3]
+    # nothing of the requester on a public page or feed
+    public = Session(scene.server.url)
+    for path in (f"/villages/{village['id']}", f"/calendars/village/{village['id']}.ics",
+                 f"/townships/{township}", "/plan.json", "/report"):
+        text = public.get(path)[2]
+        assert "预约测试人" not in text and "腿脚不便预约测试" not in text
+        assert "13800000000" not in text

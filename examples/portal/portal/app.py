@@ -30,7 +30,7 @@ from .intake import blueprint as intake_blueprint
 from .live import Live
 from .public import decorate, etag_of, webcal
 from .publish import Portal
-from .records import Records
+from .republish import Republisher
 from .store import Version
 from .tokens import PERSONAL_KINDS
 from .work import blueprint as work_blueprint
@@ -58,7 +58,8 @@ def create_app(data: str | Path, *, base_url: str | None = None,
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     portal = Portal(data, template_dirs=template_dirs, database=database)
     app.extensions["portal"] = portal
-    app.extensions["portal_live"] = Live(portal.store, Records(portal.url))
+    app.extensions["portal_live"] = Live(portal)
+    app.extensions["portal_republisher"] = Republisher(portal)
     auth.install(app, portal.store, secure=(base_url or "").startswith("https://"))
     for blueprint in (work_blueprint, intake_blueprint, bureau_blueprint):
         app.register_blueprint(blueprint)

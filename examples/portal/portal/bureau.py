@@ -14,7 +14,6 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 
 from .auth import User, scoped
-from .intake import GROUP_LABELS
 from .live import current_state, live
 from .records import FEEDBACK_COLUMNS, REQUEST_COLUMNS, SERVICE_COLUMNS, rows_csv
 
@@ -66,8 +65,9 @@ def feedback_csv(who: User) -> Response:
 @blueprint.get("/requests.csv")
 @scoped("admin")
 def requests_csv(who: User) -> Response:
-    """Every request as ``requests.csv`` (no requester's name or phone: the note is private)."""
-    rows = [{"id": r["ref"], "village": r["village"], "group": r["grp"], "kind": r["kind"],
-             "received_on": r["received_on"], "languages": r["languages"], "note": r["note"]}
-            for r in live().records.requests() if r["grp"] in GROUP_LABELS]
+    """Every request — the dataset's own and those recorded here — as ``requests.csv``, to
+    replace the dataset's file (no requester's name or phone; the note is private)."""
+    rows = [{"id": r.id, "village": r.village, "group": r.group, "kind": r.kind,
+             "received_on": r.received_on.isoformat(), "languages": ";".join(r.languages),
+             "note": r.note} for r in live().portal.dataset().requests]
     return _csv("requests.csv", rows_csv(REQUEST_COLUMNS, rows))

@@ -15,10 +15,12 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from .auth import User, scoped
 from .live import State, current_state, live
+from .publish import request_of
+from .republish import Republisher
 
 __all__ = ["GROUP_LABELS", "REQUEST_KIND_LABELS", "blueprint"]
 
@@ -62,12 +64,30 @@ def check_request(state: State, who: User, values: Mapping[str, str]) -> dict[st
             errors["received_on"] = "not in the future"
     except ValueError:
         errors["received_on"] = "a date YYYY-MM-DD"
+    if not errors:  # the library's own checks of a request (group, kind, languages)
+        try:
+            request_of({**values, "ref": "web-check"})
+        except (ValueError, TypeError) as exc:
+            errors["_"] = str(exc)
     for field, limit in LIMITS.items():
         if len(values[field]) > limit:
             errors[field] = f"at most {limit} characters"
         elif any(ord(c) < 32 and c not in "\n\t" for c in values[field]):
             errors[field] = "no control characters"
     return errors
+
+
+def _booked(state: State, ref: str) -> str:
+    """Where the published plan serves a request, in words."""
+    booking = state.booking_of(ref)
+    if booking is None:
+        return "安排中 Being booked"
+    if not booking.event or booking.date is None:
+        return f"未能安排 Not booked: {booking.reason}"
+    late = "" if booking.met else " (逾期 after the deadline)"
+    return (f"{booking.date.isoformat()} · {state.advisor_name(booking.advisor)} · "
+            f"{state.village_name(state.dataset.request_by_id[ref].village)}{late}"
+            if ref in state.dataset.request_by_id else booking.date.isoformat())
 
 
 @blueprint.route("/requests", methods=["GET", "POST"])
@@ -89,7 +109,9 @@ def requests(who: User) -> Any:
             submission = request.form.get("submission", "")[:64] or secrets.token_urlsafe(16)
             records.add_request({**values, "township": village.township}, who.label,
                                 submission)
-            flash("已登记 Recorded")
+            republisher: Republisher = current_app.extensions["portal_republisher"]
+            republisher.wanted()  # booked by the library in the background, at once
+            flash("已登记，正在安排 Recorded; booking it now")
             return redirect(url_for("intake.requests"))
         status = 422
     if who.kind == "office":
@@ -98,7 +120,8 @@ def requests(who: User) -> Any:
         listed = [r for r in records.requests() if r["recorded_by"] == who.label]
     shown = [{**r, "village_name": state.village_name(r["village"]),
               "group_label": GROUP_LABELS.get(r["grp"], r["grp"]),
-              "kind_label": REQUEST_KIND_LABELS.get(r["kind"], r["kind"])} for r in listed]
+              "kind_label": REQUEST_KIND_LABELS.get(r["kind"], r["kind"]),
+              "booked": _booked(state, r["ref"])} for r in listed]
     return render_template(
         "requests.html", values=values, errors=errors, listed=shown,
         villages=villages_for(state, who), groups=GROUP_LABELS, kinds=REQUEST_KIND_LABELS,

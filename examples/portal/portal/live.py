@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -26,8 +25,9 @@ from flask import abort, current_app
 
 import advisors
 
+from .publish import Portal
 from .records import Records
-from .store import Store, Version
+from .store import Version
 
 __all__ = ["Live", "State", "current_state", "errors_by_field", "live"]
 
@@ -60,6 +60,20 @@ class State:
         """The advisor's planned visits of the published period, by date."""
         return [v for v in self.plan.visits.visits if v.advisor == advisor]
 
+    def home_visits_of(self, advisor: str) -> list[advisors.HomeVisit]:
+        """The extra home visits booked for the advisor's requests, by date."""
+        return sorted((h for h in self.plan.visits.home_visits if h.advisor == advisor),
+                      key=lambda h: (h.date, h.start, h.id))
+
+    def booking_of(self, request: str) -> advisors.Booking | None:
+        """Where the library booked a request in the published plan (``None``: not yet)."""
+        return next((b for b in self.plan.visits.bookings if b.request == request), None)
+
+    def appointments_of(self, advisor: str) -> list[str]:
+        """Ids of the requests booked for the advisor (what a home visit may keep)."""
+        return sorted(b.request for b in self.plan.visits.bookings
+                      if b.advisor == advisor and b.event)
+
     def village_name(self, ident: str) -> str:
         """The village's Chinese name (never the raw id on a page)."""
         found = self.dataset.village_by_id.get(ident)
@@ -84,9 +98,10 @@ def errors_by_field(exc: advisors.DataError) -> dict[str, str]:
 class Live:
     """The library over the portal's current version and its records."""
 
-    def __init__(self, store: Store, records: Records) -> None:
-        self.store = store
-        self.records = records
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.store = portal.store
+        self.records = Records(portal.url)
         self._lock = threading.Lock()
         self._state: State | None = None
 
@@ -101,8 +116,7 @@ class Live:
             return self._state
 
     def _load(self, version: Version) -> State:
-        source = self.store.settings().get("source", "")
-        dataset = advisors.load_dataset(Path(source))
+        dataset = self.portal.dataset()
         plan = advisors.Plan.read(version.folder / "plan.json")
         quarter = advisors.Period.parse(plan.period.quarters()[0].label)
         visits = [v for v in plan.visits.visits if v.date in quarter]

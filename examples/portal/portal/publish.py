@@ -31,9 +31,10 @@ import advisors
 
 from .db import sqlite_url
 from .public import etag_of, public_plan
+from .records import Records
 from .store import Store, Version
 
-__all__ = ["SERVED", "Portal", "Published"]
+__all__ = ["SERVED", "Portal", "Published", "request_of"]
 
 SERVED = ("calendars/advisor/", "calendars/trainer/", "calendars/village/",
           "calendars/township/", "rosters/", "notices/", "report.html", "plan.json",
@@ -116,7 +117,7 @@ class Portal:
                 raise advisors.AdvisorsError(
                     "no dataset or period: run `python -m portal serve --source DIR "
                     "--period 2026-12` once, or pass --source and --period")
-            dataset = advisors.load_dataset(source)
+            dataset = self.dataset(source)
             current = self.store.current()
             previous = None
             if current is not None and current.period == period:
@@ -137,6 +138,22 @@ class Portal:
                 plan=plan, changes=plan.changes, publication=publication)
             self._prune()
             return Published(version, plan)
+
+    def dataset(self, source: Path | None = None) -> advisors.Dataset:
+        """The dataset (default: the configured source) with the requests recorded here.
+
+        The offices' and the hotline's requests join the dataset's own
+        ``requests.csv`` as :class:`advisors.Request` values: village, group,
+        kind, date, languages and the private note — never the requester's
+        name or phone, which stay in the portal's database.
+        """
+        source = Path(source or self.store.settings().get("source", ""))
+        dataset = advisors.load_dataset(source)
+        recorded = [request_of(r) for r in Records(self.url).requests()
+                    if r["village"] in dataset.village_by_id]
+        if not recorded:
+            return dataset
+        return attrs.evolve(dataset, requests=(*dataset.requests, *recorded))  # type: ignore[arg-type]
 
     def _export(self, dataset: advisors.Dataset, plan: advisors.Plan,
                 publication: advisors.Publication) -> Path:
@@ -169,6 +186,14 @@ class Portal:
             self.store.forget(version.id)
             if version.folder not in live:
                 shutil.rmtree(version.folder, ignore_errors=True)
+
+
+def request_of(row: dict[str, Any]) -> advisors.Request:
+    """A stored request as the library's value (raises on a value it refuses)."""
+    return advisors.Request(
+        id=row["ref"], village=row["village"], group=row["grp"], kind=row["kind"],
+        received_on=dt.date.fromisoformat(row["received_on"]),
+        languages=tuple(x for x in row["languages"].split(";") if x), note=row["note"])
 
 
 def _served(folder: Path) -> list[str]:

@@ -151,7 +151,8 @@ class Records:
     # requests ---------------------------------------------------------------------------
 
     def add_request(self, values: Mapping[str, Any], who: str, submission: str) -> int:
-        """Store a request; its public id ``req-<n>`` is given from its row id."""
+        """Store a request; its id ``web-<n>`` (the library's and the advisor's
+        appointment id, never a name) is made from its row number."""
         t = tables.requests
         row = {k: values[k] for k in ("township", "village", "grp", "kind", "received_on",
                                       "languages", "requester", "phone", "note")}
@@ -160,7 +161,7 @@ class Records:
         ident = self._insert_once(t, row, submission)
         with connect(self.url) as conn:
             conn.execute(t.update().where(t.c.id == ident, t.c.ref.like("pending-%"))
-                         .values(ref=f"req-{ident:05d}"))
+                         .values(ref=f"web-{ident:05d}"))
         return ident
 
     def requests(self, township: str | None = None) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def _villages_of(state: State, advisor: str) -> list[str]:
 
 
 def _appointments(state: State, advisor: str) -> list[str]:
-    return sorted({a for v in state.visits_of(advisor) for a in v.appointments})
+    return state.appointments_of(advisor)
 
 
 def _form_values(state: State, advisor: str, form: Mapping[str, str]) -> dict[str, Any]:
@@ -103,11 +103,18 @@ def _render_form(state: State, who: User, values: Mapping[str, Any], errors: Map
 def log(who: User) -> str:
     """The advisor's planned visits, newest month first, each one tap from the form."""
     state = current_state()
-    today = dt.date.today()
     logged = {s["visit"] for s in live().records.services(advisor=who.ident) if s["visit"]}
-    visits = [{"visit": v, "village": state.village_name(v.village), "logged": v.id in logged,
-               "past": v.date <= today} for v in state.visits_of(who.ident)]
-    return render_template("log.html", visits=visits, name=state.advisor_name(who.ident),
+    items = [{"id": v.id, "date": v.date, "start": v.start, "end": v.end,
+              "village": state.village_name(v.village),
+              "what": KIND_LABELS["lecture" if v.lecture else "duty_day"],
+              "appointments": len(v.appointments), "logged": v.id in logged}
+             for v in state.visits_of(who.ident)]
+    items += [{"id": h.id, "date": h.date, "start": h.start, "end": h.end,
+               "village": state.village_name(h.village), "what": KIND_LABELS["home_visit"],
+               "appointments": 1, "logged": h.id in logged}
+              for h in state.home_visits_of(who.ident)]
+    items.sort(key=lambda i: (i["date"], i["start"], i["id"]))
+    return render_template("log.html", visits=items, name=state.advisor_name(who.ident),
                            month=state.plan.period.start.strftime("%Y-%m"),
                            version=state.version)
 
@@ -137,6 +144,11 @@ def new_service(who: User) -> Any:
             values.update(village=visit.village, date=visit.date.isoformat(),
                           start=visit.start, end=visit.end, visit=visit.id,
                           kind="lecture" if visit.lecture else "duty_day")
+    for home in state.home_visits_of(who.ident):
+        if home.id == wanted:
+            values.update(village=home.village, date=home.date.isoformat(), start=home.start,
+                          end=home.end, visit=home.id, kind="home_visit",
+                          appointment=home.request)
     values["submission"] = secrets.token_urlsafe(16)
     return _render_form(state, who, values, {}, action=url_for("work.new_service"))
 
