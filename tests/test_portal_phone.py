@@ -25,7 +25,7 @@ import pytest
 import advisors
 
 from .system_tools import system_tool
-from .test_portal import Server, start_portal
+from .test_portal import Server, events, start_portal
 from .test_portal_browser import BROWSERS, FONTS
 
 webdriver = pytest.importorskip("selenium.webdriver",
@@ -71,12 +71,12 @@ def portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[An
             made.close()
 
 
-def _shot(driver: Any, tmp_path: Path, name: str) -> Path:
+def _shot(driver: Any, tmp_path: Path, name: str, at: Any = None) -> Path:
+    """The phone's screen (scrolled to ``at`` when given)."""
     path = tmp_path / f"{name}.png"
-    height = driver.execute_script("return document.body.scrollHeight")
-    driver.set_window_size(PHONE[0], max(PHONE[1], min(int(height) + 140, 4000)))
+    if at is not None:
+        driver.execute_script("arguments[0].scrollIntoView()", at)
     assert driver.save_screenshot(str(path))
-    driver.set_window_size(*PHONE)
     keep = os.environ.get("ADVISORS_SCREENSHOTS", "").strip()
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
@@ -120,7 +120,7 @@ def test_an_advisor_logs_a_service_on_a_phone_and_the_grade_changes(
     field = browser.find_element(By.ID, "people_served")
     assert 0 <= error.location["y"] - field.location["y"] < 120
     assert error.rect["x"] + error.rect["width"] <= PHONE[0]
-    _shot(browser, tmp_path, "2-form-with-error")
+    _shot(browser, tmp_path, "2-form-with-error", field)
     field.clear()
     field.send_keys("12")
     browser.find_element(By.ID, "save").click()
@@ -134,3 +134,46 @@ def test_an_advisor_logs_a_service_on_a_phone_and_the_grade_changes(
     browser.get(f"{server.url}/signin/{the_portal.store.rotate('admin', 'admin')}")
     after = _grade_of(browser, server.url, advisor)
     assert after != before, f"the grade did not move: {before} → {after}"
+
+
+def test_an_office_records_a_request_and_the_advisors_feed_shows_the_booked_visit(
+        browser: Any, portal_server: tuple[Any, Server], tmp_path: Path) -> None:
+    the_portal, server = portal_server
+    state = server.app.extensions["portal_live"].state()
+    village = sorted(state.dataset.villages, key=lambda v: v.id)[0]
+    browser.get(f"{server.url}/signin/{the_portal.store.rotate('office', village.township)}")
+    assert browser.current_url.endswith("/work/requests")
+    Select = pytest.importorskip("selenium.webdriver.support.select").Select
+    Select(browser.find_element(By.ID, "village")).select_by_value(village.id)
+    Select(browser.find_element(By.ID, "grp")).select_by_value("elderly")
+    Select(browser.find_element(By.ID, "kind")).select_by_value("home_visit")
+    browser.find_element(By.ID, "requester").send_keys("手机测试申请人")
+    browser.find_element(By.ID, "note").send_keys("独居老人，赡养纠纷")
+    _shot(browser, tmp_path, "4-office-request")
+    browser.find_element(By.ID, "record").click()
+    WebDriverWait(browser, 30).until(support.presence_of_element_located((By.CLASS_NAME,
+                                                                           "flash")))
+    assert server.app.extensions["portal_republisher"].settle()
+    browser.refresh()
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "ul.requests li")
+               if "手机测试申请人" in r.text)
+    state = server.app.extensions["portal_live"].state()
+    ref = row.text.split()[0]
+    booking = state.booking_of(ref)
+    assert booking is not None and booking.date is not None and booking.advisor
+    assert booking.date.isoformat() in row.text
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    _shot(browser, tmp_path, "5-office-booked", row)
+    # the advisor's calendar (what the phone subscribed to) shows the booked visit
+    token = the_portal.store.rotate("advisor", booking.advisor)
+    status, _, feed = server.get(f"/calendars/me/{token}.ics")
+    assert status == 200
+    found = [e for e in events(feed).values()
+             if e["DTSTART"].dt.date() == booking.date and ref in str(e.get("DESCRIPTION", ""))]
+    assert found, f"{ref} not in the advisor's feed"
+    assert "手机测试申请人" not in feed.decode("utf-8")  # the requester's name stays at the office
+    # and the advisor's log offers it, one tap from the form
+    browser.get(f"{server.url}/signin/{token}")
+    items = browser.find_elements(By.CSS_SELECTOR, "ul.visits a.visit")
+    assert any(booking.date.isoformat() in i.text for i in items)
+    _shot(browser, tmp_path, "6-advisor-log-with-booking")

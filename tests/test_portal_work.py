@@ -332,7 +332,8 @@ def test_an_office_request_is_booked_published_and_notified(scene: Scene) -> Non
     assert booking.date is not None and booking.met
     # the office sees where it is booked, in words
     listed = office.get("/work/requests")[2]
-    row = next(r for r in re.findall(r"<tr><td>(.*?)</tr>", listed, re.S) if ref in r)
+    row = next(r for r in re.findall(r"<li class=\"visit\">(.*?)</li>", listed, re.S)
+               if ref in r)
     assert booking.date.isoformat() in row and state.advisor_name(booking.advisor) in row
     # the advisor's own feed has the booked event; nothing else of theirs lost its UID
     token = scene.portal.store.rotate("advisor", booking.advisor)
