@@ -100,6 +100,11 @@ class Result:
     stored_requests: int = 0
     expected_services: int = 0
     expected_requests: int = 0
+    booked_after: float = 0.0
+    """Seconds from the last form to the publication that booked every request
+    (``--wait-booking``)."""
+    publications: int = 0
+    """Versions published while the forms came in (and after, with ``--wait-booking``)."""
 
     @property
     def rate(self) -> float:
@@ -118,7 +123,9 @@ class Result:
                 "stored_services": self.stored_services,
                 "expected_services": self.expected_services,
                 "stored_requests": self.stored_requests,
-                "expected_requests": self.expected_requests}
+                "expected_requests": self.expected_requests,
+                "booked_after_s": round(self.booked_after, 1),
+                "publications": self.publications}
 
 
 def _forms(portal: Any, state: Any, count: int) -> list[tuple[str, str, dict[str, str]]]:
@@ -148,7 +155,8 @@ def _forms(portal: Any, state: Any, count: int) -> list[tuple[str, str, dict[str
 
 
 def run(data: Path, source: Path, submissions: int, workers: int,
-        database: str | None = None, log: Callable[[str], None] = print) -> Result:
+        database: str | None = None, log: Callable[[str], None] = print,
+        wait_booking: bool = False) -> Result:
     """Publish, serve, load, check; the measured :class:`Result`."""
     import portal as portal_pkg
     from portal.records import Records
@@ -167,6 +175,7 @@ def run(data: Path, source: Path, submissions: int, workers: int,
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     port = server.server_port
+    first_version = the_portal.store.current().id
     live = app.extensions["portal_live"]
     state = live.state()
     records = Records(the_portal.url)
@@ -249,6 +258,17 @@ def run(data: Path, source: Path, submissions: int, workers: int,
     stop.set()
     for r in readers:
         r.join()
+    # the requests are booked in the background (a child process per round)
+    republisher = app.extensions["portal_republisher"]
+    if wait_booking:
+        settling = time.perf_counter()
+        if not republisher.settle(900):
+            result.form_errors.append("the requests were not booked within 15 minutes")
+        result.booked_after = time.perf_counter() - settling
+        if republisher.error:
+            result.form_errors.append(f"publishing failed: {republisher.error}")
+    republisher.close()
+    result.publications = the_portal.store.current().id - first_version
     server.shutdown()
     thread.join(timeout=10)
     sent_services = {f["submission"] for k, _, f in forms if k == "advisor"}
@@ -270,12 +290,15 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite)")
+    parser.add_argument("--wait-booking", action="store_true",
+                        help="Also time the background publication that books the requests.")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "examples" / "portal"))
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "data"
         shutil.copytree(ROOT / "examples" / "tongren", source)
-        result = run(Path(tmp) / "portal", source, args.submissions, args.workers, args.db)
+        result = run(Path(tmp) / "portal", source, args.submissions, args.workers, args.db,
+                     wait_booking=args.wait_booking)
     print(f"| forms | {result.submissions} | {result.rate:.0f}/s | "
           f"p95 {result.summary()['p95_ms']} ms | feeds {result.feed_answers} answered, "
           f"{len(result.feed_errors)} errors | lost/duplicated: "

@@ -80,6 +80,7 @@ class Server:
         self.thread.start()
 
     def close(self) -> None:
+        self.app.extensions["portal_republisher"].close()  # no publication outlives the test
         self.httpd.shutdown()
         self.thread.join(timeout=10)
 

@@ -53,8 +53,8 @@ class State:
     version: Version
     dataset: advisors.Dataset
     plan: advisors.Plan
-    quarter_visits: tuple[advisors.Visit, ...]
     quarter: str
+    """The calendar quarter of the period's start, e.g. ``2026-Q4``."""
 
     def visits_of(self, advisor: str) -> list[advisors.Visit]:
         """The advisor's planned visits of the published period, by date."""
@@ -104,26 +104,54 @@ class Live:
         self.records = Records(portal.url)
         self._lock = threading.Lock()
         self._state: State | None = None
+        self._quarters: dict[int, tuple[advisors.Visit, ...]] = {}
 
     def state(self) -> State | None:
-        """The current version loaded (``None`` before the first publication)."""
+        """The current version loaded (``None`` before the first publication).
+
+        While one thread loads a new version, the others go on with the one
+        loaded before (a form is checked against a plan a second old rather
+        than waiting); a version pruned while it loads gives way to the newest.
+        """
         version = self.store.current()
         if version is None:
             return None
-        with self._lock:
-            if self._state is None or self._state.version.id != version.id:
-                self._state = self._load(version)
+        held = self._state
+        if held is not None and held.version.id == version.id:
+            return held
+        if not self._lock.acquire(blocking=held is None):
+            return held
+        try:
+            for _ in range(5):
+                if self._state is not None and self._state.version.id >= version.id:
+                    break
+                try:
+                    self._state = self._load(version)
+                except FileNotFoundError:  # pruned by a newer publication meanwhile
+                    version = self.store.current() or version
             return self._state
+        finally:
+            self._lock.release()
 
     def _load(self, version: Version) -> State:
         dataset = self.portal.dataset()
         plan = advisors.Plan.read(version.folder / "plan.json")
         quarter = advisors.Period.parse(plan.period.quarters()[0].label)
-        visits = [v for v in plan.visits.visits if v.date in quarter]
-        if not (plan.period.start <= quarter.start and quarter.end <= plan.period.end):
-            rest = advisors.schedule_visits(dataset, plan.assignment, quarter)
-            visits += [v for v in rest.visits if v.date not in plan.period]
-        return State(version, dataset, plan, tuple(visits), quarter.label)
+        return State(version, dataset, plan, quarter.label)
+
+    def quarter_visits(self, state: State) -> tuple[advisors.Visit, ...]:
+        """The quarter's planned visits: the published plan's, scheduled for the rest
+        (computed once per version, when the bureau's page first asks)."""
+        key = state.version.id
+        if key not in self._quarters:
+            quarter = advisors.Period.parse(state.quarter)
+            plan = state.plan
+            visits = [v for v in plan.visits.visits if v.date in quarter]
+            if not (plan.period.start <= quarter.start and quarter.end <= plan.period.end):
+                rest = advisors.schedule_visits(state.dataset, plan.assignment, quarter)
+                visits += [v for v in rest.visits if v.date not in plan.period]
+            self._quarters = {key: tuple(visits)}
+        return self._quarters[key]
 
     # validation -------------------------------------------------------------------------
 
@@ -171,7 +199,7 @@ class Live:
 
     def assessment(self, state: State) -> advisors.Assessment:
         """The quarter's grades from the stored services and scores."""
-        ledger = advisors.match_ledger(state.dataset, state.quarter_visits,
+        ledger = advisors.match_ledger(state.dataset, self.quarter_visits(state),
                                        self.services(state), state.quarter,
                                        dict(state.plan.assignment.advisor_of))
         return advisors.assess(state.dataset, ledger, self.feedback(state))
