@@ -88,9 +88,10 @@ def render_columns(name: str) -> str:
 
 def attribute_docs() -> dict[tuple[str, str], str]:
     """(class name, attribute) → first sentence of its attribute docstring in policy/."""
-    tree = ast.parse((ROOT / "src" / "advisors" / "policy" / "__init__.py").read_text("utf-8"))
     out: dict[tuple[str, str], str] = {}
-    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+    classes = [n for path in sorted((ROOT / "src" / "advisors" / "policy").glob("*.py"))
+               for n in ast.parse(path.read_text("utf-8")).body if isinstance(n, ast.ClassDef)]
+    for cls in classes:
         body = cls.body
         for i, node in enumerate(body):
             if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)

@@ -28,6 +28,7 @@ import jinja2.sandbox
 import pluggy
 
 from ..locale import Translator
+from ..plugins import get_plugin_manager
 
 __all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
 
@@ -100,8 +101,6 @@ def make_environment(
         when=_when,
     )
     if pm is None:
-        from ..plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     pm.hook.prepare_jinja2_environment(env=env)
     return env

@@ -27,6 +27,7 @@ import attrs
 from ..assignment import Assignment
 from ..coverage.api import assign
 from ..data.dataset import Dataset
+from ..errors import DataError, Problem
 from ..hotline.api import hotline_rota
 from ..hotline.facts import HotlineRota, PastShift
 from ..locale import Translator
@@ -97,8 +98,6 @@ class Plan:
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         """Read the form written by :meth:`as_dict`."""
         if data.get("format") != PLAN_FORMAT:
-            from ..errors import DataError, Problem
-
             raise DataError([Problem("plan.json", "not an advisors plan", field="format",
                                      value=str(data.get("format")), expected=PLAN_FORMAT)])
         return cls(
