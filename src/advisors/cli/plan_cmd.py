@@ -17,6 +17,7 @@ from ..load.dispatch import load_dataset
 from ..period import Period
 from ..plan import Plan, make_plan
 from ..plugins import collect, get_plugin_manager
+from ..stopwatch import Stopwatch
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
@@ -57,9 +58,11 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--strategy", default="auto", show_default=True,
               help="Coverage strategy: greedy, optimal (with advisors-ortools) or auto.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--timings", is_flag=True,
+              help="Print the seconds each stage took to stderr (never into OUT).")
 def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
-         exporter_names: str | None, strategy: str, quiet: bool) -> None:
+         exporter_names: str | None, strategy: str, quiet: bool, timings: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -74,7 +77,9 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
       advisors plan examples/tongren --period 2026-12 --out out
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
+    watch = Stopwatch()
     dataset = load_dataset(source)
+    watch("load")
     the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
     names = None
@@ -86,6 +91,7 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
         sink = _Null()
     with click.progressbar(length=steps, label="planning", file=sink, show_pos=True) as bar:
         def advance(label: str) -> None:
+            watch(label)
             bar.label = label
             bar.update(1)
 
@@ -95,11 +101,16 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance)
         publication = result.publication(dataset)
+        watch("publication")
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
+        watch("swap")
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
     get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
                                              publication=publication)
+    watch("published-hook")
+    if timings:
+        click.echo("\n".join(watch.lines()), err=True)
     if not quiet:
         _summary(result, out, len(written))
     if not result.feasible:
