@@ -19,9 +19,9 @@ import json
 import multiprocessing
 import os
 import resource
-import threading
 import shutil
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import advisors
-from advisors.coverage_problem import CoverageProblem
+from advisors.coverage.problem import CoverageProblem
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("advisors_ortools") is None,
                                 reason="the advisors-ortools plugin is not installed")

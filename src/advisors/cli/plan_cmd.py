@@ -10,14 +10,14 @@ from typing import Any
 import attrs
 import click
 
+from ..data.atomic import atomic_directory
+from ..data.dispatch import load_dataset
 from ..errors import DataError, Problem
-from ..exporters import ExportOptions, export
-from ..load.atomic import atomic_directory
-from ..load.dispatch import load_dataset
+from ..output import ExportOptions, export
 from ..period import Period
-from ..plan import Plan, make_plan
+from ..plan.plan import Plan, make_plan
 from ..plugins import collect, get_plugin_manager
-from ..stopwatch import Stopwatch
+from ..plan.stopwatch import Stopwatch
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
@@ -60,7 +60,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--timings", is_flag=True,
               help="Print the seconds each stage took to stderr (never into OUT).")
-def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
+def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
          exporter_names: str | None, strategy: str, quiet: bool, timings: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
@@ -80,7 +80,6 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
     watch = Stopwatch()
     dataset = load_dataset(source)
     watch("load")
-    the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
     names = None
     if exporter_names:
@@ -97,7 +96,7 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
                                 review=review, progress=advance)
-        result = make_plan(dataset, the_period, before, strategy=strategy,
+        result = make_plan(dataset, period, before, strategy=strategy,
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance)
         publication = result.publication(dataset)

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from advisors.coverage_grid import SLACK
-from advisors.coverage_problem import CoverageProblem
+from advisors.coverage.grid import SLACK
+from advisors.coverage.problem import CoverageProblem
 from advisors.geo import EARTH_RADIUS_KM
 
 __all__ = ["eligible_pairs", "negative_pairs", "potentials"]

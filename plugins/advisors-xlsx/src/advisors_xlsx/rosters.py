@@ -6,7 +6,7 @@ every sheet prints on A4 landscape, one page wide, with the bilingual header
 row repeated on each page. ``rosters/assignments.xlsx`` lists each village's
 advisor of record. Cells hold values, never formulas: a name typed as
 ``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
-(:func:`advisors.exporters.rows.roster_rows`), the same as the CSV and HTML
+(:func:`advisors.output.rows.roster_rows`), the same as the CSV and HTML
 rosters'.
 
 The workbooks are written in openpyxl's write-only mode, rows streamed as
@@ -30,8 +30,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.exporters.base import ExportOptions, Publication
-from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+from advisors.output.base import ExportOptions, Publication
+from advisors.output.rows import ROSTER_COLUMNS, RosterRow, roster_rows
 
 from .book import BORDER, HEADER_FILL, HEADER_FONT, save_book, set_widths
 
