@@ -16,8 +16,8 @@ from ..errors import DataError, Problem
 from ..output import ExportOptions, export
 from ..period import Period
 from ..plan.plan import Plan, make_plan
-from ..plugins import collect, get_plugin_manager
 from ..plan.stopwatch import Stopwatch
+from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
