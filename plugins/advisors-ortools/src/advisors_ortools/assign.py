@@ -166,7 +166,7 @@ def _price(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int], k
 
     chosen = np.asarray([choice.get(vi, -1) for vi in problem.open], np.int64)
     d_village, d_advisor = potentials(graph.offsets, graph.advs, graph.costs, chosen,
-                                      *_places(problem))
+                                      *_places(problem), prices=graph.prices)
     exhaustive = np.isin(graph.open, np.asarray(sorted(widened), np.int64))
     return negative_pairs(problem, graph.open, graph.offsets, graph.advs, graph.costs,
                           exhaustive, d_village, d_advisor, k)
@@ -216,6 +216,8 @@ class _Graph:
         self.problem = problem
         self.open = np.asarray(problem.open, dtype=np.int64)
         self.augmenter: Any = None
+        self.prices: Any = None
+        """Advisor prices of the last augmenting-path solve (a start for the potentials)."""
         if paths:
             from .augment import Augmenter
 
@@ -337,6 +339,7 @@ class _Graph:
         if found is None:  # not placed while searching, or widened since
             found = solve(self.offsets, self.advs, self.costs, *_places(self.problem))
         self.augmenter = None
+        self.prices = found.prices
         chosen = found.chosen
         hit = np.flatnonzero(chosen >= 0)
         choice = dict(zip(self.open[hit].tolist(), self.advs[chosen[hit]].tolist(),

@@ -42,7 +42,7 @@ _TOL = 1e-7  # relative distance to the travel limit below which a pair is check
 
 
 def potentials(offsets: Any, advs: Any, costs: Any, chosen_adv: Any, free: Any, cheap: Any,
-               dear: int) -> tuple[Any, Any]:
+               dear: int, prices: Any = None) -> tuple[Any, Any]:
     """Shortest distances of villages and advisors in the residual graph of a flow.
 
     ``offsets``/``advs``/``costs`` is the graph (village position → arcs),
@@ -50,6 +50,10 @@ def potentials(offsets: Any, advs: Any, costs: Any, chosen_adv: Any, free: Any, 
     ``free``/``cheap``/``dear`` the places as the solvers see them. Raises
     :class:`RuntimeError` when the residual graph has a negative cycle, i.e.
     the flow is not optimal on its own graph.
+
+    ``prices`` (the advisors' prices of the augmenting-path solver) give a
+    start close to the answer, so the relaxation settles in a few passes; any
+    start gives valid potentials.
     """
     n = len(offsets) - 1
     n_a = len(free)
@@ -85,6 +89,15 @@ def potentials(offsets: Any, advs: Any, costs: Any, chosen_adv: Any, free: Any, 
     cost = np.concatenate([np.broadcast_to(np.asarray(c, np.int64), np.shape(t))
                            for t, _, c in parts])
     dist = np.zeros(n + n_a + 2, np.int64)
+    if prices is not None:
+        dist[n:n + n_a] = -np.asarray(prices, np.int64)
+        # a village: what it pays (placed) or the least it could pay (not placed)
+        paid = np.full(n, np.iinfo(np.int64).max // 4, np.int64)
+        np.minimum.at(paid, owner, costs + np.asarray(prices, np.int64)[advs])
+        paid[covered] = (costs - dist[n + advs])[taken]  # arcs come in village order
+        dist[:n] = -paid
+        dist[source] = dist[:n][covered].min(initial=0)
+        dist[sink] = dist[n:n + n_a][on_cheap < cheap].min(initial=0)
     for _ in range(n + n_a + 3):
         reach = dist[tail] + cost
         better = reach < dist[head]
@@ -112,6 +125,9 @@ def negative_pairs(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any
     kth = np.full(len(counts), np.iinfo(np.int64).max, np.int64)
     kth[has_k] = np.asarray(costs, np.int64)[offsets[:-1][has_k] + k - 1]
     doubtful = np.flatnonzero(has_k & (kth < top - d_village))
+    if problem.vectorise and not problem._slow():
+        return _price_vectorised(problem, open_, offsets, advs, doubtful, d_village,
+                                 d_advisor), len(doubtful)
     found: dict[int, list[tuple[int, int]]] = {}
     for p in doubtful.tolist():
         inside = set(np.asarray(advs[offsets[p]:offsets[p + 1]]).tolist())
@@ -124,6 +140,67 @@ def negative_pairs(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any
     return found, len(doubtful)
 
 
+def _price_vectorised(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any,
+                      doubtful: Any, d_village: Any, d_advisor: Any,
+                      ) -> dict[int, list[tuple[int, int]]]:
+    """:func:`negative_pairs` of the ``doubtful`` positions, searched in numpy.
+
+    Reduced costs are first taken from approximate distances; a pair within a
+    metre of pricing negative is priced again from its exact cost
+    (``CoverageProblem.cost``), so the answer is the Python search's.
+    """
+    vec = problem._vector()
+    n_a = len(problem.advisors)
+    sizes = offsets[doubtful + 1] - offsets[doubtful]
+    rows = np.repeat(np.arange(len(doubtful), dtype=np.int64), sizes)
+    idx = np.repeat(offsets[doubtful] - (np.cumsum(sizes) - sizes), sizes) + np.arange(
+        int(sizes.sum()), dtype=np.int64)
+    inside = np.sort(rows * n_a + np.asarray(advs, np.int64)[idx])
+    found: dict[int, list[tuple[int, int]]] = {}
+    for q, adv, km in _pairs(problem, np.asarray(open_, np.int64)[doubtful]):
+        vi = np.asarray(open_, np.int64)[doubtful[q]]
+        cost = vec._costs(vi, adv, km) * SCALE
+        near = cost + d_village[doubtful[q]] - d_advisor[adv] < 1.0
+        key = q * n_a + adv
+        at = np.searchsorted(inside, key)
+        at[at == len(inside)] = 0
+        near &= inside[at] != key if len(inside) else near
+        for qq, ai in zip(q[near].tolist(), adv[near].tolist(), strict=True):
+            v = int(open_[doubtful[qq]])
+            if problem.why_not(v, ai) is not None:
+                continue
+            c = round(problem.cost(v, ai) * SCALE)
+            if c + int(d_village[doubtful[qq]]) - int(d_advisor[ai]) < 0:
+                found.setdefault(int(doubtful[qq]), []).append((ai, c))
+    return {p: sorted(pairs, key=lambda x: (x[1], x[0])) for p, pairs in sorted(found.items())}
+
+
+def _pairs(problem: CoverageProblem, villages: Any) -> Any:
+    """(row in ``villages``, advisor, approximate road km) of the pairs that speak and lie
+    within the travel limit (and a hair beyond), ring by ring, in batches."""
+    vec = problem._vector()
+    vec.prepare()
+    rings = vec.rings
+    max_km, factor = problem.max_km, problem.road_factor
+    for lo in range(0, len(villages), _CHUNK):
+        vi = villages[lo:lo + _CHUNK]
+        centres = rings.keys(vec.vlat[vi], vec.vlon[vi])
+        r = 0
+        while True:
+            owner, adv = rings.ring_pairs(centres, r)
+            q = vi[owner]
+            talk = vec.speaks[vec.vlang[q], vec.alang[adv]]
+            owner, q, adv = owner[talk], q[talk], adv[talk]
+            h = np.sin((vec.vrad[q] - vec.arad[adv]) / 2) ** 2 + vec.acos[adv] * vec.vcos[q] * \
+                np.sin(np.radians(vec.vlon[q] - vec.alon[adv]) / 2) ** 2
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) * factor
+            keep = km <= max_km + _TOL * max(1.0, max_km)
+            yield owner[keep] + lo, adv[keep], km[keep]
+            if r * rings.cell_km * SLACK > problem.reach_gc_km:
+                break
+            r += 1
+
+
 def eligible_pairs(problem: CoverageProblem) -> int:
     """How many (open village, advisor) pairs are eligible, by the same grid search.
 
@@ -134,28 +211,13 @@ def eligible_pairs(problem: CoverageProblem) -> int:
     if not problem.vectorise or problem._slow():
         return sum(len(problem.candidates(vi, None)[0]) for vi in problem.open)
     vec = problem._vector()
-    vec.prepare()
-    rings = vec.rings
-    max_km, factor = problem.max_km, problem.road_factor
+    max_km = problem.max_km
     total = 0
-    for lo in range(0, len(problem.open), _CHUNK):
-        vi = np.asarray(problem.open[lo:lo + _CHUNK], np.int64)
-        centres = rings.keys(vec.vlat[vi], vec.vlon[vi])
-        r = 0
-        while True:
-            owner, adv = rings.ring_pairs(centres, r)
-            q = vi[owner]
-            talk = vec.speaks[vec.vlang[q], vec.alang[adv]]
-            q, adv = q[talk], adv[talk]
-            h = np.sin((vec.vrad[q] - vec.arad[adv]) / 2) ** 2 + vec.acos[adv] * vec.vcos[q] * \
-                np.sin(np.radians(vec.vlon[q] - vec.alon[adv]) / 2) ** 2
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) * factor
-            near = np.abs(km - max_km) <= _TOL * max(1.0, max_km)
-            total += int((km[~near] <= max_km).sum())
-            if near.any():  # a hair from the limit: exactly as CoverageProblem.road_km
-                exact = vec.road_km(q[near].tolist(), adv[near].tolist())
-                total += sum(k <= max_km for k in exact)
-            if r * rings.cell_km * SLACK > problem.reach_gc_km:
-                break
-            r += 1
+    villages = np.asarray(problem.open, np.int64)
+    for q, adv, km in _pairs(problem, villages):
+        near = np.abs(km - max_km) <= _TOL * max(1.0, max_km)
+        total += int((km[~near] <= max_km).sum())
+        if near.any():  # a hair from the limit: exactly as CoverageProblem.road_km
+            exact = vec.road_km(villages[q[near]].tolist(), adv[near].tolist())
+            total += sum(k <= max_km for k in exact)
     return total
