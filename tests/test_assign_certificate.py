@@ -4,7 +4,7 @@ On a generated prefecture with every advisor's capacity scaled down (×0.8,
 ×0.85, ×0.9) places run short, and the 8 cheapest candidates per village no
 longer hold the optimum (×0.85 was 0.24 % dearer before the certificate).
 The result of ``optimal`` (and of ``mincostflow``, the same code with the
-other solver) is compared with OR-Tools' maximum flow of minimum cost on the
+other solver; and with the pure-Python searches) is compared with OR-Tools' maximum flow of minimum cost on the
 graph of *every* eligible pair, built here from the exhaustive searches.
 """
 
@@ -85,14 +85,15 @@ def metres(problem: CoverageProblem, choice: dict[int, int]) -> int:
     return total
 
 
-@pytest.mark.parametrize("solver", ["flow", "paths"])
+@pytest.mark.parametrize(("solver", "vectorise"),
+                         [("flow", True), ("paths", True), ("flow", False)])
 def test_optimal_over_every_eligible_pair_when_places_are_short(
-        prefecture: advisors.Dataset, solver: str) -> None:
+        prefecture: advisors.Dataset, solver: str, vectorise: bool) -> None:
     from advisors_ortools.assign import optimal_choice
 
     added = 0
     for factor in (0.8, 0.85, 0.9):
-        problem = CoverageProblem(scaled(prefecture, factor))
+        problem = CoverageProblem(scaled(prefecture, factor), vectorise=vectorise)
         choice, notes = optimal_choice(problem, solver=solver)
         covered, best, pairs = full_optimum(problem)
         assert (len(choice), metres(problem, choice)) == (covered, best), factor
