@@ -4,8 +4,9 @@ On a generated prefecture with every advisor's capacity scaled down (×0.8,
 ×0.85, ×0.9) places run short, and the 8 cheapest candidates per village no
 longer hold the optimum (×0.85 was 0.24 % dearer before the certificate).
 The result of ``optimal`` (and of ``mincostflow``, the same code with the
-other solver; and with the pure-Python searches) is compared with OR-Tools' maximum flow of minimum cost on the
-graph of *every* eligible pair, built here from the exhaustive searches.
+other solver; and with the pure-Python searches) is compared with OR-Tools'
+maximum flow of minimum cost on the graph of *every* eligible pair, built
+here from the exhaustive searches.
 """
 
 from __future__ import annotations
