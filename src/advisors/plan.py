@@ -33,8 +33,18 @@ from .exporters.base import Publication
 from .hotline import HotlineRota, PastShift
 from .locale import Translator
 from .period import Period
+from .rules import Analysis
 from .schedule import VisitPlan
 from .schedule_api import hotline_rota, schedule_visits
+from .timetable import (
+    busy_before,
+    clash_analysis,
+    plan_bookings,
+    session_bookings,
+    shift_bookings,
+    timetable,
+    visit_bookings,
+)
 from .training import TrainingPlan
 from .training_api import plan_training
 
@@ -62,12 +72,15 @@ class Plan:
     changes: tuple[EventChange, ...] = ()
     """What changed against the previous version (all ``new`` for a first plan)."""
     has_previous: bool = False
+    timetable: Analysis = attrs.field(factory=Analysis)
+    """Clashes across the parts: a person in two places, travel included (hard)."""
 
     @property
     def feasible(self) -> bool:
         """Whether every hard rule of every part holds (else the CLI exits 3)."""
         return (not self.assignment.uncovered and self.visits.feasible
-                and self.hotline.feasible and self.training.analysis.feasible)
+                and self.hotline.feasible and self.training.analysis.feasible
+                and self.timetable.feasible)
 
     def change_counts(self) -> dict[str, int]:
         """How many events are new, moved, changed, cancelled."""
@@ -85,6 +98,7 @@ class Plan:
             "visits": self.visits.as_dict(),
             "hotline": self.hotline.as_dict(),
             "training": self.training.as_dict(),
+            "timetable": self.timetable.as_dict(),
             "events": [e.as_dict() for e in self.events],
             "changes": [
                 {"kind": c.kind, "current": c.current.as_dict(),
@@ -114,6 +128,7 @@ class Plan:
                             PublishedEvent.from_dict(c["previous"]) if c["previous"] else None)
                 for c in data.get("changes", ())),
             has_previous=bool(data.get("has_previous", False)),
+            timetable=Analysis.from_dict(data.get("timetable", {})),
         )
 
     def to_json(self) -> str:
@@ -185,31 +200,62 @@ def _default_stamp(period: Period, previous: Plan | None, zone: str) -> dt.datet
 def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = None, *,
               strategy: str = "auto", stamp: dt.datetime | None = None,
               translator: Translator | None = None,
-              progress: Callable[[str], None] | None = None) -> Plan:
+              progress: Callable[[str], None] | None = None,
+              coherent: bool = True, repattern: bool = False) -> Plan:
     """Assign, schedule visits and the hotline, plan training; publish as calendar events.
 
     With ``previous`` (the last published plan), contracts, visits, shifts and
     sessions that can stay are kept, past hotline shifts count for fairness,
     and every event's SEQUENCE follows the published one. ``progress`` is
     called with a label after each stage.
+
+    One person, one place: visits are planned first (around the previous
+    plan's shifts and sessions still binding), then the hotline around the
+    visits, then training around both, so nobody is booked twice, travel
+    included. ``coherent=False`` plans the parts separately (as before this
+    rule; for measuring its cost). Either way the plan's ``timetable``
+    analysis names every clash left. ``repattern`` lets villages take new
+    regular patterns (see :func:`~advisors.schedule_api.schedule_visits`).
     """
     if isinstance(period, str):
         period = Period.parse(period)
     step = progress or (lambda label: None)
+    travel = dataset.travel_model()
     assignment = assign(dataset, strategy,
                         previous=previous.assignment if previous else None)
     step("assign")
+    held_shifts = [s for s in previous.hotline.shifts if s.date in period] if previous else []
+    held_sessions = ([s for s in previous.training.sessions if s.date in period]
+                     if previous else [])
+    busy = None
+    if coherent:
+        prior = busy_before(dataset, [*shift_bookings(dataset, held_shifts),
+                                      *session_bookings(dataset, held_sessions)])
+        busy = timetable(dataset, prior, travel)
     visits = schedule_visits(dataset, assignment, period,
-                             previous=previous.visits if previous else None)
+                             previous=previous.visits if previous else None, busy=busy,
+                             repattern=repattern)
     step("visits")
     history = tuple(PastShift(s.date, s.start, s.end, s.lawyer)
                     for s in (previous.hotline.shifts if previous else ())
                     if s.date < period.start)
+    if coherent:
+        busy = timetable(dataset, [*visit_bookings(visits.visits),
+                                   *busy_before(dataset, session_bookings(dataset,
+                                                                          held_sessions))],
+                         travel)
     hotline = hotline_rota(dataset, period, history=history or None,
-                           previous=previous.hotline if previous else None)
+                           previous=previous.hotline if previous else None, busy=busy)
     step("hotline")
-    training = plan_training(dataset, period, previous=previous.training if previous else None)
+    if coherent:
+        busy = timetable(dataset, [*visit_bookings(visits.visits),
+                                   *shift_bookings(dataset, hotline.shifts)], travel)
+    training = plan_training(dataset, period, previous=previous.training if previous else None,
+                             busy=busy)
     step("training")
+    clashes = clash_analysis(dataset, timetable(
+        dataset, plan_bookings(dataset, visits.visits, hotline.shifts, training.sessions),
+        travel))
     events = plan_events(dataset, assignment, visits, hotline, training, translator)
     when = stamp or _default_stamp(period, previous, dataset.policy.timezone)
     result = reconcile(events, previous.events if previous else (), stamp=when,
@@ -218,4 +264,4 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     return Plan(period, assignment, visits, hotline, training,
                 version=previous.version + 1 if previous else 1, stamp=when,
                 events=result.events, changes=result.changes,
-                has_previous=previous is not None)
+                has_previous=previous is not None, timetable=clashes)

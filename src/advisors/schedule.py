@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from .assign import Assignment
+from .bookings import Timetable, travel_minutes
 from .calendar import WorkCalendar
 from .dataset import Dataset
 from .model import Village
@@ -34,7 +35,7 @@ from .visit_plan import (
     VisitPlan,
     minutes_of,
     month_of,
-    split_hours,
+    split_with_gaps,
 )
 
 __all__ = ["Visit", "VisitPlan", "VisitProblem", "lecture_months", "month_of"]
@@ -63,6 +64,11 @@ class VisitProblem:
     previous: VisitPlan | None = None
     pinned: tuple[str, ...] = attrs.field(default=(), converter=pinned_ids)
     """Ids of published visits that must stay as they are, even against a rule."""
+    busy: Timetable | None = None
+    """Advisors' other bookings (hotline shifts, training they give): a visit day leaves
+    them, and the travel to and from them, free."""
+    repattern: bool = False
+    """Let a village take a new regular pattern although the previous plan promised one."""
 
     calendar: WorkCalendar = attrs.field(init=False)
     months: tuple[Period, ...] = attrs.field(init=False)
@@ -159,6 +165,10 @@ class VisitProblem:
                 days = self._working_sorted[township]
                 if self.calendar.absences(advisor):
                     days = tuple(d for d in days if self.calendar.is_available(advisor, d))
+                if self.busy is not None:
+                    start, end = self.hours
+                    days = tuple(d for d in days
+                                 if self.busy.fits(advisor, d, start, end, village))
             self._open[village] = days
         return self._open[village]
 
@@ -230,7 +240,7 @@ class VisitProblem:
             by_day.setdefault((advisor, day), []).append(village)
         new: list[Visit] = []
         for (advisor, day), villages in sorted(by_day.items()):
-            for village, (start, end) in zip(villages, self._times(advisor, day, len(villages)),
+            for village, (start, end) in zip(villages, self._times(advisor, day, villages),
                                              strict=True):
                 month = month_of(day)
                 taken = used.setdefault((village, month), set())
@@ -250,23 +260,37 @@ class VisitProblem:
         return VisitPlan(self.period, ordered, patterns, analysis,
                          attrs.evolve(stats, objective=analysis.soft_score))
 
-    def _times(self, advisor: str, day: dt.date, count: int) -> tuple[tuple[str, str], ...]:
+    def _times(self, advisor: str, day: dt.date, villages: Sequence[str],
+               ) -> tuple[tuple[str, str], ...]:
         start, end = self.hours
-        if not self.kept_on(advisor, day):
-            return split_hours(start, end, count)
+        gaps = [self.travel(a, b) for a, b in itertools.pairwise(villages)]
         kept = sorted(self.kept_on(advisor, day), key=lambda v: v.start)
+        if not kept:
+            return split_with_gaps(start, end, tuple(gaps))
         free: list[tuple[int, int]] = []
-        cursor = start
+        cursor, last = start, ""
         for v in kept:
-            if minutes_of(v.start) > cursor:
-                free.append((cursor, minutes_of(v.start)))
-            cursor = max(cursor, minutes_of(v.end))
-        if cursor < end:
-            free.append((cursor, end))
-        if not free:  # no time left: the double-booking rule will say so
+            # leave the road to and from the kept visit around the new ones
+            lead = max((self.travel(last, x) for x in villages), default=0) if last else 0
+            tail = max(self.travel(x, v.village) for x in villages)
+            if minutes_of(v.start) - tail > cursor + lead:
+                free.append((cursor + lead, minutes_of(v.start) - tail))
+            cursor, last = max(cursor, minutes_of(v.end)), v.village
+        lead = max(self.travel(last, x) for x in villages)
+        if cursor + lead < end:
+            free.append((cursor + lead, end))
+        if not free:  # no time left: the timetable check will say so
             free = [(start, end)]
         a, b = max(free, key=lambda w: (w[1] - w[0], -w[0]))
-        return split_hours(a, b, count)
+        return split_with_gaps(a, b, tuple(gaps))
+
+    def travel(self, a: str, b: str) -> int:
+        """Whole minutes of road between two villages (0 for the same)."""
+        if a == b:
+            return 0
+        if not self._travel:
+            self._travel.append(self.dataset.travel_model())
+        return travel_minutes(self._travel[0].minutes, a, b)
 
     def _mark_lectures(self, new: list[Visit]) -> list[Visit]:
         lectures = {(v.village, month_of(v.date)): 0 for v in self.kept}

@@ -8,6 +8,7 @@ from pathlib import Path
 import attrs
 
 from .assign import Assignment
+from .bookings import Timetable
 from .constraints import Bound, check_constraints
 from .dataset import Dataset
 from .errors import PluginError
@@ -51,7 +52,8 @@ def _scheduler(kind: str, strategy: str) -> object:
 
 def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | str,
                     previous: VisitPlan | None = None, strategy: str = "auto",
-                    pinned: Iterable[str] = ()) -> VisitPlan:
+                    pinned: Iterable[str] = (), busy: Timetable | None = None,
+                    repattern: bool = False) -> VisitPlan:
     """Plan every village's on-site service days in ``period``.
 
     ``assignment`` gives each village's advisor of record. With ``previous``
@@ -61,11 +63,17 @@ def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | s
     is ``greedy``, ``cpsat`` (advisors-ortools) or ``auto`` (best installed).
     The plan's ``analysis`` lists every broken rule, those of installed
     constraint plugins included; compare versions with :func:`advisors.diff.diff`.
+    ``busy`` holds the advisors' other bookings (hotline shifts, training they
+    give): a visit day must leave them, and the travel to and from them, free.
+    ``repattern`` lets villages take a new regular pattern although the
+    previous plan promised one (by default a pattern changes only with the
+    village's advisor or service class; a one-off absence moves one day).
     """
     if isinstance(period, str):
         period = Period.parse(period)
     solver = _scheduler("visits", strategy)
-    problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned))
+    problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned), busy,
+                           repattern)
     assert callable(solver)
     plan: VisitPlan = solver(problem)
     analysis, changed = _with_constraints("visits", problem, plan)
@@ -76,7 +84,7 @@ def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | s
 def hotline_rota(dataset: Dataset, period: Period | str,
                  history: Iterable[PastShift] | Path | str | None = None,
                  previous: HotlineRota | None = None, strategy: str = "auto",
-                 pinned: Iterable[str] = ()) -> HotlineRota:
+                 pinned: Iterable[str] = (), busy: Timetable | None = None) -> HotlineRota:
     """Staff every 12348 hotline shift of ``period``.
 
     ``history`` is the past rotas (rows, or a CSV/JSON file ``date,start,end,lawyer``):
@@ -84,13 +92,16 @@ def hotline_rota(dataset: Dataset, period: Period | str,
     the monthly cap. With ``previous``, every shift that can stay is kept;
     ``pinned`` shift ids stay even if a rule now breaks (the analysis says which).
     The rota's ``analysis`` includes the matches of installed constraint plugins.
+    ``busy`` holds the lawyers' other bookings (service days, lectures,
+    training): a lawyer takes a shift only when it and the travel to it fit.
     """
     if isinstance(period, str):
         period = Period.parse(period)
     if isinstance(history, str | Path):
         history = read_history(Path(history))
     solver = _scheduler("hotline", strategy)
-    problem = HotlineProblem(dataset, period, tuple(history or ()), previous, tuple(pinned))
+    problem = HotlineProblem(dataset, period, tuple(history or ()), previous, tuple(pinned),
+                             busy)
     assert callable(solver)
     rota: HotlineRota = solver(problem)
     analysis, changed = _with_constraints("hotline", problem, rota)

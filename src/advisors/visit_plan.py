@@ -21,6 +21,7 @@ __all__ = [
     "minutes_of",
     "month_of",
     "split_hours",
+    "split_with_gaps",
 ]
 
 
@@ -30,6 +31,24 @@ def split_hours(a: int, b: int, count: int) -> tuple[tuple[str, str], ...]:
     step = (b - a) // count
     return tuple((_hhmm(a + i * step), _hhmm(b if i == count - 1 else a + (i + 1) * step))
                  for i in range(count))
+
+
+def split_with_gaps(a: int, b: int, gaps: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+    """``len(gaps) + 1`` equal windows from minute ``a`` to ``b`` with the ``gaps`` (travel
+    minutes) between them; without room for the travel, :func:`split_hours`."""
+    count = len(gaps) + 1
+    usable = b - a - sum(gaps)
+    if not any(gaps) or usable < count:
+        return split_hours(a, b, count)
+    step = usable // count
+    out = []
+    cursor = a
+    for i in range(count):
+        stop = b if i == count - 1 else cursor + step
+        out.append((_hhmm(cursor), _hhmm(stop)))
+        if i < count - 1:
+            cursor = stop + gaps[i]
+    return tuple(out)
 
 
 def _hhmm(minutes: int) -> str:
