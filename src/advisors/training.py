@@ -343,9 +343,9 @@ class TrainingProblem:
         of_township: dict[str, list[str]] = {}
         for v in dataset.venues:
             of_township.setdefault(v.township, []).append(v.id)
-        for venue in dataset.virtual_venues():
-            venues[venue.id] = venue
-            of_township[venue.township] = [venue.id]
+        for centre in dataset.virtual_venues():
+            venues[centre.id] = centre
+            of_township[centre.township] = [centre.id]
         points: dict[str, tuple[float, float]] = {}
         for records in (dataset.villages, dataset.trainers, venues.values()):
             for r in records:
