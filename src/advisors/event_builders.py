@@ -21,6 +21,7 @@ import attrs
 from .dataset import Dataset
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
 from .locale import Translator
+from .model import Venue
 from .policy import parse_hhmm
 
 __all__ = ["EventBuilder", "village_languages"]
@@ -40,6 +41,11 @@ class EventBuilder:
 
     dataset: Dataset
     translator: Translator = attrs.field(factory=Translator.load)
+    _centres: dict[str, Venue] = attrs.field(init=False, repr=False)
+
+    @_centres.default
+    def _township_centres(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.dataset.virtual_venues()}
 
     @property
     def zone(self) -> ZoneInfo:
@@ -152,10 +158,16 @@ class EventBuilder:
             description=self._lines(parts, langs),
             languages=langs,
             location=self.translator.text("12348 public legal service hotline", "zh"),
+            geo=self._hotline_geo(lawyer.lat, lawyer.lon),
             attendees=(Party(lawyer.name, lawyer.email),),
             owners=[f"advisor:{lawyer_id}"],
             extra={"shift": f"{start}-{end}", "advisor": lawyer_id},
         )
+
+    def _hotline_geo(self, lat: float, lon: float) -> tuple[float, float]:
+        # where the hotline is staffed: the policy's venue, else the lawyer's office
+        venue = self.dataset.venue_by_id.get(self.dataset.policy.hotline.venue)
+        return (venue.lat, venue.lon) if venue is not None else (lat, lon)
 
     def training(self, session: str, trainer_id: str, venue_id: str, day: dt.date, *,
                  topic: str, language: Sequence[str] | str, participants: Sequence[str],
@@ -167,7 +179,7 @@ class EventBuilder:
         """
         policy = self.dataset.policy.training
         trainer = self.dataset.trainer_by_id.get(trainer_id)
-        venue = self.dataset.venue_by_id.get(venue_id)
+        venue = self.dataset.venue_by_id.get(venue_id) or self._centres.get(venue_id)
         langs_taught = (language.split(";") if isinstance(language, str)
                         else list(language))
         langs = village_languages(langs_taught)
@@ -187,6 +199,8 @@ class EventBuilder:
         owners = [f"village:{v}" for v in villages]
         if trainer is not None:
             owners.append(f"trainer:{trainer_id}")
+            if trainer.advisor:  # the same person: one calendar holds all their bookings
+                owners.append(f"advisor:{trainer.advisor}")
         if township:
             owners.append(f"township:{township}")
         return CalendarEvent(

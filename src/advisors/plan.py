@@ -209,10 +209,10 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     and every event's SEQUENCE follows the published one. ``progress`` is
     called with a label after each stage.
 
-    One person, one place: visits are planned first (around the previous
-    plan's shifts and sessions still binding), then the hotline around the
-    visits, then training around both, so nobody is booked twice, travel
-    included. ``coherent=False`` plans the parts separately (as before this
+    One person, one place: the hotline is planned first (around the previous
+    plan's visits and sessions still binding: a seat of the 12348 line has
+    no other day, a service day has), then visits around the shifts, then
+    training around both, so nobody is booked twice, travel included. ``coherent=False`` plans the parts separately (as before this
     rule; for measuring its cost). Either way the plan's ``timetable``
     analysis names every clash left. ``repattern`` lets villages take new
     regular patterns (see :func:`~advisors.schedule_api.schedule_visits`).
@@ -224,29 +224,29 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     assignment = assign(dataset, strategy,
                         previous=previous.assignment if previous else None)
     step("assign")
-    held_shifts = [s for s in previous.hotline.shifts if s.date in period] if previous else []
+    held_visits = [v for v in previous.visits.visits if v.date in period] if previous else []
     held_sessions = ([s for s in previous.training.sessions if s.date in period]
                      if previous else [])
     busy = None
     if coherent:
-        prior = busy_before(dataset, [*shift_bookings(dataset, held_shifts),
+        prior = busy_before(dataset, [*visit_bookings(held_visits),
                                       *session_bookings(dataset, held_sessions)])
         busy = timetable(dataset, prior, travel)
+    history = tuple(PastShift(s.date, s.start, s.end, s.lawyer)
+                    for s in (previous.hotline.shifts if previous else ())
+                    if s.date < period.start)
+    hotline = hotline_rota(dataset, period, history=history or None,
+                           previous=previous.hotline if previous else None, busy=busy)
+    step("hotline")
+    if coherent:
+        busy = timetable(dataset, [*shift_bookings(dataset, hotline.shifts),
+                                   *busy_before(dataset, session_bookings(dataset,
+                                                                          held_sessions))],
+                         travel)
     visits = schedule_visits(dataset, assignment, period,
                              previous=previous.visits if previous else None, busy=busy,
                              repattern=repattern)
     step("visits")
-    history = tuple(PastShift(s.date, s.start, s.end, s.lawyer)
-                    for s in (previous.hotline.shifts if previous else ())
-                    if s.date < period.start)
-    if coherent:
-        busy = timetable(dataset, [*visit_bookings(visits.visits),
-                                   *busy_before(dataset, session_bookings(dataset,
-                                                                          held_sessions))],
-                         travel)
-    hotline = hotline_rota(dataset, period, history=history or None,
-                           previous=previous.hotline if previous else None, busy=busy)
-    step("hotline")
     if coherent:
         busy = timetable(dataset, [*visit_bookings(visits.visits),
                                    *shift_bookings(dataset, hotline.shifts)], travel)

@@ -21,7 +21,7 @@ from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
 
-STAGES = ("assign", "visits", "hotline", "training", "calendar")
+STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
 
 
