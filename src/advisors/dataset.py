@@ -301,10 +301,17 @@ class Dataset:
         ref("unavailability", "who", ["advisors", "trainers"], "advisor or trainer")
         linked = [t for t in self.trainers if t.advisor]
         if linked and "advisors" not in skip:
+            named: dict[str, str] = {}
             for i, trainer in enumerate(self.trainers):
                 if trainer.advisor and trainer.advisor not in self.advisor_by_id:
                     report("trainers", i, trainer, "advisor", "unknown reference",
                            trainer.advisor, "the id of an advisor in advisors.csv, or empty")
+                elif trainer.advisor in named:
+                    report("trainers", i, trainer, "advisor", "advisor named twice",
+                           trainer.advisor, f"an advisor no other trainer is "
+                           f"(already {named[trainer.advisor]})")
+                elif trainer.advisor:
+                    named[trainer.advisor] = trainer.id
         located = ["villages", "advisors", "trainers", "venues"]
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")

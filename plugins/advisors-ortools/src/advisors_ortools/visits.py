@@ -69,11 +69,17 @@ class CpsatVisits:
             days, sub_bound, optimal = self._solve(problem, advisor, villages, hint)
             if not optimal and not days:  # no solution within the limit: keep greedy's
                 days = sorted(hint)
+                status = "hint"
             chosen.extend(days)
             bound += sub_bound
-            if not optimal:
+            if not optimal and status == "optimal":
                 status = "feasible"
-        return problem.finish(chosen, SolveStats("visits.cpsat", status, None, bound))
+        plan = problem.finish(chosen, SolveStats("visits.cpsat", status, None, bound))
+        if plan.analysis.rank > greedy.analysis.rank:
+            # never worse than the starting solution: keep it, and say so
+            return attrs.evolve(greedy, stats=SolveStats("visits.cpsat", "hint",
+                                                         greedy.stats.objective))
+        return plan
 
     def _solve(self, problem: VisitProblem, advisor: str, villages: tuple[str, ...],
                hint: set[tuple[str, dt.date]]) -> tuple[list[tuple[str, dt.date]], int, bool]:
