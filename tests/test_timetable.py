@@ -1,4 +1,4 @@
-"""One person, one place: the timetable's rule, and the written calendars checked as people read them."""
+"""One person, one place: the timetable's rule; written calendars checked as people read them."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from advisors.timetable import ONE_PLACE, plan_bookings
 from .conftest import ROOT, TONGREN
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 def _km(minutes: float) -> dict[tuple[str, str], float]:

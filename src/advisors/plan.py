@@ -212,8 +212,9 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     One person, one place: the hotline is planned first (around the previous
     plan's visits and sessions still binding: a seat of the 12348 line has
     no other day, a service day has), then visits around the shifts, then
-    training around both, so nobody is booked twice, travel included. ``coherent=False`` plans the parts separately (as before this
-    rule; for measuring its cost). Either way the plan's ``timetable``
+    training around both, so nobody is booked twice, travel included.
+    ``coherent=False`` plans the parts separately (as before this rule; for
+    measuring its cost). Either way the plan's ``timetable``
     analysis names every clash left. ``repattern`` lets villages take new
     regular patterns (see :func:`~advisors.schedule_api.schedule_visits`).
     """

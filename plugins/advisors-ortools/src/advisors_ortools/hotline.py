@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+
 from advisors.hookspecs import Register
 from advisors.hotline import HotlineProblem, HotlineRota, Slot
 from advisors.hotline_rules import FAIRNESS_WEIGHTS, counts_of
