@@ -27,7 +27,7 @@ from .bookings import Timetable, travel_minutes
 from .calendar import WorkCalendar
 from .dataset import Dataset
 from .model import Village
-from .patterns import find_pattern
+from .patterns import Pattern, find_pattern, one_off_moves
 from .period import Period
 from .rules import SolveStats, check_pinned, pinned_ids
 from .visit_plan import (
@@ -88,6 +88,7 @@ class VisitProblem:
     _working: dict[str, frozenset[dt.date]] = attrs.field(init=False, repr=False)
     _working_sorted: dict[str, tuple[dt.date, ...]] = attrs.field(init=False, repr=False)
     _villages: list[Village] = attrs.field(init=False, repr=False)
+    _promises: dict[str, Pattern | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
@@ -101,6 +102,7 @@ class VisitProblem:
         set_(self, "_working", {})
         set_(self, "_working_sorted", {})
         set_(self, "_villages", [])
+        set_(self, "_promises", {})
         set_(self, "_kept_by_village", {})
         need: dict[tuple[str, str], int] = {}
         lectures: dict[tuple[str, str], int] = {}
@@ -132,6 +134,29 @@ class VisitProblem:
         set_(self, "_kept_by_village", {k: tuple(v) for k, v in by_village.items()})
 
     # ---- questions strategies ask -------------------------------------------------
+    def promised(self, village: str) -> Pattern | None:
+        """The regular pattern the previous plan promised ``village``, while it still holds.
+
+        It holds while the village keeps its advisor and its visits a month
+        (service class), unless ``repattern`` was asked: an absence or another
+        booking then moves single days (:func:`~advisors.patterns.one_off_moves`),
+        never the pattern.
+        """
+        if self.previous is None or self.repattern:
+            return None
+        if not self._promises:
+            advisors: dict[str, set[str]] = {}
+            for v in self.previous.visits:
+                advisors.setdefault(v.village, set()).add(v.advisor)
+            for village_id, pattern in self.previous.patterns.items():
+                per_month = max((self.need.get((village_id, m.label), 0) for m in self.months),
+                                default=0)
+                if (pattern is not None and len(pattern.ordinals) == per_month
+                        and advisors.get(village_id) == {self.advisor_of(village_id)}):
+                    self._promises[village_id] = pattern
+            self._promises.setdefault("", None)  # computed, even when nothing is promised
+        return self._promises.get(village)
+
     def advisor_of(self, village: str) -> str | None:
         """The village's advisor of record, if any and known."""
         advisor = self.assignment.advisor_of.get(village)
@@ -255,10 +280,30 @@ class VisitProblem:
         days: dict[str, list[dt.date]] = {}
         for x in ordered:
             days.setdefault(x.village, []).append(x.date)
-        patterns = {v.id: find_pattern(days.get(v.id, ())) for v in self.villages()}
+        patterns: dict[str, Pattern | None] = {}
+        moves: dict[str, tuple[tuple[dt.date, dt.date], ...]] = {}
+        for place in self.villages():
+            pattern, moved = self.standing(place.id, days.get(place.id, ()))
+            patterns[place.id] = pattern
+            if moved:
+                moves[place.id] = moved
         # the objective is always the analysis's score, so gaps are honest whatever the solver
         return VisitPlan(self.period, ordered, patterns, analysis,
-                         attrs.evolve(stats, objective=analysis.soft_score))
+                         attrs.evolve(stats, objective=analysis.soft_score), moves)
+
+    def standing(self, village: str, days: Sequence[dt.date],
+                 ) -> tuple[Pattern | None, tuple[tuple[dt.date, dt.date], ...]]:
+        """The pattern a notice board shows for ``village`` and the one-off changes to it.
+
+        The promised pattern stays when the days are it with single days
+        moved; otherwise the pattern the days follow, if any.
+        """
+        promised = self.promised(village)
+        if promised is not None:
+            moved = one_off_moves(promised, days, self.period.__contains__)
+            if moved is not None:
+                return promised, moved
+        return find_pattern(days), ()
 
     def _times(self, advisor: str, day: dt.date, villages: Sequence[str],
                ) -> tuple[tuple[str, str], ...]:

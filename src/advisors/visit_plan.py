@@ -107,6 +107,8 @@ class VisitPlan:
     """Village → the regular pattern its days follow (``None``: irregular or no visits)."""
     analysis: Analysis
     stats: SolveStats
+    moves: Mapping[str, tuple[tuple[dt.date, dt.date], ...]] = attrs.field(factory=dict)
+    """Village → one-off changes to its pattern: (pattern day, day held instead)."""
 
     @property
     def feasible(self) -> bool:
@@ -126,6 +128,8 @@ class VisitPlan:
             "patterns": {k: (p.as_dict() if p else None) for k, p in sorted(self.patterns.items())},
             "analysis": self.analysis.as_dict(),
             "stats": self.stats.as_dict(),
+            "moves": {k: [[a.isoformat(), b.isoformat()] for a, b in m]
+                      for k, m in sorted(self.moves.items())},
         }
 
     @classmethod
@@ -139,4 +143,6 @@ class VisitPlan:
                    {k: (Pattern.from_dict(p) if p else None)
                     for k, p in data.get("patterns", {}).items()},
                    Analysis.from_dict(data.get("analysis", {})),
-                   SolveStats.from_dict(data.get("stats", {"strategy": ""})))
+                   SolveStats.from_dict(data.get("stats", {"strategy": ""})),
+                   {k: tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m)
+                    for k, m in data.get("moves", {}).items()})

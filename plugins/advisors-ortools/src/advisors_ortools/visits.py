@@ -91,9 +91,14 @@ class CpsatVisits:
         misses: list[Any] = []
         for v in villages:
             own = {k.date for k in problem.kept_of(v)}
+            promised = problem.promised(v) is not None
             for d in problem.open_days(v):
+                if promised and (v, d) not in hint:
+                    continue
                 if d not in own and problem.day_allows(advisor, d, [v]):
                     x[(v, d)] = model.NewBoolVar(f"x|{v}|{d}")
+                    if promised:  # a promise stays: its days (one-off moves included) are fixed
+                        model.Add(x[(v, d)] == 1)
             for m in problem.months:
                 due = problem.missing(v, m.label)
                 if not due:
@@ -103,7 +108,8 @@ class CpsatVisits:
                 model.Add(sum(ds) + miss == due)
                 misses.append(miss)
             _spread(problem, model, x, v, own, terms)
-            _regular(problem, model, x, v, own, terms)
+            if not promised:
+                _regular(problem, model, x, v, own, terms)
         _per_day(problem, model, x, advisor, villages)
         model.Minimize(MISSING_WEIGHT * sum(misses) + sum(w * t for w, t in terms))
         for key, var in sorted(x.items()):
