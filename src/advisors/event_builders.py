@@ -35,6 +35,11 @@ def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _dates(day: dt.date) -> dict[str, str]:
+    """A date as placeholder values per language: ``12月15日``, ``2026-12-15``."""
+    return {"zh": f"{day.month}月{day.day}日", "en": day.isoformat()}
+
+
 @attrs.frozen
 class EventBuilder:
     """Builds :class:`~advisors.events.CalendarEvent` values for one dataset."""
@@ -104,11 +109,12 @@ class EventBuilder:
 
     def visit(self, village_id: str, advisor_id: str, day: dt.date, ordinal: int, *,
               lecture: bool = False, key: str = "", start: str = "", end: str = "",
-              ) -> CalendarEvent:
+              moved_from: dt.date | None = None) -> CalendarEvent:
         """An on-site service day (到村服务), or the quarter's legal lecture (普法讲座).
 
         Identity: village, advisor, month and ``ordinal`` (the n-th visit of that
         month), or ``key`` when the scheduler has its own stable key; never the date.
+        ``moved_from``: the pattern day this visit replaces once (told in the text).
         """
         village = self.dataset.village_by_id[village_id]
         advisor = self.dataset.advisor_by_id.get(advisor_id)
@@ -120,6 +126,9 @@ class EventBuilder:
                  ("12348 public legal service hotline", None)]
         if lecture:
             parts.insert(0, ("Legal lecture for villagers", None))
+        if moved_from is not None:
+            parts.insert(0, ("One-off change: {old} moved to {new}",
+                             {"old": _dates(moved_from), "new": _dates(day)}))
         township = self.dataset.township_by_id.get(village.township)
         location = village.name + (f"（{township.name}）" if township else "")
         if village.name_bo:

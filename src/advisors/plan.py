@@ -36,6 +36,7 @@ from .period import Period
 from .rules import Analysis
 from .schedule import VisitPlan
 from .schedule_api import hotline_rota, schedule_visits
+from .shortfalls import Shortfall, shortfalls
 from .timetable import (
     busy_before,
     clash_analysis,
@@ -81,6 +82,11 @@ class Plan:
         return (not self.assignment.uncovered and self.visits.feasible
                 and self.hotline.feasible and self.training.analysis.feasible
                 and self.timetable.feasible)
+
+    def shortfalls(self) -> list[Shortfall]:
+        """Every village, day or seat the plan does not serve, with the reason and the fix."""
+        return shortfalls(self.assignment, self.hotline, self.visits, self.training,
+                          self.timetable)
 
     def change_counts(self) -> dict[str, int]:
         """How many events are new, moved, changed, cancelled."""
@@ -152,7 +158,10 @@ class Plan:
         return Publication(
             dataset, self.period, self.events, self.changes, self.assignment.advisor_of,
             version=self.version, stamp=self.stamp, patterns=patterns,
-            facts={"training_scheduled": self.training_scheduled(dataset)},
+            moves={village: {new: old for old, new in moved}
+                   for village, moved in sorted(self.visits.moves.items())},
+            facts={"training_scheduled": self.training_scheduled(dataset),
+                   "shortfalls": [attrs.asdict(s) for s in self.shortfalls()]},
             plan_json=self.to_json(), has_previous=self.has_previous,
         )
 
@@ -177,8 +186,11 @@ def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,
                 translator: Translator | None = None) -> list[CalendarEvent]:
     """The calendar events of a plan's parts, with their texts."""
     builder = EventBuilder(dataset, translator or Translator.load())
+    moved = {(village, new): old for village, pairs in visits.moves.items()
+             for old, new in pairs}
     events = [builder.visit(v.village, v.advisor, v.date, 0, lecture=v.lecture, key=v.id,
-                            start=v.start, end=v.end) for v in visits.visits]
+                            start=v.start, end=v.end, moved_from=moved.get((v.village, v.date)))
+              for v in visits.visits]
     events += [builder.hotline(s.lawyer, s.date, s.start, s.end, key=s.id)
                for s in hotline.shifts]
     events += [builder.training(s.id, s.trainer, s.venue, s.date, topic=s.topic,
