@@ -101,7 +101,8 @@ class CpsatHotline:
         result = solver.Solve(model)
         if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # nothing found in the limit (UNKNOWN): never publish less than the start
-            return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "hint"))
+            return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "hint",
+                                                        start.stats.objective))
         chosen: list[tuple[str, str]] = []
         for shift, free in sorted(seats.items()):
             lawyers = sorted(lw for lw in problem.eligible
