@@ -36,8 +36,8 @@ from common import dataset_dir, measure
 def plan_month(folder: str, period: str, coherent: bool) -> dict[str, Any]:
     """Child: load ``folder`` and plan ``period``; the figures of the plan."""
     import advisors
-    from advisors.default_plugins.greedy_schedule import GreedyHotline
-    from advisors.hotline import HotlineProblem
+    from advisors.hotline.greedy import GreedyHotline
+    from advisors.hotline.problem import HotlineProblem
 
     t0 = time.perf_counter()
     dataset = advisors.read_folder(folder)

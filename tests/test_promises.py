@@ -10,10 +10,10 @@ import attrs
 import pytest
 
 import advisors
-from advisors.exporters import export
-from advisors.patterns import Pattern, one_off_moves
-from advisors.plan import Plan, make_plan
-from advisors.schedule import VisitProblem
+from advisors.output import export
+from advisors.plan.plan import Plan, make_plan
+from advisors.visits.patterns import Pattern, one_off_moves
+from advisors.visits.problem import VisitProblem
 
 WEEK = (dt.date(2026, 12, 14), dt.date(2026, 12, 18))
 

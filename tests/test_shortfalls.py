@@ -10,15 +10,16 @@ import pytest
 
 import advisors
 from advisors.cli import run
-from advisors.default_plugins.greedy_schedule import GreedyHotline, GreedyVisits
-from advisors.default_plugins.greedy_training import GreedyTrainingPlanner
-from advisors.hotline import HotlineProblem
+from advisors.hotline.greedy import GreedyHotline
+from advisors.hotline.problem import HotlineProblem
 from advisors.period import Period
+from advisors.plan.shortfalls import shortfall_lines
 from advisors.rules import SolveStats
-from advisors.schedule import VisitProblem
-from advisors.shortfalls import shortfall_lines
-from advisors.training import TrainingProblem
-from advisors.training_rules import analyse_training
+from advisors.training.greedy import GreedyTrainingPlanner
+from advisors.training.problem import TrainingProblem
+from advisors.training.rules import analyse_training
+from advisors.visits.greedy import GreedyVisits
+from advisors.visits.problem import VisitProblem
 
 from .conftest import TONGREN
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 import advisors
 from advisors.bookings import Booking, Timetable, travel_minutes
 from advisors.cli import run
-from advisors.exporters import export
-from advisors.load.dispatch import load_dataset
-from advisors.plan import make_plan
-from advisors.timetable import ONE_PLACE, plan_bookings
+from advisors.data.dispatch import load_dataset
+from advisors.output import export
+from advisors.plan.plan import make_plan
+from advisors.plan.timetable import ONE_PLACE, plan_bookings
 
 from .conftest import ROOT, TONGREN
 
