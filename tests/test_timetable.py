@@ -20,6 +20,7 @@ from advisors.data.dispatch import load_dataset
 from advisors.output import export
 from advisors.plan.plan import make_plan
 from advisors.plan.timetable import ONE_PLACE, plan_bookings
+from advisors.plugins import reset_plugin_manager
 
 from .conftest import ROOT, TONGREN
 
@@ -127,10 +128,16 @@ def _write_calendars(dataset: advisors.Dataset, out: Path, *, coherent: bool = T
     export(plan.publication(dataset), out, names=["ics"])
 
 
-def test_tongren_calendars_written_by_the_cli_have_no_clash(tmp_path: Path,
-                                                            tongren: advisors.Dataset) -> None:
+@pytest.mark.parametrize("plugins", [None, ""], ids=["cpsat", "greedy"])
+def test_tongren_calendars_written_by_the_cli_have_no_clash(
+        tmp_path: Path, tongren: advisors.Dataset, plugins: str | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if plugins is not None:  # no installed plugin: the built-in greedy strategies
+        monkeypatch.setenv("ADVISORS_LOAD_PLUGINS", plugins)
     code = run(["plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "out"),
                 "--quiet"])
+    strategy = advisors.Plan.read(tmp_path / "out" / "plan.json").visits.stats.strategy
+    assert strategy == ("visits.greedy" if plugins == "" else "visits.cpsat")
     assert code == 0
     assert calendar_clashes(tmp_path / "out", tongren) == []
 
@@ -181,13 +188,26 @@ def _township(seed: int, tmp: Path) -> advisors.Dataset:
     return _DATASETS[seed]
 
 
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 3), links=st.lists(st.integers(0, 50), max_size=4),
-       hotline_venue=st.booleans(), month=st.sampled_from(["2026-11", "2026-12"]))
+       hotline_venue=st.booleans(), month=st.sampled_from(["2026-11", "2026-12"]),
+       greedy=st.booleans())
 def test_no_plan_books_a_person_in_two_places(tmp_path_factory: pytest.TempPathFactory,
                                               seed: int, links: list[int],
-                                              hotline_venue: bool, month: str) -> None:
+                                              hotline_venue: bool, month: str,
+                                              greedy: bool) -> None:
+    reset_plugin_manager()
+    with pytest.MonkeyPatch.context() as env:
+        if greedy:  # no installed plugin: the built-in greedy strategies
+            env.setenv("ADVISORS_LOAD_PLUGINS", "")
+        plan = _plan_without_clash(tmp_path_factory, seed, links, hotline_venue, month)
+    reset_plugin_manager()
+    assert plan.hotline.stats.strategy == ("hotline.greedy" if greedy else "hotline.cpsat")
+
+
+def _plan_without_clash(tmp_path_factory: pytest.TempPathFactory, seed: int, links: list[int],
+                        hotline_venue: bool, month: str) -> advisors.Plan:
     dataset = _township(seed, tmp_path_factory.getbasetemp())
     advisors_ = sorted(a.id for a in dataset.advisors if a.active)
     trainers = list(dataset.trainers)
@@ -203,3 +223,4 @@ def test_no_plan_books_a_person_in_two_places(tmp_path_factory: pytest.TempPathF
     plan = make_plan(data, month)
     assert _naive_clashes(data, plan) == []
     assert plan.timetable.feasible
+    return plan
