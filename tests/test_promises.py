@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import attrs
 import pytest
 
 import advisors
+from advisors.cli import run
 from advisors.output import export
 from advisors.plan.plan import Plan, make_plan
 from advisors.visits.patterns import Pattern, one_off_moves
 from advisors.visits.problem import VisitProblem
+
+from .conftest import TONGREN
 
 WEEK = (dt.date(2026, 12, 14), dt.date(2026, 12, 18))
 
@@ -55,6 +59,7 @@ def test_a_week_away_changes_that_week_only_and_no_pattern(tmp_path: Path,
         before = c.previous.event if c.previous is not None else c.current.event
         assert WEEK[0] <= before.start.date() <= WEEK[1], c.current.event.id
     assert second.feasible and second.timetable.feasible
+    assert Plan.from_json(second.to_json()) == second  # the moves travel in plan.json
     export(first.publication(tongren), tmp_path / "first", names=["notices"])
     export(second.publication(away), tmp_path / "second", names=["notices"])
     before, after = _pattern_texts(tmp_path / "first"), _pattern_texts(tmp_path / "second")
@@ -107,3 +112,23 @@ def test_every_strategy_keeps_the_promise(strategy: str, tongren: advisors.Datas
     for village, pattern in first.visits.patterns.items():
         if pattern is not None:
             assert second.patterns[village] == pattern, village
+
+
+def test_cli_keeps_the_promise_unless_repattern(tmp_path: Path,
+                                                tongren: advisors.Dataset) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(TONGREN, data)
+    assert run(["plan", str(data), "--period", "2026-12", "--out", str(tmp_path / "a"),
+                "-q"]) == 0
+    first = Plan.read(tmp_path / "a" / "plan.json")
+    advisor, _ = _absent_week(tongren, first)
+    with open(data / "unavailability.csv", "a", encoding="utf-8") as fh:
+        fh.write(f"{advisor},{WEEK[0]},{WEEK[1]},court hearings\n")
+    previous = str(tmp_path / "a" / "plan.json")
+    assert run(["plan", str(data), "--period", "2026-12", "--out", str(tmp_path / "b"),
+                "--previous", previous, "-q"]) == 0
+    kept = Plan.read(tmp_path / "b" / "plan.json")
+    assert kept.visits.moves and kept.visits.patterns == first.visits.patterns
+    assert run(["plan", str(data), "--period", "2026-12", "--out", str(tmp_path / "c"),
+                "--previous", previous, "--repattern", "-q"]) == 0
+    assert not Plan.read(tmp_path / "c" / "plan.json").visits.moves
