@@ -62,7 +62,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
               "promised others (by default a pattern changes only with the village's advisor "
               "or service class; an absence moves single days).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
+def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
          exporter_names: str | None, strategy: str, repattern: bool, quiet: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
@@ -80,7 +80,6 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
     dataset = load_dataset(source)
-    the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
     names = None
     if exporter_names:
@@ -96,7 +95,7 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
                                 review=review, progress=advance)
-        result = make_plan(dataset, the_period, before, strategy=strategy,
+        result = make_plan(dataset, period, before, strategy=strategy,
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance, repattern=repattern)
         publication = result.publication(dataset)

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ..coverage.assignment import Assignment
-from ..hotline.problem import HotlineRota
+from ..assignment import Assignment
+from ..hotline.facts import HotlineRota
 from ..rules import Analysis, Violation
 from ..training.problem import TrainingPlan
 from ..visits.visit_plan import VisitPlan

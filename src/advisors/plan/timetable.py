@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from ..bookings import Booking, Timetable
 from ..data.dataset import Dataset
 from ..geo import TravelModel
-from ..hotline.problem import DutyShift
+from ..hotline.facts import DutyShift
 from ..policy import minutes_of
 from ..rules import Analysis, Violation
 from ..training.problem import TrainingSession
