@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.bookings import Booking, Timetable, travel_minutes
 from advisors.cli import run
 from advisors.data.dispatch import load_dataset
+from advisors.geo import Booking, Timetable, travel_minutes
 from advisors.output import export
 from advisors.plan.plan import make_plan
 from advisors.plan.timetable import ONE_PLACE, plan_bookings

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import attrs
 
-from ..bookings import Timetable
 from ..constraints import with_constraints
 from ..data.dataset import Dataset
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
 from .facts import HotlineRota, PastShift, read_history

@@ -25,10 +25,10 @@ from typing import Any
 
 import attrs
 
-from ..bookings import Timetable
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
 from ..errors import DataError, Problem, ProblemList
+from ..geo import Timetable
 from ..model import Advisor
 from ..period import Period, month_of
 from ..policy import minutes_of, parse_hhmm

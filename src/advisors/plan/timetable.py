@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..bookings import Booking, Timetable
 from ..data.dataset import Dataset
-from ..geo import TravelModel
+from ..geo import Booking, Timetable, TravelModel
 from ..hotline.facts import DutyShift
 from ..policy import minutes_of
 from ..rules import Analysis, Violation

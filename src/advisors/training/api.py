@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import attrs
 
-from ..bookings import Timetable
 from ..constraints import check_constraints
 from ..data.dataset import Dataset
 from ..errors import PluginError
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import collect, installed_constraints
 from ..rules import Violation

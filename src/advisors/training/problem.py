@@ -31,9 +31,8 @@ from typing import Any
 
 import attrs
 
-from ..bookings import Timetable
 from ..data.dataset import Dataset
-from ..geo import TravelModel
+from ..geo import Timetable, TravelModel
 from ..languages import language_name
 from ..model import Person, Trainer, Venue
 from ..period import Period

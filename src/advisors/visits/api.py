@@ -7,9 +7,9 @@ from collections.abc import Iterable
 import attrs
 
 from ..assignment import Assignment
-from ..bookings import Timetable
 from ..constraints import with_constraints
 from ..data.dataset import Dataset
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
 from .problem import VisitProblem

@@ -24,9 +24,9 @@ from typing import Any
 import attrs
 
 from ..assignment import Assignment
-from ..bookings import Timetable, travel_minutes
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
+from ..geo import Timetable, travel_minutes
 from ..model import Village
 from ..period import Period
 from ..rules import check_pinned, pinned_ids
