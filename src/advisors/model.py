@@ -209,6 +209,14 @@ class Trainer:
     max_sessions_per_month: int = attrs.field(default=4, validator=_non_negative)
     phone: str = attrs.field(default="", converter=_text)
     email: str = attrs.field(default="", converter=_text)
+    advisor: str = attrs.field(default="", converter=_text)
+    """The advisor id of the same person, when the trainer is also an advisor or hotline
+    lawyer: one person, one timetable (empty: a trainer only)."""
+
+    @property
+    def person(self) -> str:
+        """The id this person's timetable goes by: the advisor's id, else the trainer's."""
+        return self.advisor or self.id
 
 
 @attrs.frozen

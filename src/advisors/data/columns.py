@@ -219,6 +219,7 @@ FILES: dict[str, FileSpec] = {
             _opt("max_sessions_per_month", _count, "a whole number ≥ 0", 4),
             _opt("phone", _text, "a phone number"),
             _opt("email", _text, "an email address"),
+            _opt("advisor", _text, "the id of the same person in advisors.csv, or empty"),
         )),
         FileSpec("people", Person, (
             _col("id", _ident, ID),

@@ -20,6 +20,7 @@ import attrs
 
 from ..data.dataset import Dataset
 from ..locale import Translator
+from ..model import Venue
 from ..policy import parse_hhmm
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
 
@@ -34,12 +35,22 @@ def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _dates(day: dt.date) -> dict[str, str]:
+    """A date as placeholder values per language: ``12月15日``, ``2026-12-15``."""
+    return {"zh": f"{day.month}月{day.day}日", "en": day.isoformat()}
+
+
 @attrs.frozen
 class EventBuilder:
     """Builds :class:`~advisors.plan.events.CalendarEvent` values for one dataset."""
 
     dataset: Dataset
     translator: Translator = attrs.field(factory=Translator.load)
+    _centres: dict[str, Venue] = attrs.field(init=False, repr=False)
+
+    @_centres.default
+    def _township_centres(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.dataset.virtual_venues()}
 
     @property
     def zone(self) -> ZoneInfo:
@@ -98,11 +109,12 @@ class EventBuilder:
 
     def visit(self, village_id: str, advisor_id: str, day: dt.date, ordinal: int, *,
               lecture: bool = False, key: str = "", start: str = "", end: str = "",
-              ) -> CalendarEvent:
+              moved_from: dt.date | None = None) -> CalendarEvent:
         """An on-site service day (到村服务), or the quarter's legal lecture (普法讲座).
 
         Identity: village, advisor, month and ``ordinal`` (the n-th visit of that
         month), or ``key`` when the scheduler has its own stable key; never the date.
+        ``moved_from``: the pattern day this visit replaces once (told in the text).
         """
         village = self.dataset.village_by_id[village_id]
         advisor = self.dataset.advisor_by_id.get(advisor_id)
@@ -114,6 +126,9 @@ class EventBuilder:
                  ("12348 public legal service hotline", None)]
         if lecture:
             parts.insert(0, ("Legal lecture for villagers", None))
+        if moved_from is not None:
+            parts.insert(0, ("One-off change: {old} moved to {new}",
+                             {"old": _dates(moved_from), "new": _dates(day)}))
         township = self.dataset.township_by_id.get(village.township)
         location = village.name + (f"（{township.name}）" if township else "")
         if village.name_bo:
@@ -152,10 +167,16 @@ class EventBuilder:
             description=self._lines(parts, langs),
             languages=langs,
             location=self.translator.text("12348 public legal service hotline", "zh"),
+            geo=self._hotline_geo(lawyer.lat, lawyer.lon),
             attendees=(Party(lawyer.name, lawyer.email),),
             owners=[f"advisor:{lawyer_id}"],
             extra={"shift": f"{start}-{end}", "advisor": lawyer_id},
         )
+
+    def _hotline_geo(self, lat: float, lon: float) -> tuple[float, float]:
+        # where the hotline is staffed: the policy's venue, else the lawyer's office
+        venue = self.dataset.venue_by_id.get(self.dataset.policy.hotline.venue)
+        return (venue.lat, venue.lon) if venue is not None else (lat, lon)
 
     def training(self, session: str, trainer_id: str, venue_id: str, day: dt.date, *,
                  topic: str, language: Sequence[str] | str, participants: Sequence[str],
@@ -167,7 +188,7 @@ class EventBuilder:
         """
         policy = self.dataset.policy.training
         trainer = self.dataset.trainer_by_id.get(trainer_id)
-        venue = self.dataset.venue_by_id.get(venue_id)
+        venue = self.dataset.venue_by_id.get(venue_id) or self._centres.get(venue_id)
         langs_taught = (language.split(";") if isinstance(language, str)
                         else list(language))
         langs = village_languages(langs_taught)
@@ -187,6 +208,8 @@ class EventBuilder:
         owners = [f"village:{v}" for v in villages]
         if trainer is not None:
             owners.append(f"trainer:{trainer_id}")
+            if trainer.advisor:  # the same person: one calendar holds all their bookings
+                owners.append(f"advisor:{trainer.advisor}")
         if township:
             owners.append(f"township:{township}")
         return CalendarEvent(

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-__all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "ordinal_of"]
+__all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "one_off_moves",
+           "ordinal_of"]
 
 _ZH_DAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 _EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -128,3 +129,29 @@ def _find_pattern(days: tuple[dt.date, ...]) -> Pattern | None:
     if max(ordinals) > 4:
         return None
     return Pattern(weekday, ordinals)
+
+
+def one_off_moves(pattern: Pattern, days: Iterable[dt.date],
+                  within: Callable[[dt.date], bool] | None = None,
+                  ) -> tuple[tuple[dt.date, dt.date], ...] | None:
+    """The one-off changes taking ``pattern`` to ``days``: (pattern day, day held instead).
+
+    Month by month, the pattern's days not held are paired in order with the
+    held days off the pattern. ``within`` limits the pattern days considered
+    (to the period). ``None`` when the days are no such change of the pattern
+    (another count in a month, or a held day off the pattern in a month where
+    every pattern day is held too).
+    """
+    held = sorted(set(days))
+    by_month: dict[tuple[int, int], list[dt.date]] = {}
+    for d in held:
+        by_month.setdefault((d.year, d.month), []).append(d)
+    out: list[tuple[dt.date, dt.date]] = []
+    for (year, month), mine in sorted(by_month.items()):
+        due = [d for d in pattern.dates(year, month) if within is None or within(d)]
+        missed = [d for d in due if d not in mine]
+        extra = [d for d in mine if d not in due]
+        if len(missed) != len(extra):
+            return None
+        out.extend(zip(missed, extra, strict=True))
+    return tuple(out)
