@@ -96,9 +96,12 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         persons = [p.name for p in sorted(data.people_of_village.get(village.id, ()),
                                           key=lambda p: p.id)
                    if p.role == "legal_savvy" and p.status == "active"]
+    if advisor is not None and advisor.name_bo and "name" in shown:
+        shown["name_bo"] = advisor.name_bo
     visits = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
+         "begins": e.event.start, "ends": e.event.end,
          "lecture": e.event.kind == "lecture"}
         for e in pub.of_owner(f"village:{village.id}") if e.event.kind in ("visit", "lecture")
     ]
