@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import pickle
-from collections.abc import Sequence
-from typing import Final, Literal
+from typing import Final
 
 import babel
 import babel.dates
@@ -44,9 +43,9 @@ __all__ = [
 LOCALES: Final = {"zh": "zh", "bo": "bo", "en": "en"}
 """The CLDR locale of each output language."""
 
-DateForm = Literal["full", "long", "day", "day_weekday", "short"]
 DATE_FORMS: Final[dict[str, tuple[str, str]]] = {
-    "full": ("format", "full"),          # 2026年12月15日星期二 · 2026 ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་15, གཟའ་མིག་དམར་
+    # 2026年12月15日星期二 · 2026 ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་15, གཟའ་མིག་དམར་
+    "full": ("format", "full"),
     "long": ("format", "long"),          # 2026年12月15日 · སྤྱི་ལོ་2026 ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་15
     "day": ("skeleton", "MMMMd"),        # 12月15日 · ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་15
     "day_weekday": ("skeleton", "MMMEd"),  # 12月15日周二 · ཟླ་༡༢ཚེས་15, མིག་དམར་
