@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from advisors import cldr
-from advisors.patterns import Pattern
+from advisors.visits.patterns import Pattern
 
 
 def _own_bo() -> dict[str, object]:

@@ -17,10 +17,10 @@ import pytest
 
 import advisors
 from advisors import cldr
-from advisors.exporters import export
-from advisors.exporters.html import notice_context
-from advisors.plan import Plan, make_plan
-from advisors.render import Renderer
+from advisors.output import export
+from advisors.output.html import notice_context
+from advisors.output.render import Renderer
+from advisors.plan.plan import Plan, make_plan
 
 from .system_tools import system_tool
 from .test_portal_browser import BROWSERS, FLAGS, FONTS, INSTALL_SECONDS

@@ -10,10 +10,10 @@ import pytest
 from advisors.cli import run
 from advisors.errors import DataError
 from advisors.locale import CATALOG_DIR, Entry, Translator, load_catalog, parse_po
-from advisors.locale.coverage import catalog_coverage, outputs_of
-from advisors.locale.glossary import GLOSSARY, Term, fill_from_glossary, read_glossary
-from advisors.locale.pofile import format_po
-from advisors.locale.review import merge_review, review_rows
+from advisors.output.translations.coverage import catalog_coverage, outputs_of
+from advisors.output.translations.glossary import GLOSSARY, Term, fill_from_glossary, read_glossary
+from advisors.output.translations.pofile import format_po
+from advisors.output.translations.review import merge_review, review_rows
 
 SHARED = Path("/work/shared/tibetan-glossary.tsv")
 

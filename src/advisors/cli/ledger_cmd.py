@@ -18,16 +18,16 @@ from pathlib import Path
 
 import click
 
-from ..assess import Assessment, assess, grades_rows
-from ..budget import Budget, budget
-from ..dataset import Dataset
-from ..effective import Ledger, match_ledger
-from ..exporters.csvout import csv_bytes
-from ..ledger import Feedback, ServiceRecord, read_feedback, read_services
-from ..load.atomic import atomic_write_bytes
-from ..load.dispatch import load_dataset
+from ..data.atomic import atomic_write_bytes
+from ..data.dataset import Dataset
+from ..data.dispatch import load_dataset
+from ..ledger.assess import Assessment, assess, grades_rows
+from ..ledger.budget import Budget, budget
+from ..ledger.effective import Ledger, match_ledger
+from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_services
+from ..output.csvout import csv_bytes
 from ..period import Period
-from ..schedule import Visit, VisitPlan
+from ..visits.problem import Visit, VisitPlan
 from ._options import period_option
 from ._table import render_table
 
@@ -67,8 +67,8 @@ class LedgerInputs:
                         and whole.end <= given.period.end:
                     self._cache[label] = tuple(v for v in given.visits if v.date in whole)
                 else:
-                    from ..assign import Assignment
-                    from ..schedule_api import schedule_visits
+                    from ..coverage.assignment import Assignment
+                    from ..visits.api import schedule_visits
 
                     plan = schedule_visits(self.dataset, Assignment(self.advisor_of), whole)
                     self._cache[label] = plan.visits
@@ -95,7 +95,7 @@ def _read_plan(path: Path) -> tuple[VisitPlan, dict[str, str | None] | None]:
         raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--plan") from None
     if isinstance(data, dict) and data.get("kind") == "visits":
         return VisitPlan.from_dict(data), None
-    from ..plan import Plan
+    from ..plan.plan import Plan
 
     plan = Plan.from_dict(data)
     return plan.visits, dict(plan.assignment.advisor_of)
@@ -173,9 +173,9 @@ def ledger_cmd(dataset: Path, period: str, plan_path: Path | None, out: Path | N
 
 def _export(inputs: LedgerInputs, ledger: Ledger, assessment: Assessment | None,
             out: Path) -> list[Path]:
-    from ..default_plugins.ledger_exporters import LEDGER_EXPORTERS
-    from ..exporters import export
-    from ..exporters.base import Publication
+    from ..output import export
+    from ..output.base import Publication
+    from ..output.ledger_exporters import LEDGER_EXPORTERS
 
     # stamped with the period's last day, not the wall clock: same files, same output
     stamp = dt.datetime.combine(ledger.period.end, dt.time(0), tzinfo=dt.UTC)

@@ -10,12 +10,12 @@ from typing import Any
 import attrs
 import click
 
+from ..data.atomic import atomic_directory
+from ..data.dispatch import load_dataset
 from ..errors import DataError, Problem
-from ..exporters import ExportOptions, export
-from ..load.atomic import atomic_directory
-from ..load.dispatch import load_dataset
+from ..output import ExportOptions, export
 from ..period import Period
-from ..plan import Plan, make_plan
+from ..plan.plan import Plan, make_plan
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option

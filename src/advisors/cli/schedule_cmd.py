@@ -15,15 +15,17 @@ from typing import Any
 
 import click
 
-from ..assign import Assignment
-from ..dataset import Dataset
-from ..diff import Changes, diff
-from ..hotline import HotlineRota
-from ..load.atomic import atomic_write_text
-from ..load.dispatch import load_dataset
+from ..coverage.assignment import Assignment
+from ..data.atomic import atomic_write_text
+from ..data.dataset import Dataset
+from ..data.dispatch import load_dataset
+from ..hotline.api import hotline_rota
+from ..hotline.problem import HotlineRota
+from ..plan.diff import Changes, diff
+from ..plugins import scheduler_strategies
 from ..rules import Analysis, SolveStats
-from ..schedule import VisitPlan
-from ..schedule_api import hotline_rota, schedule_visits, scheduler_strategies
+from ..visits.api import schedule_visits
+from ..visits.problem import VisitPlan
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 
@@ -53,7 +55,7 @@ def hotline_csv(rota: HotlineRota) -> str:
 
 def _assignment(data: Dataset) -> Assignment:
     """The advisor of record of every village, by the best installed strategy."""
-    from ..coverage import assign
+    from ..coverage.api import assign
 
     return assign(data)
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..load.atomic import atomic_write_text
-from ..load.dispatch import load_dataset
+from ..data.atomic import atomic_write_text
+from ..data.dispatch import load_dataset
 from ..period import Period
-from ..progress import training_progress
-from ..training import TrainingPlan
-from ..training_api import plan_training
+from ..training.api import plan_training
+from ..training.problem import TrainingPlan
+from ..training.progress import training_progress
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table

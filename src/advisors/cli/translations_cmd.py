@@ -13,9 +13,9 @@ import click
 
 from ..cldr import DATE_FORMS, has_form
 from ..locale import load_catalog, parse_po
-from ..locale.coverage import STATUSES, catalog_coverage
-from ..locale.glossary import GLOSSARY, fill_from_glossary, read_glossary
-from ..locale.pofile import format_po, write_po
+from ..output.translations.coverage import STATUSES, catalog_coverage
+from ..output.translations.glossary import GLOSSARY, fill_from_glossary, read_glossary
+from ..output.translations.pofile import format_po, write_po
 
 __all__ = ["COMMANDS", "translations"]
 

@@ -1,7 +1,7 @@
 """From spreadsheet cells to the text the core's column parsers read, and sheets to rows.
 
 A workbook cell is typed — a number, an Excel date, a boolean, text — and
-the core parses text (:mod:`advisors.load.columns`). Here each cell becomes
+the core parses text (:mod:`advisors.data.columns`). Here each cell becomes
 the text a CSV export of it would hold, so the two formats share one set of
 rules: ``4.0`` becomes ``4``, an Excel date ``2026-12-01``, ``TRUE``
 ``true``. Dates typed as text (``2026/12/1``, ``2026年12月1日``,

@@ -1,7 +1,7 @@
 """Read a dataset from one workbook: one sheet per file of the folder format.
 
-Rows go through the core's :func:`advisors.load.records.parse_rows` with the
-columns of :data:`advisors.load.columns.FILES`, exactly as the CSV folder's
+Rows go through the core's :func:`advisors.data.records.parse_rows` with the
+columns of :data:`advisors.data.columns.FILES`, exactly as the CSV folder's
 do; only the naming of places differs — a problem is located at its cell,
 ``villages!C14``. Whole-dataset checks (duplicate ids, unknown references)
 are the core's :meth:`advisors.Dataset.check`, their places translated from
@@ -19,10 +19,10 @@ from typing import Any
 import attrs
 
 from advisors.calendar import WorkCalendar
-from advisors.dataset import COLLECTIONS, Dataset
+from advisors.data.columns import FILES, REQUIRED_FILES
+from advisors.data.dataset import COLLECTIONS, Dataset
+from advisors.data.records import gc_paused, parse_rows
 from advisors.errors import DataError, Problem, ProblemList
-from advisors.load.columns import FILES, REQUIRED_FILES
-from advisors.load.records import gc_paused, parse_rows
 from advisors.policy import Policy
 
 from .aliases import SHEET_LABELS, canonical_column, canonical_sheet

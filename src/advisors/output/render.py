@@ -1,0 +1,127 @@
+"""The jinja2 environment every exporter renders with.
+
+* HTML (and XML/SVG) autoescaping is on everywhere, so a village named
+  ``<script>`` prints as text; plain-text templates (SMS, WeChat, email
+  bodies) are not escaped, since they are never shown as HTML.
+* A deployment can point to its own template folders: a template found there
+  replaces the bundled one of the same name (``roster.html``,
+  ``notifications/sms.txt``…). Templates from outside the package are not
+  trusted code, so as soon as such a folder is configured the environment is
+  jinja2's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`: attribute
+  access to ``__class__``, ``mro`` and other internals, and mutation of the
+  values handed in, raise :class:`~jinja2.exceptions.SecurityError`.
+* Plugins get the environment through the ``prepare_jinja2_environment``
+  hook to add filters and globals.
+* Undefined names raise, so a misspelt variable in an override fails loudly.
+* Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.cldr`)
+  in the language asked: ``when(d, lang)``, ``day_range(start, end, lang)``,
+  ``d|date(lang, form)``, ``d|weekday(lang)``, ``t|hhmm(lang)``, ``x|percent``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import jinja2
+import jinja2.sandbox
+import pluggy
+
+from .. import cldr
+from ..locale import Translator
+
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
+
+WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
+"""Chinese weekday names from CLDR, Monday first."""
+
+_AUTOESCAPE = jinja2.select_autoescape(
+    enabled_extensions=("html", "htm", "xml", "svg"), default_for_string=True, default=False
+)
+
+
+def _date_zh(value: dt.date | dt.datetime) -> str:
+    return cldr.format_date(value, "zh", "long")
+
+
+def _weekday(value: dt.date | dt.datetime, lang: str = "zh") -> str:
+    return cldr.weekday_name(value, lang)
+
+
+def _hhmm(value: dt.datetime | dt.time, lang: str = "zh") -> str:
+    return cldr.format_time(value, lang)
+
+
+def _percent(value: float | None, digits: int = 0, lang: str = "zh") -> str:
+    return cldr.format_percent(value, lang, digits)
+
+
+def make_environment(
+    template_dirs: Sequence[Path] = (),
+    *,
+    translator: Translator | None = None,
+    pm: pluggy.PluginManager | None = None,
+    sandboxed: bool | None = None,
+) -> jinja2.Environment:
+    """The environment: deployment folders first, then the bundled templates.
+
+    :param sandboxed: force the sandbox on or off; by default it is on exactly
+        when ``template_dirs`` is not empty (templates from outside the package).
+    :param pm: the plugin manager whose ``prepare_jinja2_environment`` runs;
+        ``None`` uses the process's manager.
+    """
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
+    loaders.append(jinja2.PackageLoader("advisors.output", "templates"))
+    use_sandbox = bool(template_dirs) if sandboxed is None else sandboxed
+    cls: type[jinja2.Environment] = (
+        jinja2.sandbox.ImmutableSandboxedEnvironment if use_sandbox else jinja2.Environment
+    )
+    env = cls(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=_AUTOESCAPE,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    translator = translator or Translator.load()
+    env.filters.update(date_zh=_date_zh, weekday_zh=_weekday, weekday=_weekday, hhmm=_hhmm,
+                       percent=_percent, date=cldr.format_date, number=cldr.format_number)
+    env.globals.update(
+        t=translator.text,
+        bi=translator.bilingual,
+        each=translator.each,
+        when=cldr.when,
+        day_range=cldr.day_range,
+    )
+    if pm is None:
+        from ..plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    pm.hook.prepare_jinja2_environment(env=env)
+    return env
+
+
+@attrs.frozen
+class Renderer:
+    """Renders named templates with one environment (built once, reused per file)."""
+
+    env: jinja2.Environment
+
+    @classmethod
+    def create(cls, template_dirs: Sequence[Path] = (), *, translator: Translator | None = None,
+               pm: pluggy.PluginManager | None = None) -> Renderer:
+        """A renderer over the bundled templates and a deployment's folders."""
+        return cls(make_environment(template_dirs, translator=translator, pm=pm))
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether templates render in the sandbox."""
+        return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render the template ``name`` with ``context``."""
+        return self.env.get_template(name).render(**context)
