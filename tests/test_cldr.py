@@ -62,3 +62,10 @@ def test_the_pattern_line_uses_cldr_weekdays_and_has_no_tibetan() -> None:
     assert pattern.zh == "每月第1、3个星期二"
     assert pattern.en == "the 1st and 3rd Tuesday of the month"
     assert pattern.text("bo") is None  # no sourced ordinal wording: never made up
+
+
+def test_language_names_come_from_cldr_and_match_the_glossary() -> None:
+    assert cldr.language_name("bo", "zh") == "藏语"
+    assert cldr.language_name("bo", "bo") == "བོད་སྐད་"  # glossary: 藏语 བོད་སྐད་ (CLDR)
+    assert cldr.language_name("zh", "bo") == "རྒྱ་སྐད་"
+    assert cldr.language_name("mjg", "zh") is None

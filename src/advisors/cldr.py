@@ -35,6 +35,7 @@ __all__ = [
     "format_percent",
     "format_time",
     "has_form",
+    "language_name",
     "month_name",
     "weekday_name",
     "when",
@@ -138,3 +139,9 @@ def format_percent(value: float | None, lang: str = "zh", digits: int = 0) -> st
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return babel.numbers.format_percent(value, pattern, locale=_locale(lang))
 
+
+
+def language_name(tag: str, lang: str = "zh") -> str | None:
+    """CLDR's name of the language ``tag`` in ``lang`` (``bo`` → ``藏语``); ``None`` if none."""
+    name = babel.Locale.parse(_locale(lang)).languages.get(tag)
+    return str(name) if name else None
