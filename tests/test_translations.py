@@ -96,7 +96,8 @@ def _sheet(**overrides: str) -> dict[str, str]:
 def test_a_reviewed_row_is_used_and_a_draft_stays_out_until_reviewed(tmp_path: Path) -> None:
     rows = [_sheet(english="Time", tibetan="དུས་ཚོད།", reviewer="卓玛", date="2026-12-02"),
             _sheet(english="Legal advisor", tibetan="ཁྲིམས་ལུགས་", reviewer="")]
-    summary = merge_review(rows, tmp_path, source="review.xlsx", today=dt.date(2026, 12, 3))
+    summary = merge_review(enumerate(rows, start=2), tmp_path, source="review.xlsx",
+                           today=dt.date(2026, 12, 3))
     assert (summary.reviewed, summary.drafts) == (1, 1)
     entries = {e.msgid: e for e in parse_po((tmp_path / "bo.po").read_text("utf-8"))}
     assert entries["Time"].reviewer == "卓玛 2026-12-02" and "glossary" in entries["Time"].source
@@ -114,7 +115,7 @@ def test_bad_sheet_rows_are_all_reported_and_nothing_is_written(tmp_path: Path) 
             _sheet(english="Name", tibetan="", reviewer="卓玛"),
             _sheet(english="Date", tibetan="ཉིན།", reviewer="x", date="yesterday")]
     with pytest.raises(DataError) as info:
-        merge_review(rows, tmp_path, source="review.xlsx")
+        merge_review(enumerate(rows, start=2), tmp_path, source="review.xlsx")
     assert [(p.line, p.field) for p in info.value.problems] == [
         (2, "english"), (3, "tibetan"), (4, "tibetan"), (5, "date")]
     assert "review.xlsx:3" in str(info.value)

@@ -70,9 +70,10 @@ def _date(raw: str, today: dt.date) -> str:
     return dt.date.fromisoformat(text).isoformat()
 
 
-def merge_review(rows: Iterable[Mapping[str, str]], folder: Path, *, lang: str = "bo",
-                 source: str = "sheet", today: dt.date | None = None) -> MergeSummary:
-    """Merge reviewed sheet ``rows`` (column → text) into ``folder/<lang>.po``.
+def merge_review(rows: Iterable[tuple[int, Mapping[str, str]]], folder: Path, *,
+                 lang: str = "bo", source: str = "sheet",
+                 today: dt.date | None = None) -> MergeSummary:
+    """Merge reviewed sheet ``rows`` — (row number, column → text) — into ``folder/<lang>.po``.
 
     Raises :class:`~advisors.errors.DataError` listing every bad row (``source``
     and the row number locate it) before anything is written.
@@ -85,11 +86,11 @@ def merge_review(rows: Iterable[Mapping[str, str]], folder: Path, *, lang: str =
     known = set(load_catalog("zh").entries)
     problems: list[Problem] = []
     reviewed = drafts = unchanged = 0
-    for number, row in enumerate(rows, start=2):
-        msgid = (row.get("english") or "").strip()
+    for number, row in rows:
+        msgid = row.get("english") or ""  # as written: "; " is an id
         text = (row.get("tibetan") or "").strip()
         who = (row.get("reviewer") or "").strip()
-        if not msgid:
+        if not msgid.strip():
             continue
         if ("", msgid) not in known:
             problems.append(Problem(source, "unknown message", number, "english", msgid,
