@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -67,35 +67,32 @@ def _apt_install(label: str, packages: Sequence[str], seconds: float) -> None:
         pytest.skip(f"apt-get could not run: {exc}")
 
 
-def system_tool(label: str, names: Sequence[str], packages: Sequence[str],
-                seconds: float) -> str:
-    """Path of the first of ``names`` found, installing ``packages`` in CI as root."""
-    found = _which(names)
-    if found:
-        return found
-    _apt_install(label, packages, seconds)
-    found = _which(names)
+def _found_or_installed(label: str, find: Callable[[], str | None], packages: Sequence[str],
+                        seconds: float) -> str:
+    found = find()
     if not found:
-        pytest.skip(f"apt-get installed no {label} program")
+        _apt_install(label, packages, seconds)
+        found = find()
+    if not found:
+        pytest.skip(f"apt-get installed no {label}")
     return found
 
 
-def _font_families(script: str) -> str:
+def system_tool(label: str, names: Sequence[str], packages: Sequence[str],
+                seconds: float) -> str:
+    """Path of the first of ``names`` found, installing ``packages`` in CI as root."""
+    return _found_or_installed(label, lambda: _which(names), packages, seconds)
+
+
+def _font_families(script: str) -> str | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return ""
+        return None
     done = subprocess.run([fc_list, f":lang={script}", "family"], capture_output=True,
                           text=True, check=False, stdin=subprocess.DEVNULL)
-    return done.stdout.strip()
+    return done.stdout.strip() or None
 
 
 def system_font(label: str, script: str, packages: Sequence[str], seconds: float) -> str:
     """Families of installed fonts covering ``script`` (``bo``), installing ``packages`` in CI."""
-    found = _font_families(script)
-    if found:
-        return found
-    _apt_install(label, packages, seconds)
-    found = _font_families(script)
-    if not found:
-        pytest.skip(f"apt-get installed no {label}")
-    return found
+    return _found_or_installed(label, lambda: _font_families(script), packages, seconds)
