@@ -46,7 +46,7 @@ def nearest_assignment(dataset: Any) -> Any:
     Written here rather than calling ``advisors.assign`` so that the benchmark
     measures scheduling alone and does not depend on the coverage strategies.
     """
-    from advisors.coverage.assignment import Assignment
+    from advisors.assignment import Assignment
 
     cell = 0.25
     grid: dict[tuple[int, int], list[Any]] = {}

@@ -176,7 +176,7 @@ def test_assessment_of_matched_ledger(tongren: advisors.Dataset) -> None:
     village = tongren.assignments[0]
     day = dt.date(2026, 12, 2)
     from advisors.ledger.records import ServiceRecord
-    from advisors.visits.problem import Visit
+    from advisors.visits.visit_plan import Visit
 
     plan = [Visit(f"visit/{village.village}/2026-12/1", village.village, village.advisor, day,
                   "09:00", "17:00")]

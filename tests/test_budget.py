@@ -15,7 +15,7 @@ from advisors.cli import run
 from advisors.ledger.budget import budget
 from advisors.ledger.records import ServiceRecord
 from advisors.output.csvout import csv_bytes
-from advisors.visits.problem import Visit
+from advisors.visits.visit_plan import Visit
 
 from .conftest import TONGREN
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import advisors
 from advisors.cli import run
 from advisors.errors import DataError
-from advisors.hotline.problem import HotlineProblem, HotlineRota, PastShift, read_history
+from advisors.hotline.facts import HotlineRota, PastShift, read_history
+from advisors.hotline.problem import HotlineProblem
 from advisors.model import Unavailability
 from advisors.period import Period
 from advisors.plan.diff import diff

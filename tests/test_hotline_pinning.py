@@ -54,7 +54,7 @@ def test_cli_pin_keeps_the_shift(tmp_path, tongren, capsys) -> None:  # type: ig
     import shutil
 
     from advisors.cli import run
-    from advisors.hotline.problem import HotlineRota
+    from advisors.hotline.facts import HotlineRota
 
     from .conftest import TONGREN
 

@@ -17,7 +17,7 @@ from advisors.errors import DataError
 from advisors.ledger.effective import match_ledger
 from advisors.ledger.records import ServiceRecord, read_feedback, read_services, services_from_rows
 from advisors.period import Period
-from advisors.visits.problem import Visit
+from advisors.visits.visit_plan import Visit
 
 from .conftest import TONGREN
 

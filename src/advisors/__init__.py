@@ -6,10 +6,10 @@ Everything in ``__all__`` is the public API; anything else may change. Importing
 the package loads no plugin and reads no file.
 """
 
+from .assignment import Assignment, Diagnosis, Uncovered
 from .calendar import Festival, WorkCalendar
 from .constraints import Constraint
 from .coverage.api import assign, assign_strategies, diagnose_coverage
-from .coverage.assignment import Assignment, Diagnosis, Uncovered
 from .coverage.explain import explain_coverage
 from .coverage.problem import CoverageProblem
 from .data import (
@@ -26,7 +26,7 @@ from .errors import AdvisorsError, DataError, PluginError, Problem
 from .geo import TravelModel, great_circle_km
 from .hookspecs import hookimpl
 from .hotline.api import hotline_rota
-from .hotline.problem import DutyShift, HotlineRota, read_history
+from .hotline.facts import DutyShift, HotlineRota, read_history
 from .ledger.assess import Assessment, Grade, assess, spot_check
 from .ledger.budget import Budget, budget
 from .ledger.effective import Ledger, match_ledger
@@ -63,7 +63,7 @@ from .training.problem import TrainingPlan, TrainingSession
 from .training.progress import TrainingProgress, training_progress
 from .visits.api import schedule_visits
 from .visits.patterns import Pattern
-from .visits.problem import Visit, VisitPlan
+from .visits.visit_plan import Visit, VisitPlan
 
 __all__ = [
     "Advisor",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from ..assignment import Assignment
 from ..coverage.api import assign as assign_villages
 from ..coverage.api import assign_strategies
-from ..coverage.assignment import Assignment
 from ..coverage.explain import explain_coverage
 from ..coverage.problem import CoverageProblem
 from ..data.atomic import atomic_write_text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..assignment import Assignment
 from ..data.dataset import Dataset
 from ..plugins import collect, lookup
-from .assignment import Assignment
 from .diagnose import diagnose
 from .problem import CoverageProblem
 

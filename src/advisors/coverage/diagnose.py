@@ -19,13 +19,10 @@ import itertools
 import math
 from collections import deque
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
+from ..assignment import Assignment, Diagnosis, Uncovered
 from ..errors import AdvisorsError
-from .assignment import Assignment, Diagnosis, Uncovered
-
-if TYPE_CHECKING:
-    from .problem import CoverageProblem
+from .facts import CoverageFacts
 
 __all__ = ["LANGUAGE_NAMES", "alternating_reach", "augment", "build_assignment", "diagnose"]
 
@@ -45,7 +42,7 @@ def _lang(tag: str) -> str:
     return LANGUAGE_NAMES.get(tag, tag)
 
 
-def _loads(problem: CoverageProblem, choice: Mapping[int, int]) -> list[int]:
+def _loads(problem: CoverageFacts, choice: Mapping[int, int]) -> list[int]:
     load = list(problem.pinned_load)
     for ai in choice.values():
         load[ai] += 1
@@ -60,7 +57,7 @@ def _served(choice: Mapping[int, int]) -> dict[int, list[int]]:
 
 
 def alternating_reach(
-    problem: CoverageProblem, choice: Mapping[int, int], start: list[int],
+    problem: CoverageFacts, choice: Mapping[int, int], start: list[int],
     load: list[int] | None = None, served: Mapping[int, list[int]] | None = None,
 ) -> tuple[list[int], list[int], list[tuple[int, int]] | None]:
     """Villages and advisors reachable from ``start`` by alternating paths.
@@ -99,7 +96,7 @@ def alternating_reach(
     return sorted(parent_v), sorted(seen_a), None
 
 
-def augment(problem: CoverageProblem, choice: Mapping[int, int]) -> dict[int, int]:
+def augment(problem: CoverageFacts, choice: Mapping[int, int]) -> dict[int, int]:
     """``choice`` extended until no further village can be covered (maximal coverage).
 
     Each augmenting path moves a chain of villages one advisor along and
@@ -128,7 +125,7 @@ def augment(problem: CoverageProblem, choice: Mapping[int, int]) -> dict[int, in
     return out
 
 
-def _unreachable_reason(problem: CoverageProblem, vi: int,
+def _unreachable_reason(problem: CoverageFacts, vi: int,
                         load: list[int]) -> tuple[str, str, str]:
     """(reason, sentence, fix) for a village no advisor may serve."""
     v = problem.villages[vi]
@@ -174,7 +171,7 @@ def _unreachable_reason(problem: CoverageProblem, vi: int,
             "find an advisor without a conflict of interest")
 
 
-def _farther_free(problem: CoverageProblem, lacking: list[int], load: list[int]) -> str | None:
+def _farther_free(problem: CoverageFacts, lacking: list[int], load: list[int]) -> str | None:
     """The travel limit that would reach an advisor with free places, for the first village."""
     vi = lacking[0]
     best: tuple[float, int] | None = None
@@ -193,7 +190,7 @@ def _farther_free(problem: CoverageProblem, lacking: list[int], load: list[int])
             f"free places, serve {problem.villages[vi].name} ({problem.villages[vi].id})")
 
 
-def _deficits(problem: CoverageProblem, choice: Mapping[int, int],
+def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
               short: list[int]) -> tuple[list[Diagnosis], dict[int, str]]:
     """Hall-type deficits among villages whose eligible advisors are all full."""
     villages, advisors, path = alternating_reach(problem, choice, short)
@@ -280,7 +277,7 @@ def _deficits(problem: CoverageProblem, choice: Mapping[int, int],
     return diagnoses, fix_of
 
 
-def _check_choice(problem: CoverageProblem, choice: Mapping[int, int], strategy: str,
+def _check_choice(problem: CoverageFacts, choice: Mapping[int, int], strategy: str,
                   km: Mapping[int, float]) -> None:
     """Refuse a strategy's choice that breaks a hard rule: a plugin bug, said plainly."""
     pinned = sorted(vi for vi in choice if vi in problem.fixed) if problem.fixed else []
@@ -299,7 +296,7 @@ def _check_choice(problem: CoverageProblem, choice: Mapping[int, int], strategy:
                                 f"villages, above capacity {problem.capacity[ai]}")
 
 
-def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strategy: str,
+def build_assignment(problem: CoverageFacts, choice: Mapping[int, int], strategy: str,
                      notes: tuple[str, ...]) -> Assignment:
     """The full Assignment of a choice of advisors for the open villages.
 
@@ -383,7 +380,7 @@ def build_assignment(problem: CoverageProblem, choice: Mapping[int, int], strate
     )
 
 
-def diagnose(problem: CoverageProblem) -> Assignment:
+def diagnose(problem: CoverageFacts) -> Assignment:
     """Before any strategy runs: which villages cannot be covered, and why.
 
     A quick maximal coverage (first fit on the cheapest candidates, then

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from ..assignment import Assignment
 from ..data.dataset import Dataset
-from .assignment import Assignment
 from .problem import CoverageProblem
 
 __all__ = ["AdvisorExplanation", "Alternative", "VillageExplanation", "explain_advisor",

@@ -21,8 +21,8 @@ from array import array
 from collections import deque
 from collections.abc import Iterator
 
+from ..assignment import Assignment
 from ..hookspecs import Register, hookimpl
-from .assignment import Assignment
 from .diagnose import augment
 from .problem import DEFAULT_K, CoverageProblem
 

@@ -30,16 +30,19 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..geo import EARTH_RADIUS_KM, great_circle_km
+from .diagnose import build_assignment
+from .facts import Candidate
 from .grid import KM_PER_DEG, Grid
+from .table import candidate_table
 
 if TYPE_CHECKING:
+    from ..assignment import Assignment
     from ..data.dataset import Dataset
     from ..geo import TravelModel
     from ..model import Advisor, Village
-    from .assignment import Assignment
     from .vector import Vectors
 
-__all__ = ["DEFAULT_K", "Candidate", "CoverageProblem", "vector_search"]
+__all__ = ["DEFAULT_K", "CoverageProblem", "vector_search"]
 
 DEFAULT_K = 8
 """Candidates per village that strategies start from."""
@@ -58,9 +61,6 @@ def vector_search() -> bool:
         return False
     return EXACT
 
-
-Candidate = tuple[float, int, float]
-"""(cost, advisor index, road km), ordered by cost then advisor index."""
 
 _TWO_R = 2 * EARTH_RADIUS_KM
 
@@ -199,7 +199,7 @@ class CoverageProblem:
 
     def _vector(self) -> Vectors:
         if self._vectors is None:
-            from .vector import Vectors
+            from .vector import Vectors  # numpy is optional: imported on first use
 
             self._vectors = Vectors(self)
         return self._vectors
@@ -403,8 +403,6 @@ class CoverageProblem:
         (see :func:`advisors.coverage.table.candidate_table`, and
         :func:`~advisors.coverage.table.table_chunks` for the same in parts).
         """
-        from .table import candidate_table
-
         return candidate_table(self, k)
 
     # -- results ------------------------------------------------------------------------------
@@ -450,6 +448,4 @@ class CoverageProblem:
     def result(self, choice: Mapping[int, int], strategy: str,
                notes: Iterable[str] = ()) -> Assignment:
         """The Assignment of a choice: pinned kept, distances, reasons for the uncovered."""
-        from .diagnose import build_assignment
-
         return build_assignment(self, choice, strategy, tuple(notes))

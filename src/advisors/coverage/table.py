@@ -15,10 +15,8 @@ import multiprocessing as mp
 import os
 from array import array
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .problem import CoverageProblem
+from .facts import CoverageFacts
 
 __all__ = ["PARALLEL_MIN", "PART", "candidate_table", "table_chunk", "table_chunks"]
 
@@ -30,7 +28,7 @@ PART = 40_000
 
 Table = tuple["array[int]", "array[float]", "array[int]"]
 
-_SHARED: CoverageProblem | None = None  # the problem forked workers read
+_SHARED: CoverageFacts | None = None  # the problem forked workers read
 
 
 def _chunk(args: tuple[int, int, int]) -> Table:
@@ -38,7 +36,7 @@ def _chunk(args: tuple[int, int, int]) -> Table:
     return table_chunk(_SHARED, *args)
 
 
-def candidate_table(problem: CoverageProblem, k: int) -> Table:
+def candidate_table(problem: CoverageFacts, k: int) -> Table:
     """(advisor indices, costs, list sizes) of the ``k`` cheapest candidates of every open village.
 
     The candidates of ``open[i]`` are the ``sizes[i]`` entries after those
@@ -52,7 +50,7 @@ def candidate_table(problem: CoverageProblem, k: int) -> Table:
     return advs, costs, sizes
 
 
-def table_chunks(problem: CoverageProblem, k: int,
+def table_chunks(problem: CoverageFacts, k: int,
                  meanwhile: Callable[[], object] | None = None,
                  ) -> Iterator[tuple[int, int, Table]]:
     """The candidate table in consecutive parts ``(lo, hi, table of open[lo:hi])``.
@@ -86,7 +84,7 @@ def table_chunks(problem: CoverageProblem, k: int,
         _SHARED = None
 
 
-def table_chunk(problem: CoverageProblem, lo: int, hi: int, k: int) -> Table:
+def table_chunk(problem: CoverageFacts, lo: int, hi: int, k: int) -> Table:
     """The table of ``open[lo:hi]``."""
     if problem.vectorise and not problem._slow():
         va, vc, vs = problem._vector().table(lo, hi, k)

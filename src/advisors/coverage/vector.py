@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..geo import EARTH_RADIUS_KM
+from .facts import CoverageFacts
 from .grid import BIG, SLACK, steps
-
-if TYPE_CHECKING:
-    from .problem import CoverageProblem
 
 __all__ = ["EXACT", "Pool", "Rings", "Vectors", "exact_gc_km"]
 
@@ -258,7 +256,7 @@ def _stop_gt(bound: float, kth: F64) -> tuple[B, B]:
 class Vectors:
     """The arrays of one CoverageProblem that the vectorised searches read."""
 
-    def __init__(self, problem: CoverageProblem) -> None:
+    def __init__(self, problem: CoverageFacts) -> None:
         self.problem = problem
         vs, ads = problem.villages, problem.advisors
         self.vlat = np.asarray([v.lat for v in vs], np.float64)

@@ -9,11 +9,7 @@ is reported as such, never decoded into nonsense.
 from __future__ import annotations
 
 import csv
-import io
-import itertools
-import sys
-from collections.abc import Iterable, Iterator, Sequence
-from operator import methodcaller
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,129 +21,11 @@ from .columns import FILES, REQUIRED_FILES, format_cell
 from .dataset import COLLECTIONS, Dataset, _prebuilt
 from .indexes import IndexBuilder
 from .parallel import Pending, prefetch
-from .records import TextLines, csv_locator, gc_paused, parse_rows
+from .records import csv_locator, gc_paused, parse_rows
+from .text import csv_rows, decode
 from .tomlwrite import dumps_toml
 
-__all__ = ["decode", "read_folder", "write_folder"]
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-def decode(data: bytes, filename: str, problems: ProblemList) -> str | None:
-    """Decode a text file as UTF-8 (BOM or not), UTF-16 with BOM, or GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" in data[:65536]:
-        problems.add(filename, "not a text file (binary content)", line=None,
-                     expected="a CSV file saved as UTF-8 (CSV UTF-8 in Excel/WPS)")
-        return None
-    else:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            utf8_error = exc
-        try:
-            # Chinese Excel and WPS save "CSV" in the ANSI code page, GB18030's subset.
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            line = data[: utf8_error.start].count(b"\n") + 1
-            problems.add(filename, "undecodable bytes", line=line,
-                         value=data[utf8_error.start : utf8_error.start + 8].hex(" "),
-                         expected="text encoded as UTF-8 or GB18030")
-            return None
-    problems.add(filename, "undecodable bytes", expected="text encoded as UTF-8 or GB18030")
-    return None
-
-
-def _rows(
-    text: str, filename: str, problems: ProblemList
-) -> tuple[list[str], Iterable[tuple[int, Sequence[str]]]]:
-    """The header and a stream of (line, row); rows are parsed as they are read.
-
-    Streaming keeps one row alive at a time instead of the whole file as lists
-    of cells (which at national scale would be gigabytes).
-    """
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    # Without quotes no cell spans lines, and a NUL (which the csv module
-    # refuses) is reported as binary content before we get here.
-    simple = '"' not in text and "\x00" not in text and not _lone_cr(text)
-    lines = _simple_lines(text) if simple else _lines(text)
-    reader = csv.reader(lines, delimiter=delimiter)
-    header: list[str] = []
-    try:
-        for row in reader:
-            if row:
-                header = row
-                break
-    except csv.Error as exc:
-        problems.add(filename, "not a CSV file", line=reader.line_num + 1, value=str(exc),
-                     expected="comma-separated values")
-        return [], iter(())
-    if simple:
-        # One line, one row: parsed a block of lines at a time, column by column.
-        return header, TextLines(reader.line_num + 1, lines, delimiter)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        line = reader.line_num + 1
-        try:
-            for row in reader:
-                yield line, row
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            problems.add(filename, "not a CSV file", line=reader.line_num, value=str(exc),
-                         expected="comma-separated values")
-
-    return header, rows()
-
-
-def _lone_cr(text: str) -> bool:
-    """Whether ``text`` has a CR that is not part of a CRLF (old Mac line ends)."""
-    return "\r" in text and text.count("\r") != text.count("\r\n")
-
-
-def _simple_lines(text: str, block: int = 1 << 20) -> Iterator[str]:
-    """The lines of ``text`` (without their LF), split a megabyte at a time in C."""
-
-    def blocks() -> Iterator[str]:
-        start = 0
-        while start < len(text):
-            cut = text.find("\n", start + block)
-            if cut < 0:
-                yield text[start:-1] if text.endswith("\n") else text[start:]
-                return
-            yield text[start:cut]
-            start = cut + 1
-
-    return itertools.chain.from_iterable(map(methodcaller("split", "\n"), blocks()))
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their endings, as ``csv.reader`` wants them.
-
-    A generator over ``str.find`` instead of ``io.StringIO``, which would copy
-    the whole text again (hundreds of MB for a national people.csv). Text
-    with old Mac line ends (a lone CR) goes through StringIO, which splits
-    on them.
-    """
-    if _lone_cr(text):
-        yield from io.StringIO(text, newline="")
-        return
-    find = text.find
-    start = 0
-    while True:
-        end = find("\n", start) + 1
-        if not end:
-            if start < len(text):
-                yield text[start:]
-            return
-        yield text[start:end]
-        start = end
-
+__all__ = ["read_folder", "write_folder"]
 
 def read_folder(folder: str | Path) -> Dataset:
     """Load and check a dataset folder; raise one DataError listing every problem."""
@@ -231,7 +109,7 @@ def _read_file(
         text = decode(path.read_bytes(), spec.filename, problems)
         readable = text is not None
         if text is not None:
-            header, rows = _rows(text, spec.filename, problems)
+            header, rows = csv_rows(text, spec.filename, problems)
             del text
     if not readable:
         pass  # reported by decode

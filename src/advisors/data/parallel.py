@@ -16,6 +16,7 @@ read here as usual: the result never depends on whether the worker ran.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ from typing import Any
 from ..errors import ProblemList
 from .columnar import ColumnParser
 from .columns import Column, FileSpec, read_header
+from .text import TextLines, csv_rows, decode, simple_lines
 
 __all__ = ["MIN_BYTES", "Pending", "Prefetched", "prefetch"]
 
@@ -73,19 +75,15 @@ class Prefetched:
             line = block[1] + (block[2] if block[0] == "ok" else block[2].count("\n") + 1)
 
     def _rest(self, line: int) -> Iterator[tuple[Any, ...]]:
-        from .csvfolder import _simple_lines, decode
-
         text = decode(self._pending.path.read_bytes(), "", ProblemList())
         if text is None:  # the file changed under us
             raise OSError(f"{self._pending.path} changed while it was read")
-        lines = itertools.islice(_simple_lines(text), line - 1, None)
+        lines = itertools.islice(simple_lines(text), line - 1, None)
         while block := list(itertools.islice(lines, TEXT_CHUNK)):
             yield ("rest", line, "\n".join(block))
             line += len(block)
 
     def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
-        import csv
-
         for block in self.blocks():
             if block[0] == "ok":
                 raise RuntimeError("a prefetched file is read through parse_rows")
@@ -268,15 +266,12 @@ def _work(root: Path, specs: Sequence[FileSpec], conn: Connection) -> None:
 
 
 def _work_file(path: Path, spec: FileSpec, send: Any) -> None:
-    from .csvfolder import _rows, decode
-    from .records import TextLines
-
     problems = ProblemList()
     text = decode(path.read_bytes(), spec.filename, problems)
     if text is None or problems.items:
         send(("skip",))
         return
-    header, rows = _rows(text, spec.filename, problems)
+    header, rows = csv_rows(text, spec.filename, problems)
     plan = clean_plan(spec, header) if header else None
     if problems.items or not isinstance(rows, TextLines) or plan is None:
         send(("skip",))

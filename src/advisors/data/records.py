@@ -34,11 +34,11 @@ from .columns import Column, FileSpec, read_header
 from .indexes import IndexBuilder
 from .parallel import Prefetched
 from .rowwise import _Slow, compile_chunk
+from .text import TextLines
 
 __all__ = [
     "Locator",
     "ParsedFile",
-    "TextLines",
     "csv_locator",
     "gc_paused",
     "parse_rows",
@@ -198,38 +198,6 @@ def parse_rows(
             for row_numbers, chunk_rows in _chunks(rows):
                 take(row_numbers, chunk_rows)
     return ParsedFile(records, lines, extras, frozenset(rejected))
-
-
-class TextLines(Iterable[tuple[int, Sequence[str]]]):
-    """Rows that are consecutive lines of text without quotes: one line, one row.
-
-    Iterates as ``(line, row)`` pairs like any ``rows`` argument of
-    :func:`parse_rows`, which also recognises it and then parses blocks of
-    lines column by column (:mod:`advisors.data.columnar`).
-    """
-
-    def __init__(self, first_line: int, lines: Iterable[str], delimiter: str = ",") -> None:
-        self.first_line = first_line
-        """Line of the first row."""
-        self.lines = iter(lines)
-        """The lines, without their line ends."""
-        self.delimiter = delimiter
-        """The cell separator."""
-
-    def split(self, block: Iterable[str]) -> list[list[str]]:
-        """The rows of ``block``, exactly as ``csv.reader`` reads them."""
-        return list(csv.reader(block, delimiter=self.delimiter))
-
-    def blocks(self, size: int) -> Iterator[tuple[range, list[str]]]:
-        """Blocks of up to ``size`` lines, with their line numbers."""
-        line = self.first_line
-        while block := list(itertools.islice(self.lines, size)):
-            yield range(line, line + len(block)), block
-            line += len(block)
-
-    def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
-        reader = csv.reader(self.lines, delimiter=self.delimiter)
-        return zip(itertools.count(self.first_line), reader)
 
 
 def _ignore(records: list[Any]) -> None:

@@ -11,7 +11,8 @@ from ..constraints import with_constraints
 from ..data.dataset import Dataset
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
-from .problem import HotlineProblem, HotlineRota, PastShift, read_history
+from .facts import HotlineRota, PastShift, read_history
+from .problem import HotlineProblem
 
 __all__ = ["hotline_rota"]
 

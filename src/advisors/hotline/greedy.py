@@ -13,7 +13,8 @@ import datetime as dt
 from ..hookspecs import Register, hookimpl
 from ..period import month_of
 from ..rules import SolveStats
-from .problem import Counts, HotlineProblem, HotlineRota, Slot
+from .facts import Counts, HotlineRota, Slot
+from .problem import HotlineProblem
 
 __all__ = ["GreedyHotline", "register_schedulers"]
 

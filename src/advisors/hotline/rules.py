@@ -1,6 +1,6 @@
 """The rules of the 12348 hotline rota, one named function each.
 
-Each function takes the :class:`~advisors.hotline.problem.HotlineProblem` and the
+Each function takes the :class:`~advisors.hotline.facts.HotlineFacts` and the
 rota's shifts and yields a :class:`~advisors.rules.Violation` per match;
 :data:`HOTLINE_RULES` says which are hard. Fairness is judged on counts that
 include the history, so it carries over from one period to the next.
@@ -11,14 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from ..languages import language_name
 from ..period import month_of
 from ..rules import Rule, Violation
-
-if TYPE_CHECKING:
-    from .problem import Counts, DutyShift, HotlineProblem, Slot
+from .facts import Counts, DutyShift, HotlineFacts, Slot
 
 __all__ = ["FAIRNESS_WEIGHTS", "HOTLINE_RULES", "counts_of", "language_name"]
 
@@ -29,10 +26,8 @@ Shifts = Sequence["DutyShift"]
 
 
 
-def counts_of(problem: HotlineProblem, shifts: Shifts) -> dict[str, Counts]:
+def counts_of(problem: HotlineFacts, shifts: Shifts) -> dict[str, Counts]:
     """Eligible lawyer → shifts of the history plus ``shifts``."""
-    from .problem import Counts
-
     slots = problem.slot_by_id
     out = {lawyer: problem.past.get(lawyer, Counts()) for lawyer in problem.eligible}
     for s in shifts:
@@ -46,7 +41,7 @@ def _shift_text(day: dt.date, start: str, end: str) -> str:
     return f"{day} {start}–{end}"
 
 
-def _why_empty(problem: HotlineProblem, slot: Slot, shifts: Shifts) -> str:
+def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> str:
     policy = problem.dataset.policy.hotline
     month = month_of(slot.date)
     on_shift = [s.lawyer for s in shifts if (s.date, s.index) == (slot.date, slot.index)]
@@ -77,7 +72,7 @@ def _why_empty(problem: HotlineProblem, slot: Slot, shifts: Shifts) -> str:
     return "the strategy left it empty (a better strategy may staff it)"
 
 
-def shift_understaffed(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def shift_understaffed(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Every seat of every shift on every open day is staffed."""
     staffed = {s.id for s in shifts}
     for slot in problem.slots:
@@ -87,7 +82,7 @@ def shift_understaffed(problem: HotlineProblem, shifts: Shifts) -> Iterator[Viol
                             (slot.id,), (slot.date,))
 
 
-def language_missing(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def language_missing(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """At least one speaker of each required language on every staffed shift."""
     groups: dict[tuple[dt.date, int], list[DutyShift]] = {}
     for s in shifts:
@@ -101,7 +96,7 @@ def language_missing(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violat
                                 (day,))
 
 
-def closed_or_unknown(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def closed_or_unknown(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Shifts only on open days, at the policy's shift times, in the period."""
     slots = problem.slot_by_id
     for s in shifts:
@@ -111,7 +106,7 @@ def closed_or_unknown(problem: HotlineProblem, shifts: Shifts) -> Iterator[Viola
                             "another period or other hours)", (s.id, s.lawyer), (s.date,))
 
 
-def not_hotline_lawyer(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def not_hotline_lawyer(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Only active lawyers who take hotline shifts."""
     for s in shifts:
         record = problem.lawyer(s.lawyer)
@@ -120,7 +115,7 @@ def not_hotline_lawyer(problem: HotlineProblem, shifts: Shifts) -> Iterator[Viol
                             (s.lawyer, s.id), (s.date,))
 
 
-def lawyer_unavailable(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def lawyer_unavailable(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """No shift on a day the lawyer is absent."""
     for s in shifts:
         if not problem.calendar.is_available(s.lawyer, s.date):
@@ -128,7 +123,7 @@ def lawyer_unavailable(problem: HotlineProblem, shifts: Shifts) -> Iterator[Viol
                             (s.lawyer, s.id), (s.date,))
 
 
-def double_booked(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def double_booked(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """A lawyer is never on two overlapping shifts (or two seats of one)."""
     by: dict[tuple[str, dt.date], list[DutyShift]] = {}
     for s in shifts:
@@ -140,7 +135,7 @@ def double_booked(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation
                                 (lawyer, a.id, b.id), (day,))
 
 
-def too_many_a_day(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def too_many_a_day(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """At most ``max_shifts_per_day`` shifts a lawyer a day, history included."""
     limit = problem.dataset.policy.hotline.max_shifts_per_day
     count: dict[tuple[str, dt.date], int] = {}
@@ -153,7 +148,7 @@ def too_many_a_day(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violatio
                             (lawyer,), (day,))
 
 
-def too_many_a_month(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def too_many_a_month(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """At most ``max_shifts_per_month`` shifts a lawyer a month, history included."""
     limit = problem.dataset.policy.hotline.max_shifts_per_month
     count: dict[tuple[str, str], int] = {}
@@ -167,7 +162,7 @@ def too_many_a_month(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violat
                             (lawyer,))
 
 
-def _unfair(problem: HotlineProblem, shifts: Shifts, what: str) -> Iterator[Violation]:
+def _unfair(problem: HotlineFacts, shifts: Shifts, what: str) -> Iterator[Violation]:
     counts: Mapping[str, Counts] = counts_of(problem, shifts)
     if len(counts) < 2:
         return
@@ -182,22 +177,22 @@ def _unfair(problem: HotlineProblem, shifts: Shifts, what: str) -> Iterator[Viol
                         FAIRNESS_WEIGHTS[what] * (hi - lo - 1))
 
 
-def unfair_total(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def unfair_total(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Shift counts of eligible lawyers differ by at most one, history included."""
     return _unfair(problem, shifts, "total")
 
 
-def unfair_weekend(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def unfair_weekend(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Rest-day shift counts differ by at most one, history included."""
     return _unfair(problem, shifts, "weekend")
 
 
-def unfair_evening(problem: HotlineProblem, shifts: Shifts) -> Iterator[Violation]:
+def unfair_evening(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """Evening shift counts differ by at most one, history included."""
     return _unfair(problem, shifts, "evening")
 
 
-HOTLINE_RULES: tuple[Rule[HotlineProblem, DutyShift], ...] = (
+HOTLINE_RULES: tuple[Rule[HotlineFacts, DutyShift], ...] = (
     Rule("Shift understaffed", True, shift_understaffed),
     Rule("Language missing", True, language_missing),
     Rule("Not a shift", True, closed_or_unknown),

@@ -24,7 +24,7 @@ import attrs
 
 from ..data.dataset import Dataset
 from ..period import Period
-from ..visits.problem import Visit
+from ..visits.visit_plan import Visit
 from .assess import Assessment, assess, check_policy
 from .effective import match_ledger
 from .records import Feedback, ServiceRecord

@@ -33,9 +33,9 @@ import attrs
 
 from ..data.dataset import Dataset
 from ..errors import DataError, Problem
-from ..period import Period
+from ..period import Period, month_of
 from ..policy import minutes_of
-from ..visits.problem import Visit, VisitPlan, month_of
+from ..visits.visit_plan import Visit, VisitPlan
 from .records import SERVICE_KINDS, ServiceRecord
 
 __all__ = ["ACTIONS", "STATUSES", "Figures", "Finding", "Ledger", "Outcome", "match_ledger"]

@@ -32,9 +32,9 @@ from typing import Any, Final
 import attrs
 
 from ..data.columns import Column, FileSpec, _choice, _count, _date, _ident, _text
-from ..data.csvfolder import _rows, decode
 from ..data.dataset import Dataset
 from ..data.records import csv_locator, parse_rows
+from ..data.text import csv_rows, decode
 from ..errors import DataError, ProblemList
 from ..policy import minutes_of, parse_hhmm
 
@@ -297,7 +297,7 @@ def _read(spec: FileSpec, path: Path, dataset: Dataset) -> list[Any]:
     text = decode(path.read_bytes(), path.name, problems)
     if text is None:
         raise DataError(problems.items)
-    header, rows = _rows(text, path.name, problems)
+    header, rows = csv_rows(text, path.name, problems)
     if not header:
         return []
     return _finish(_parse(spec, header, rows, path.name, problems), dataset, problems)

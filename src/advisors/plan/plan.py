@@ -24,18 +24,18 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ..assignment import Assignment
 from ..coverage.api import assign
-from ..coverage.assignment import Assignment
 from ..data.dataset import Dataset
 from ..hotline.api import hotline_rota
-from ..hotline.problem import HotlineRota, PastShift
+from ..hotline.facts import HotlineRota, PastShift
 from ..locale import Translator
 from ..output.base import Publication
 from ..period import Period
 from ..training.api import plan_training
 from ..training.problem import TrainingPlan
 from ..visits.api import schedule_visits
-from ..visits.problem import VisitPlan
+from ..visits.visit_plan import VisitPlan
 from .event_builders import EventBuilder
 from .events import CalendarEvent, EventChange, PublishedEvent, change_counts, reconcile
 

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 import attrs
 
+from ..assignment import Assignment
 from ..constraints import with_constraints
-from ..coverage.assignment import Assignment
 from ..data.dataset import Dataset
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
-from .problem import VisitPlan, VisitProblem
+from .problem import VisitProblem
+from .visit_plan import VisitPlan
 
 __all__ = ["schedule_visits"]
 

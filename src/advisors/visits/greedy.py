@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from ..hookspecs import Register, hookimpl
+from ..period import month_of
 from ..rules import SolveStats
 from .patterns import Pattern, candidate_patterns
-from .problem import VisitPlan, VisitProblem, month_of
+from .problem import VisitProblem
+from .visit_plan import VisitPlan
 
 __all__ = ["GreedyVisits", "register_schedulers"]
 

@@ -1,6 +1,6 @@
 """The rules of on-site visits, one named function each.
 
-Each function takes the :class:`~advisors.visits.problem.VisitProblem` and the
+Each function takes the :class:`~advisors.visits.facts.VisitFacts` and the
 plan's visits (sorted) and yields a :class:`~advisors.rules.Violation` per
 match; :data:`VISIT_RULES` says which are hard. Solvers minimise the soft
 weights below, so their objective is the plan's ``analysis.soft_score``.
@@ -12,15 +12,13 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from ..period import month_of
 from ..policy import minutes_of
 from ..rules import Rule, Violation
+from .facts import VisitFacts
 from .patterns import find_pattern
-
-if TYPE_CHECKING:
-    from .problem import Visit, VisitProblem
+from .visit_plan import Visit
 
 __all__ = ["IRREGULAR_WEIGHT", "SPREAD_WEIGHT", "VISIT_RULES", "min_gap"]
 
@@ -32,7 +30,7 @@ SPREAD_WEIGHT = 3
 Visits = Sequence["Visit"]
 
 
-def min_gap(problem: VisitProblem, village: str, month: str) -> int:
+def min_gap(problem: VisitFacts, village: str, month: str) -> int:
     """Fewest days between two visits to ``village`` in ``month``: half the even spacing."""
     k = problem.need.get((village, month), 0)
     if k < 2:
@@ -42,7 +40,7 @@ def min_gap(problem: VisitProblem, village: str, month: str) -> int:
     return math.ceil((nxt - first).days / (2 * k))
 
 
-def village_without_advisor(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def village_without_advisor(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """Villages with visits due but no advisor of record."""
     for village in problem.villages():
         if problem.advisor_of(village.id) is None:
@@ -50,7 +48,7 @@ def village_without_advisor(problem: VisitProblem, visits: Visits) -> Iterator[V
                             (village.id,), (), 1)
 
 
-def advisor_inactive(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def advisor_inactive(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """Villages whose advisor of record is not active."""
     for village in problem.villages():
         advisor = problem.advisor_of(village.id)
@@ -59,7 +57,7 @@ def advisor_inactive(problem: VisitProblem, visits: Visits) -> Iterator[Violatio
                             (advisor, village.id))
 
 
-def visit_count(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def visit_count(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """Each village gets exactly its policy's visits in each month."""
     got: dict[tuple[str, str], int] = {}
     for v in visits:
@@ -83,7 +81,7 @@ def visit_count(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
                             (village,), (), n - due)
 
 
-def non_working_day(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def non_working_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """No visit on a statutory holiday, a rest day or a local festival of the township."""
     for v in visits:
         village = problem.dataset.village_by_id.get(v.village)
@@ -95,7 +93,7 @@ def non_working_day(problem: VisitProblem, visits: Visits) -> Iterator[Violation
             yield Violation("", True, f"{v.id} on {v.date}: {why}", (v.id, v.advisor), (v.date,))
 
 
-def advisor_unavailable(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def advisor_unavailable(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """No visit on a day the advisor is absent."""
     for v in visits:
         for absence in problem.calendar.absences(v.advisor):
@@ -106,7 +104,7 @@ def advisor_unavailable(problem: VisitProblem, visits: Visits) -> Iterator[Viola
                 break
 
 
-def wrong_advisor(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def wrong_advisor(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """A visit is made by the village's advisor of record."""
     for v in visits:
         if problem.advisor_of(v.village) != v.advisor:
@@ -121,7 +119,7 @@ def _by_advisor_day(visits: Visits) -> dict[tuple[str, dt.date], list[Visit]]:
     return out
 
 
-def double_booked(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def double_booked(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """An advisor is never in two villages at once."""
     for (advisor, day), group in sorted(_by_advisor_day(visits).items()):
         for a, b in itertools.combinations(group, 2):
@@ -130,7 +128,7 @@ def double_booked(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
                                 f"once on {day}", (advisor, a.id, b.id), (day,))
 
 
-def too_many_a_day(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def too_many_a_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """At most ``max_per_day`` visits a day, ``max_per_day_nearby`` when all are nearby."""
     for (advisor, day), group in sorted(_by_advisor_day(visits).items()):
         villages = [v.village for v in group]
@@ -140,7 +138,7 @@ def too_many_a_day(problem: VisitProblem, visits: Visits) -> Iterator[Violation]
                             f"{limit} for {', '.join(villages)}", (advisor, *villages), (day,))
 
 
-def outside_hours(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def outside_hours(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """Visits lie within the policy's visit hours."""
     start, end = problem.hours
     for v in visits:
@@ -149,7 +147,7 @@ def outside_hours(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
                             (v.id,), (v.date,))
 
 
-def lecture_missing(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def lecture_missing(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """The quarter's legal lecture (普法讲座) is held in the village's lecture month."""
     held: dict[tuple[str, str], int] = {}
     for v in visits:
@@ -164,7 +162,7 @@ def lecture_missing(problem: VisitProblem, visits: Visits) -> Iterator[Violation
                             (village,), (), due - held.get((village, month), 0))
 
 
-def irregular_days(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def irregular_days(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """A village's days follow a pattern a notice board can promise."""
     days: dict[str, list[dt.date]] = {}
     for v in visits:
@@ -176,7 +174,7 @@ def irregular_days(problem: VisitProblem, visits: Visits) -> Iterator[Violation]
                             IRREGULAR_WEIGHT)
 
 
-def uneven_spread(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
+def uneven_spread(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """A village's visits in a month are at least half the even spacing apart."""
     days: dict[tuple[str, str], list[dt.date]] = {}
     for v in visits:
@@ -189,7 +187,7 @@ def uneven_spread(problem: VisitProblem, visits: Visits) -> Iterator[Violation]:
                                 f"{gap} days apart", (village,), (a, b), SPREAD_WEIGHT)
 
 
-VISIT_RULES: tuple[Rule[VisitProblem, Visit], ...] = (
+VISIT_RULES: tuple[Rule[VisitFacts, Visit], ...] = (
     Rule("Village without advisor", True, village_without_advisor),
     Rule("Advisor inactive", True, advisor_inactive),
     Rule("Visit count", True, visit_count),

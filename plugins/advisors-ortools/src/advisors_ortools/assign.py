@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from advisors.coverage.assignment import Assignment
+from advisors.assignment import Assignment
 from advisors.coverage.diagnose import alternating_reach
-from advisors.coverage.problem import DEFAULT_K, Candidate, CoverageProblem
+from advisors.coverage.facts import Candidate
+from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 from advisors.hookspecs import Register
 
 __all__ = ["optimal_assign", "optimal_choice", "register"]

@@ -16,7 +16,8 @@ import datetime as dt
 from typing import Any
 
 from advisors.hookspecs import Register
-from advisors.hotline.problem import HotlineProblem, HotlineRota, Slot
+from advisors.hotline.facts import HotlineRota, Slot
+from advisors.hotline.problem import HotlineProblem
 from advisors.hotline.rules import FAIRNESS_WEIGHTS, counts_of
 from advisors.period import month_of
 from advisors.rules import SolveStats

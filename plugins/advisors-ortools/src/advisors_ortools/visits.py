@@ -22,8 +22,9 @@ import attrs
 from advisors.hookspecs import Register
 from advisors.rules import SolveStats
 from advisors.visits.patterns import candidate_patterns
-from advisors.visits.problem import VisitPlan, VisitProblem
+from advisors.visits.problem import VisitProblem
 from advisors.visits.rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
+from advisors.visits.visit_plan import VisitPlan
 
 from . import cpsat
 from .cpsat import MISSING_WEIGHT

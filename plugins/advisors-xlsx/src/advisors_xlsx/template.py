@@ -34,7 +34,7 @@ from advisors.policy import Policy
 
 from .aliases import COLUMN_LABELS, INSTRUCTIONS_SHEET, SHEET_LABELS
 from .book import save_book, set_widths, style_header
-from .reader import DATE_COLUMNS
+from .cells import DATE_COLUMNS
 from .settings import (
     FESTIVAL_COLUMNS,
     HOLIDAY_COLUMNS,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from ..data.dataset import Dataset
+    from .data.dataset import Dataset
 
 __all__ = ["REASONS", "Assignment", "Diagnosis", "Uncovered"]
 
