@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisors import cldr
+from advisors.locale import cldr
 from advisors.visits.patterns import Pattern
 
 

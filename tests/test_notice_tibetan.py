@@ -16,7 +16,7 @@ import attrs
 import pytest
 
 import advisors
-from advisors import cldr
+from advisors.locale import cldr
 from advisors.output import export
 from advisors.output.html import notice_context
 from advisors.output.render import Renderer

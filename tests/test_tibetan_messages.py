@@ -6,8 +6,7 @@ import attrs
 import pytest
 
 import advisors
-from advisors import cldr
-from advisors.locale import Translator
+from advisors.locale import Translator, cldr
 from advisors.output.notifications import notifications
 from advisors.output.render import Renderer
 from advisors.output.sms import sms_size

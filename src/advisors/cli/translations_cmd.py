@@ -11,8 +11,8 @@ from pathlib import Path
 import babel
 import click
 
-from ..cldr import DATE_FORMS, has_form
 from ..locale import load_catalog, parse_po
+from ..locale.cldr import DATE_FORMS, has_form
 from ..output.translations.coverage import STATUSES, catalog_coverage
 from ..output.translations.glossary import GLOSSARY, fill_from_glossary, read_glossary
 from ..output.translations.pofile import format_po, write_po

@@ -13,7 +13,7 @@
 * Plugins get the environment through the ``prepare_jinja2_environment``
   hook to add filters and globals.
 * Undefined names raise, so a misspelt variable in an override fails loudly.
-* Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.cldr`)
+* Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.locale.cldr`)
   in the language asked: ``when(d, lang)``, ``day_range(start, end, lang)``,
   ``d|date(lang, form)``, ``d|weekday(lang)``, ``t|hhmm(lang)``, ``x|percent``.
 """
@@ -30,8 +30,7 @@ import jinja2
 import jinja2.sandbox
 import pluggy
 
-from .. import cldr
-from ..locale import Translator
+from ..locale import Translator, cldr
 
 __all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
 

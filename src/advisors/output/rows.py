@@ -7,9 +7,8 @@ from typing import Final
 
 import attrs
 
-from .. import cldr
 from ..languages import LANGUAGE_ALIASES
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.events import PublishedEvent
 from .base import Publication
 from .render import WEEKDAYS_ZH

@@ -6,7 +6,7 @@ people to invite. :class:`EventBuilder` turns the one into the other for
 visits, lectures, hotline shifts and training sessions. Text comes from the
 gettext catalogs (:mod:`advisors.locale`); Tibetan appears only where the
 catalog has a reviewed string or the dataset has a Tibetan name, and
-as dates from CLDR (:mod:`advisors.cldr`) — never made up. Descriptions
+as dates from CLDR (:mod:`advisors.locale.cldr`) — never made up. Descriptions
 show only the fields the policy marks public, because
 village and township feeds are public.
 """
@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from .. import cldr
 from ..data.dataset import Dataset
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..model import Advisor, Trainer
 from ..policy import parse_hhmm
 from .events import LANGUAGES, CalendarEvent, Party, stable_id

@@ -3,7 +3,7 @@
 A pattern is a weekday (Monday–Friday) and the occurrences of it in each
 month (1st–4th; a 5th does not exist every month, so it is never promised).
 
-Weekday names come from CLDR (:mod:`advisors.cldr`). There is no Tibetan
+Weekday names come from CLDR (:mod:`advisors.locale.cldr`). There is no Tibetan
 text: CLDR has the Tibetan weekday names but no ordinal wording ("the 2nd
 and 4th … of every month"), and no source we hold gives one, so a Tibetan
 reader gets the Chinese line with the Tibetan dates of the service days
@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ..cldr import weekday_name
+from ..locale.cldr import weekday_name
 
 __all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "ordinal_of"]
 
