@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisors.cli import run
 from advisors.errors import DataError
@@ -66,6 +68,22 @@ def test_po_comments_and_flags_round_trip() -> None:
     again = parse_po(format_po("bo", entries))
     assert again == entries
     assert again[1].reviewer == "卓玛 2026-12-02" and again[1].status == "reviewed"
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+_COMMENT = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+                   max_size=30).map(lambda t: " ".join(t.split()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_TEXT.filter(bool), st.tuples(_TEXT, st.booleans(),
+                                                     st.lists(_COMMENT, max_size=3)),
+                       max_size=5))
+def test_any_catalog_reads_back_as_written(messages: dict[str, tuple[str, bool, list[str]]]
+                                           ) -> None:
+    entries = [Entry(m, text, fuzzy=fuzzy, comments=tuple(notes))
+               for m, (text, fuzzy, notes) in sorted(messages.items())]
+    assert parse_po(format_po("bo", entries)) == entries
 
 
 def test_coverage_counts_and_names_the_outputs_of_missing_strings() -> None:

@@ -18,10 +18,25 @@ from ...locale import Entry
 __all__ = ["format_po", "write_po"]
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# Other control characters, and those str.splitlines() breaks at, are written as \uXXXX:
+# raw, they would split a quoted line or stop the reader.
+_BREAKS = frozenset("\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _char(c: str) -> str:
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    if c in _BREAKS or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F:
+        return f"\\u{ord(c):04x}"
+    return c
 
 
 def _quote(text: str) -> str:
-    return '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
+    return '"' + "".join(_char(c) for c in text) + '"'
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.splitlines()).strip()
 
 
 def format_po(lang: str, entries: Iterable[Entry], title: Iterable[str] = ()) -> str:
@@ -30,7 +45,7 @@ def format_po(lang: str, entries: Iterable[Entry], title: Iterable[str] = ()) ->
     lines += ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"',
               f'"Language: {lang}\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"', ""]
     for entry in sorted(entries, key=lambda e: (e.context, e.msgid)):
-        lines += [f"# {c}".rstrip() for c in entry.comments]
+        lines += [f"# {_comment(c)}".rstrip() for c in entry.comments]
         if entry.fuzzy:
             lines.append("#, fuzzy")
         if entry.context:
