@@ -69,3 +69,18 @@ def test_language_names_come_from_cldr_and_match_the_glossary() -> None:
     assert cldr.language_name("bo", "bo") == "བོད་སྐད་"  # glossary: 藏语 བོད་སྐད་ (CLDR)
     assert cldr.language_name("zh", "bo") == "རྒྱ་སྐད་"
     assert cldr.language_name("mjg", "zh") is None
+
+
+@pytest.mark.parametrize(("start", "end", "zh", "bo", "en"), [
+    ((2026, 12, 1), (2026, 12, 31), "2026年12月", "2026 ཟླ་༡༢", "December 2026"),
+    ((2026, 10, 1), (2026, 12, 31), "2026年第4季度", "2026年第4季度", "4th quarter 2026"),
+    ((2027, 1, 1), (2027, 12, 31), "2027年", "2027年", "2027"),
+    ((2026, 12, 3), (2026, 12, 9), "2026年12月3日 – 2026年12月9日",
+     "སྤྱི་ལོ་2026 ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་3 – སྤྱི་ལོ་2026 ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་9",
+     "December 3, 2026 – December 9, 2026"),
+])
+def test_period_labels_from_cldr_tibetan_only_from_its_own_skeletons(
+        start: tuple[int, int, int], end: tuple[int, int, int], zh: str, bo: str,
+        en: str) -> None:
+    first, last = dt.date(*start), dt.date(*end)
+    assert [cldr.period_label(first, last, lang) for lang in ("zh", "bo", "en")] == [zh, bo, en]

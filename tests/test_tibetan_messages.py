@@ -37,6 +37,8 @@ def test_people_without_chinese_get_their_service_days_in_tibetan(
         assert note.sms.units == len(note.body.rstrip("\n"))  # Tibetan: one UTF-16 unit each
     chinese = [n for n in notes if n.channel == "sms" and n.recipient.key not in readers]
     assert chinese and all("ཟླ" not in n.body for n in chinese)
+    # the month is CLDR's, in the sentence's language (Chinese while bo.po has no sentence)
+    assert all("2026年12月" in n.body and "2026-12" not in n.body for n in sms + chinese)
 
 
 def test_a_tibetan_name_greets_a_tibetan_reader(tongren: advisors.Dataset,

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.event_builders import village_languages
 from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
@@ -142,6 +142,10 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     for key in sorted(grouped):
         recipient, items = grouped[key]
         langs = _langs(translator, recipient)
+        # The period sits inside a sentence: written in the language the sentence comes out in.
+        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                           lang if translator.get(HEADLINE, lang) else "zh")
+                   for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
         shown = recipient
@@ -149,10 +153,11 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
             shown = attrs.evolve(recipient, name=recipient.name_bo)
         context = {
             "recipient": shown, "items": items, "kind": kind, "langs": langs,
-            "period": pub.period.label, "sender": sender, "counts": counts,
+            "period": pub.period.label, "periods": periods, "sender": sender, "counts": counts,
             "version": pub.version,
         }
-        subject = translator.bilingual(HEADLINE, langs, period=pub.period.label)
+        subject = " / ".join(dict.fromkeys(
+            translator.text(HEADLINE, lang, period=periods[lang]) for lang in langs))
         for channel in channels:
             body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
