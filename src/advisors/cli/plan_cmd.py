@@ -51,8 +51,9 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--locale", "locale_dirs", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of <lang>.po catalogs on top of the bundled ones.")
-@click.option("--review", is_flag=True,
-              help="Show unreviewed (fuzzy) Tibetan strings with a ⚠ mark, for proofreading.")
+@click.option("--draft-translations", "--review", "review", is_flag=True,
+              help="Also use unreviewed (fuzzy) Tibetan strings, each marked ⚠, for "
+              "proofreading (see `advisors translations`).")
 @click.option("--exporters", "exporter_names",
               help="Comma-separated exporters to run (default: all; see `advisors plugins`).")
 @click.option("--strategy", default="auto", show_default=True,

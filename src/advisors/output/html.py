@@ -96,10 +96,13 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         persons = [p.name for p in sorted(data.people_of_village.get(village.id, ()),
                                           key=lambda p: p.id)
                    if p.role == "legal_savvy" and p.status == "active"]
+    if "name" in shown:  # the Tibetan form beside it, when the data gives one
+        shown["name_bo"] = advisor.name_bo if advisor is not None else ""
     moved = pub.moves.get(village.id, {})
     visits = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
+         "begins": e.event.start, "ends": e.event.end,
          "lecture": e.event.kind == "lecture",
          "moved_from": moved.get(e.event.start.date())}
         for e in pub.of_owner(f"village:{village.id}")

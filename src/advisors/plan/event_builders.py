@@ -5,8 +5,9 @@ need titles in the audience's languages, a place, coordinates and the
 people to invite. :class:`EventBuilder` turns the one into the other for
 visits, lectures, hotline shifts and training sessions. Text comes from the
 gettext catalogs (:mod:`advisors.locale`); Tibetan appears only where the
-catalog has a reviewed string or the dataset has a Tibetan name — never
-made up. Descriptions show only the fields the policy marks public, because
+catalog has a reviewed string or the dataset has a Tibetan name, and
+as dates from CLDR (:mod:`advisors.locale.cldr`) — never made up. Descriptions
+show only the fields the policy marks public, because
 village and township feeds are public.
 """
 
@@ -19,8 +20,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ..data.dataset import Dataset
-from ..locale import Translator
-from ..model import Venue
+from ..locale import Translator, cldr
+from ..model import Advisor, Trainer, Venue
 from ..policy import parse_hhmm
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
 
@@ -84,6 +85,21 @@ class EventBuilder:
                 texts.setdefault(lang, []).append(text)
         return {lang: "\n".join(lines) for lang, lines in texts.items()}
 
+    @staticmethod
+    def _with_tibetan(texts: dict[str, str], *lines: str) -> dict[str, str]:
+        """``texts`` with the sourced Tibetan ``lines`` (CLDR dates, names from the data) added.
+
+        The catalog's Tibetan, where it has any, comes first; a line that is empty
+        (a name the data does not give) is left out.
+        """
+        bo = [texts["bo"]] if texts.get("bo") else []
+        bo += [line for line in lines if line]
+        return {**texts, "bo": "\n".join(bo)} if bo else texts
+
+    def _public_name_bo(self, record: Advisor | Trainer | None, kind: str) -> str:
+        shown = getattr(self.dataset.policy.public, kind)
+        return record.name_bo if record is not None and "name" in shown else ""
+
     def _village_names(self, village_id: str) -> dict[str, str]:
         village = self.dataset.village_by_id[village_id]
         names = {"zh": village.name, "en": village.name}
@@ -135,13 +151,20 @@ class EventBuilder:
             location = f"{village.name_bo} {location}"
         attendees = (Party(advisor.name, advisor.email),) if advisor else ()
         ident = stable_id("visit", village_id, advisor_id, key or f"{day:%Y-%m}#{ordinal}")
+        begins, ends = self.at(day, start or policy.start), self.at(day, end or policy.end)
+        summary, description = self._texts(title, langs, names), self._lines(parts, langs)
+        if "bo" in langs:
+            if "bo" not in summary:
+                summary = self._with_tibetan(summary, village.name_bo)
+            description = self._with_tibetan(description, cldr.day_range(begins, ends, "bo"),
+                                             self._public_name_bo(advisor, "advisor"))
         return CalendarEvent(
             id=ident,
             kind="lecture" if lecture else "visit",
-            start=self.at(day, start or policy.start),
-            end=self.at(day, end or policy.end),
-            summary=self._texts(title, langs, names),
-            description=self._lines(parts, langs),
+            start=begins,
+            end=ends,
+            summary=summary,
+            description=description,
             languages=langs,
             location=location,
             geo=(village.lat, village.lon),
@@ -212,14 +235,20 @@ class EventBuilder:
                 owners.append(f"advisor:{trainer.advisor}")
         if township:
             owners.append(f"township:{township}")
+        begins = self.at(day, start or policy.session_start)
+        ends = self.at(day, end or policy.session_end)
+        description = self._lines(parts, langs)
+        if "bo" in langs:
+            description = self._with_tibetan(description, cldr.day_range(begins, ends, "bo"),
+                                              self._public_name_bo(trainer, "trainer"))
         return CalendarEvent(
             id=stable_id("training", session, trainer_id),
             kind="training",
-            start=self.at(day, start or policy.session_start),
-            end=self.at(day, end or policy.session_end),
+            start=begins,
+            end=ends,
             summary=self._texts("Legal-savvy person training: {topic}", langs,
                                 {"topic": {"zh": topic_name, "en": topic}}),
-            description=self._lines(parts, langs),
+            description=description,
             languages=langs,
             location=location,
             geo=(venue.lat, venue.lon) if venue else None,

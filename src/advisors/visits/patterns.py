@@ -2,6 +2,12 @@
 
 A pattern is a weekday (Monday–Friday) and the occurrences of it in each
 month (1st–4th; a 5th does not exist every month, so it is never promised).
+
+Weekday names come from CLDR (:mod:`advisors.locale.cldr`). There is no Tibetan
+text: CLDR has the Tibetan weekday names but no ordinal wording ("the 2nd
+and 4th … of every month"), and no source we hold gives one, so a Tibetan
+reader gets the Chinese line with the Tibetan dates of the service days
+(:meth:`Pattern.text` returns ``None`` for ``bo``).
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ from typing import Any
 
 import attrs
 
+from ..locale.cldr import weekday_name
+
 __all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "one_off_moves",
            "ordinal_of"]
 
-_ZH_DAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _EN_ORD = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
 
 
@@ -54,14 +60,19 @@ class Pattern:
     @property
     def zh(self) -> str:
         """Chinese text for the notice board: ``每月第2、4个星期二``."""
-        return f"每月第{'、'.join(str(n) for n in self.ordinals)}个{_ZH_DAYS[self.weekday]}"
+        day = weekday_name(self.weekday, "zh")
+        return f"每月第{'、'.join(str(n) for n in self.ordinals)}个{day}"
 
     @property
     def en(self) -> str:
         """English text: ``the 2nd and 4th Tuesday of the month``."""
         words = [_EN_ORD[n] for n in self.ordinals]
         joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return f"the {joined} {_EN_DAYS[self.weekday]} of the month"
+        return f"the {joined} {weekday_name(self.weekday, 'en')} of the month"
+
+    def text(self, lang: str) -> str | None:
+        """The line in ``lang``, or ``None`` where no sourced wording exists (Tibetan)."""
+        return {"zh": self.zh, "en": self.en}.get(lang)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form (the texts included for portals)."""
