@@ -1,132 +1,94 @@
-"""`advisors plan` end to end, stage by stage, at township, prefecture and province scale.
+"""The whole plan, coherent against separate: what one person, one place costs.
 
-Run:  python benchmarks/bench_plan.py [--repeat 3] [--scales township,prefecture,province]
-                                      [--strategy auto] [--keep DIR]
+Usage::
 
-Each run is the real command line in a fresh process
-(``advisors plan DATA --period 2026-12 --out TMP -q --timings``), so
-interpreter start-up and imports count. The command prints the seconds of
-each stage to stderr (``--timings``; nothing of it reaches the outputs);
-*start-up* is the time of the process minus the stages it timed: the
-interpreter, imports, building the command line and exit. Each stage has
-its wall time and its CPU time (the process's own; on a machine shared
-with other jobs CPU time moves much less than wall time). Every figure is
-the best of ``--repeat`` runs; end to end is the best run's, not a sum of
-bests. Peak RSS is the largest resident set of
-the command's process (``wait4``), not a sum over a process tree.
+    python benchmarks/bench_plan.py [--scales prefecture,province] [--period 2026-12] [--seed N]
 
-``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
-to compare two versions with ``diff -r``. Prints Markdown tables.
+For each scale, in one run, ``advisors.make_plan`` plans the month twice,
+each in a fresh interpreter (``common.measure``), with the default
+strategies (CP-SAT where advisors-ortools is installed):
+
+- ``separate``: the hotline, visits and training planned apart, as before
+  issue 15 (``coherent=False``); the plan's timetable check then counts the
+  clashes — people booked in two places, travel included;
+- ``coherent``: the hotline first, then visits around its shifts, then
+  training around both (the default).
+
+The table gives the planning time (loading is timed apart), peak RSS, the
+clashes, hotline seats staffed (and how many the greedy rota alone staffs,
+the floor the default strategy must reach), visits placed and their soft
+score, training sessions, and the hard violations of each part.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import dataset_dir
-
-SCALES = ("township", "prefecture", "province")
-PERIOD = "2026-12"
-STAGE_NAMES = {"assign": "coverage"}
-"""Table labels for the command's stage names where they differ."""
+from common import dataset_dir, measure
 
 
-Times = dict[str, tuple[float, float]]
-"""Stage → (wall seconds, CPU seconds)."""
+def plan_month(folder: str, period: str, coherent: bool) -> dict[str, Any]:
+    """Child: load ``folder`` and plan ``period``; the figures of the plan."""
+    import advisors
+    from advisors.hotline.greedy import GreedyHotline
+    from advisors.hotline.problem import HotlineProblem
+
+    t0 = time.perf_counter()
+    dataset = advisors.read_folder(folder)
+    loaded = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    plan = advisors.make_plan(dataset, period, coherent=coherent)
+    planned = time.perf_counter() - t1
+    seats = len(HotlineProblem(dataset, plan.period).slots)
+    greedy = GreedyHotline()(HotlineProblem(dataset, plan.period))
+    return {
+        "load_s": loaded, "plan_s": planned,
+        "clashes": len(plan.timetable.hard),
+        "seats": seats, "staffed": len(plan.hotline.shifts), "greedy_staffed": len(greedy.shifts),
+        "hotline_status": plan.hotline.stats.status,
+        "visits": len(plan.visits.visits), "visit_soft": plan.visits.analysis.soft_score,
+        "visit_hard": len(plan.visits.analysis.hard),
+        "sessions": len(plan.training.sessions),
+        "training_hard": len(plan.training.analysis.hard),
+        "hotline_hard": len(plan.hotline.analysis.hard),
+    }
 
 
-def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float, Times, int]:
-    """One `advisors plan` process: wall s, CPU s, peak RSS MiB, stage times, exit code."""
-    command = [sys.executable, "-c", "from advisors.cli import main; main()", "plan", str(data),
-               "--period", PERIOD, "--out", str(out), "-q", "--timings", "--strategy", strategy]
-    env = dict(os.environ, ADVISORS_OUTBOX="")
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read()
-    if proc.returncode not in (0, 3):  # 3: a plan with unmet hard rules, still written
-        raise SystemExit(f"advisors plan failed ({proc.returncode}):\n{stderr}")
-    stages: Times = {}
-    for line in stderr.splitlines():
-        parts = line.split()
-        if len(parts) == 4 and parts[0] == "timing" and parts[1] != "total":
-            stages[parts[1]] = (float(parts[2]), float(parts[3]))
-    peak = usage.ru_maxrss / 1024
-    return wall, usage.ru_utime + usage.ru_stime, peak, stages, proc.returncode
-
-
-def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
-                ) -> tuple[tuple[float, float], float, Times, int]:
-    """Best-of-``repeat`` (wall, CPU) end to end and per stage, peak RSS, exit code."""
-    data = dataset_dir(scale)
-    best_wall = best_cpu = float("inf")
-    best: dict[str, tuple[float, float]] = {}
-    peak = 0.0
-    code = 0
-    with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
-        out = Path(tmp) / "out"
-        for _ in range(repeat):
-            wall, cpu, run_peak, stages, code = run_once(data, out, strategy)
-            peak = max(peak, run_peak)
-            startup = (wall - sum(w for w, _ in stages.values()),
-                       cpu - sum(c for _, c in stages.values()))
-            stages = {"start-up": startup, **stages}
-            for name, (w, c) in stages.items():
-                was = best.get(name, (float("inf"), float("inf")))
-                best[name] = (min(was[0], w), min(was[1], c))
-            best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
-        if keep is not None:
-            target = keep / scale
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(out, target)
-    return (best_wall, best_cpu), peak, best, code
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scales", default=",".join(SCALES))
-    parser.add_argument("--strategy", default="auto")
-    parser.add_argument("--keep", type=Path)
-    args = parser.parse_args()
-    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
-    results = {scale: bench_scale(scale, args.repeat, args.strategy, args.keep)
-               for scale in scales}
-
-    names: list[str] = []
-    for _, _, stages, _ in results.values():
-        names += [n for n in stages if n not in names]
-    print(f"`advisors plan --period {PERIOD} --strategy {args.strategy}`, best of "
-          f"{args.repeat}, {dt.date.today().isoformat()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}\n")
-    print("| stage | " + " | ".join(f"{s} wall | {s} CPU" for s in scales) + " |")
-    print("|---|" + "---:|---:|" * len(scales))
-    for name in names:
-        cells = []
-        for s in scales:
-            found = results[s][2].get(name)
-            cells += [f"{found[0]:.2f} s", f"{found[1]:.2f} s"] if found else ["—", "—"]
-        print(f"| {STAGE_NAMES.get(name, name)} | " + " | ".join(cells) + " |")
-    print("| **end to end** | " + " | ".join(
-        f"**{results[s][0][0]:.2f} s** | **{results[s][0][1]:.2f} s**" for s in scales) + " |")
-    print("| peak RSS | " + " | ".join(f"{results[s][1]:.0f} MiB | " for s in scales) + " |")
-    print("| exit code | " + " | ".join(f"{results[s][3]} | " for s in scales) + " |")
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="prefecture,province")
+    parser.add_argument("--period", default="2026-12")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    head = ("scale", "mode", "plan s", "load s", "peak MB", "clashes", "seats staffed",
+            "greedy alone", "visits", "visit soft", "sessions", "hard (hotline/visits/training)")
+    print(" | ".join(head))
+    print(" | ".join("---" for _ in head))
+    failed = False
+    for scale in args.scales.split(","):
+        folder = str(dataset_dir(scale, args.seed))
+        times = {}
+        for mode in ("separate", "coherent"):
+            _, peak, r = measure(plan_month, folder, args.period, mode == "coherent")
+            times[mode] = r["plan_s"]
+            print(" | ".join(str(x) for x in (
+                scale, mode, f"{r['plan_s']:.1f}", f"{r['load_s']:.1f}", f"{peak:.0f}",
+                r["clashes"], f"{r['staffed']}/{r['seats']} ({r['hotline_status']})",
+                r["greedy_staffed"], r["visits"], r["visit_soft"], r["sessions"],
+                f"{r['hotline_hard']}/{r['visit_hard']}/{r['training_hard']}")), flush=True)
+            if mode == "coherent" and (r["clashes"] or r["staffed"] < r["greedy_staffed"]):
+                failed = True
+        print(f"{scale}: coherent / separate planning time = "
+              f"{times['coherent'] / times['separate']:.2f}x", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -37,7 +37,7 @@ def test_plan_prints_its_stages_to_stderr_and_nothing_into_the_outputs(
     assert code in (0, 3)
     stages = [line.split()[1] for line in capsys.readouterr().err.splitlines()
               if line.startswith("timing ")]
-    assert stages == ["load", "assign", "visits", "hotline", "training", "calendar",
+    assert stages == ["load", "assign", "hotline", "visits", "training", "calendar",
                       "publication", "plan-json", "roster-csv", "swap", "published-hook",
                       "total"]
     for path in out.rglob("*"):
