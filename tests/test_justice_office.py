@@ -70,3 +70,9 @@ def test_rosters_and_report_name_the_supervising_justice_office(
     assert "监督单位（司法所）</span></span>: 多哇镇司法所" in roster
     report = (tmp_path / "report.html").read_text("utf-8")
     assert all(f"{t.name}司法所" in report for t in tongren.townships)
+
+
+def test_the_diagnosis_names_the_own_township_rule() -> None:
+    (uncovered,) = advisors.diagnose_coverage(_two_townships("justice_office")).uncovered
+    assert (uncovered.village, uncovered.reason) == ("v2", "own_township")
+    assert "司法所" in uncovered.message

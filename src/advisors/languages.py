@@ -275,7 +275,7 @@ def language_name(tag: str) -> str:
     return ENGLISH_NAMES.get(tag, tag)
 
 
-CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "汉语", "mn": "蒙古语", "ug": "维吾尔语",
+CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "中文", "mn": "蒙古语", "ug": "维吾尔语",
                                  "en": "英语", "mjg": "土族语", "slr": "撒拉语"}
 """The Chinese name of a language, for what township staff and villagers read."""
 

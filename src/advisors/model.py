@@ -282,6 +282,8 @@ class Advisor:
                   "empty required field")
         if value:
             _check_id(self, attribute, value)
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
 
     def speaks(self, languages: Iterable[str]) -> bool:
         """Whether this advisor speaks every one of ``languages``."""
@@ -302,6 +304,16 @@ class Trainer:
     max_sessions_per_month: int = attrs.field(default=4, validator=_non_negative)
     phone: str = attrs.field(default="", converter=_text)
     email: str = attrs.field(default="", converter=_text)
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
+    advisor: str = attrs.field(default="", converter=_text)
+    """The advisor id of the same person, when the trainer is also an advisor or hotline
+    lawyer: one person, one timetable (empty: a trainer only)."""
+
+    @property
+    def person(self) -> str:
+        """The id this person's timetable goes by: the advisor's id, else the trainer's."""
+        return self.advisor or self.id
 
 
 @attrs.frozen
@@ -318,6 +330,8 @@ class Person:
     """Personal data: never shown on public outputs."""
     certified_on: dt.date | None = None
     """Date the person was certified (持证上岗); ``None`` if not yet."""
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
 
 
 @attrs.frozen

@@ -287,6 +287,9 @@ class CoverageProblem:
         if km > self.max_km or (self.max_minutes > 0 and self.minutes(vi, ai) > self.max_minutes):
             return "distance"
         if (vi, ai) in self.excluded:
+            office = self.advisors[ai]
+            if office.role == "justice_office" and office.township != self.villages[vi].township:
+                return "own_township"
             return "excluded"
         return None
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..locale import cldr
 from ..plan.events import EventChange, Party
 from .base import sorted_paths
 from .ics import FeedWriter
@@ -43,7 +44,7 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
     msg["Message-ID"] = f"<{digest}@{writer.domain}>"
-    when = f"{event.start:%Y-%m-%d %H:%M}–{event.end:%H:%M}"
+    when = cldr.day_range(event.start, event.end, "zh")
     body = "\n".join(x for x in (summary, when, event.location,
                                  writer.text(item, "description")) if x)
     msg.set_content(body + "\n")

@@ -22,9 +22,9 @@ from typing import Any, Final
 
 import attrs
 
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.event_builders import village_languages
-from ..plan.events import EventChange, PublishedEvent
+from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .render import Renderer
@@ -47,6 +47,8 @@ class Recipient:
     name: str
     languages: tuple[str, ...]
     email: str = ""
+    name_bo: str = ""
+    """The name in Tibetan script, when the data gives it: used in Tibetan-only messages."""
 
 
 @attrs.frozen
@@ -71,21 +73,33 @@ def _recipients(pub: Publication, event: PublishedEvent) -> list[Recipient]:
     for ident in event.event.owner_ids("advisor"):
         if advisor := data.advisor_by_id.get(ident):
             out.append(Recipient(f"advisor:{ident}", advisor.name, advisor.languages,
-                                 advisor.email))
+                                 advisor.email, advisor.name_bo))
     for ident in event.event.owner_ids("trainer"):
         if trainer := data.trainer_by_id.get(ident):
             out.append(Recipient(f"trainer:{ident}", trainer.name, trainer.languages,
-                                 trainer.email))
+                                 trainer.email, trainer.name_bo))
     if event.event.kind in ("visit", "lecture"):
         for village in event.event.owner_ids("village"):
             for person in data.people_of_village.get(village, ()):
                 if person.role == "liaison" and person.status == "active":
                     out.append(Recipient(f"person:{person.id}", person.name,
-                                         person.languages or ("zh",)))
+                                         person.languages or ("zh",), name_bo=person.name_bo))
     return out
 
 
 def _langs(translator: Translator, recipient: Recipient) -> list[str]:
+    """The languages a message is written in, one version each.
+
+    Someone who reads Chinese gets Chinese, plus each of their languages
+    whose catalog translates the headline. Someone who does not gets their
+    own language even where the catalog is thin: each sentence then falls
+    back to Chinese, but dates and weekdays are theirs (CLDR), which is what
+    a reader without Chinese most needs to act on.
+    """
+    if "zh" not in recipient.languages:
+        own = [lang for lang in recipient.languages if lang in LANGUAGES]
+        if own:
+            return own[:1]
     langs = [lang for lang in village_languages(recipient.languages)
              if translator.get(HEADLINE, lang) is not None]
     return langs or ["zh"]
@@ -128,14 +142,22 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     for key in sorted(grouped):
         recipient, items = grouped[key]
         langs = _langs(translator, recipient)
+        # The period sits inside a sentence: written in the language the sentence comes out in.
+        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                           lang if translator.get(HEADLINE, lang) else "zh")
+                   for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
+        shown = recipient
+        if langs == ["bo"] and recipient.name_bo:
+            shown = attrs.evolve(recipient, name=recipient.name_bo)
         context = {
-            "recipient": recipient, "items": items, "kind": kind, "langs": langs,
-            "period": pub.period.label, "sender": sender, "counts": counts,
+            "recipient": shown, "items": items, "kind": kind, "langs": langs,
+            "period": pub.period.label, "periods": periods, "sender": sender, "counts": counts,
             "version": pub.version,
         }
-        subject = translator.bilingual(HEADLINE, langs, period=pub.period.label)
+        subject = " / ".join(dict.fromkeys(
+            translator.text(HEADLINE, lang, period=periods[lang]) for lang in langs))
         for channel in channels:
             body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
@@ -144,17 +166,39 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     return out
 
 
-def _email(pub: Publication, note: Notification) -> bytes:
-    calendar = pub.dataset.policy.calendar
+def _header(name: str, value: str) -> bytes:
+    """One header as an SMTP-policy message folds it, with its line end."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    if calendar.organizer_email:
-        msg["From"] = email.utils.formataddr((calendar.organizer_name, calendar.organizer_email))
-    if note.recipient.email:
-        msg["To"] = email.utils.formataddr((note.recipient.name, note.recipient.email))
-    msg["Subject"] = note.subject
-    msg["Date"] = email.utils.format_datetime(pub.stamp)
-    msg.set_content(note.body)
-    return msg.as_bytes()
+    msg[name] = value
+    return msg.as_bytes()[:-2]  # without the blank line that ends the headers
+
+
+class _Mailer:
+    """The ``.eml`` of each message.
+
+    A message's header lines are folded one by one, so the lines every
+    message shares (From, Date) and the few subjects are folded once, and
+    each message adds its To line and its body: the same bytes as building
+    the whole message each time.
+    """
+
+    def __init__(self, pub: Publication) -> None:
+        calendar = pub.dataset.policy.calendar
+        self._from = (_header("From", email.utils.formataddr((calendar.organizer_name,
+                                                              calendar.organizer_email)))
+                      if calendar.organizer_email else b"")
+        self._date = _header("Date", email.utils.format_datetime(pub.stamp))
+        self._subjects: dict[str, bytes] = {}
+
+    def __call__(self, note: Notification) -> bytes:
+        to = (_header("To", email.utils.formataddr((note.recipient.name, note.recipient.email)))
+              if note.recipient.email else b"")
+        subject = self._subjects.get(note.subject)
+        if subject is None:
+            subject = self._subjects[note.subject] = _header("Subject", note.subject)
+        body = EmailMessage(policy=email.policy.SMTP)
+        body.set_content(note.body)
+        return self._from + to + subject + self._date + body.as_bytes()
 
 
 def write_notifications(pub: Publication, out: Path, renderer: Renderer,
@@ -162,12 +206,16 @@ def write_notifications(pub: Publication, out: Path, renderer: Renderer,
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
     written: list[Path] = []
     rows: list[list[object]] = []
+    mail = _Mailer(pub)
+    folders: set[str] = set()
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        data = _email(pub, note) if note.channel == "email" else note.body.encode("utf-8")
+        if note.channel not in folders:
+            (out / relative).parent.mkdir(parents=True, exist_ok=True)
+            folders.add(note.channel)
+        data = mail(note) if note.channel == "email" else note.body.encode("utf-8")
         (out / relative).write_bytes(data)
         written.append(relative)
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,

@@ -102,10 +102,15 @@ class _Booker:
         township = self.problem.dataset.village_by_id[request.village].township
         day = max(request.received_on + dt.timedelta(days=1), self.problem.period.start)
         last = min(deadline, self.problem.period.end)
+        start = minutes_of(self.problem.dataset.policy.visits.start)
+        end = start + self.problem.dataset.policy.requests.home_visit_minutes
+        timetable = self.problem.busy  # the person's other roles (hotline, training), if known
         while day <= last:
             if (self.problem.calendar.is_working_day(day, township, request.village)
                     and self.problem.calendar.is_available(advisor.id, day)
-                    and (advisor.id, day) not in self.busy):
+                    and (advisor.id, day) not in self.busy
+                    and (timetable is None
+                         or timetable.fits(advisor.id, day, start, end, request.village))):
                 return day
             day += dt.timedelta(days=1)
         return None
