@@ -19,7 +19,7 @@ from .diff import Changes, diff
 from .effective import Ledger, match_ledger
 from .errors import AdvisorsError, DataError, PluginError, Problem
 from .events import CalendarEvent, EventChange, PublishedEvent, reconcile
-from .exporters import ExportOptions, Publication, export
+from .exporters import ExportOptions, OutputFolder, Publication, export
 from .exporters.notifications import Notification, notifications
 from .geo import TravelModel, great_circle_km
 from .hookspecs import hookimpl
@@ -83,6 +83,7 @@ __all__ = [
     "HotlineRota",
     "Ledger",
     "Notification",
+    "OutputFolder",
     "Pattern",
     "Period",
     "Person",

@@ -12,7 +12,7 @@ import click
 
 from ..errors import DataError, Problem
 from ..exporters import ExportOptions, export
-from ..load.atomic import atomic_directory
+from ..exporters.outdir import MARKER, check_output_folder, output_folder
 from ..load.dispatch import load_dataset
 from ..period import Period
 from ..plan import Plan, make_plan
@@ -39,7 +39,10 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @period_option
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; replaced whole when the run succeeds, untouched otherwise.")
+              help=f"Output folder; replaced whole when the run succeeds, untouched otherwise. "
+              f"A non-empty folder an earlier run did not write (no {MARKER}) is refused.")
+@click.option("--force", is_flag=True,
+              help="Replace --out even if it holds files an earlier run did not write.")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The last published plan.json: keep what can stay, publish changes.")
 @click.option("--published", help="Publication time (ISO, with zone) instead of the "
@@ -59,7 +62,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
-         exporter_names: str | None, strategy: str, quiet: bool) -> None:
+         exporter_names: str | None, strategy: str, quiet: bool, force: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -74,6 +77,8 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
       advisors plan examples/tongren --period 2026-12 --out out
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
+    sources = (source, *templates, *locale_dirs)
+    check_output_folder(out, sources=sources, force=force)  # before minutes of planning
     dataset = load_dataset(source)
     the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
@@ -95,8 +100,8 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance)
         publication = result.publication(dataset)
-        with atomic_directory(out) as tmp:
-            written = export(publication, tmp, options, names)
+        with output_folder(out, sources=sources, force=force, notice=_notice) as folder:
+            written = export(publication, folder, options, names)
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
     get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
                                              publication=publication)
@@ -104,6 +109,10 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
         _summary(result, out, len(written))
     if not result.feasible:
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
+
+
+def _notice(sentence: str) -> None:
+    click.echo(f"note: {sentence}", err=True)
 
 
 def _read_previous(path: Path) -> Plan:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..events import Party
 from ..exporters.base import ExportOptions, Publication
 from ..exporters.csvout import write_csv
+from ..exporters.folder import OutputFolder
 from ..exporters.html import write_notices, write_report, write_rosters
 from ..exporters.ics import FeedWriter
 from ..exporters.invitations import write_invitations
@@ -41,7 +42,7 @@ def feed_names(pub: Publication, options: ExportOptions) -> dict[str, str]:
     return names
 
 
-def ics(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def ics(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``calendars/<kind>/<id>.ics`` and ``calendars/all.ics``; ``invitations/*.eml``."""
     writer = feed_writer(pub, options)
     written = writer.write_all(out, pub.events, feed_names(pub, options))
@@ -50,50 +51,47 @@ def ics(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
     return written
 
 
-def roster_html(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_html(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/<township>.html``: printable A4, bilingual."""
     return write_rosters(pub, out, options.renderer(), options.translator())
 
 
-def roster_csv(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_csv(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.csv``: UTF-8 with BOM, formulas neutralised."""
     relative = Path("rosters") / "roster.csv"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    write_csv(out / relative, ROSTER_COLUMNS, rows)
+    write_csv(out.path(relative), ROSTER_COLUMNS, rows)
     return [relative]
 
 
-def roster_md(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_md(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.md``: the roster as a Markdown table."""
     relative = Path("rosters") / "roster.md"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
     text = f"# {pub.period.label}\n\n" + table(ROSTER_COLUMNS, rows)
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(text, encoding="utf-8")
-    return [relative]
+    return [out.write_text(relative, text)]
 
 
-def notices(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def notices(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``notices/<village>.html``: the notice board card (公示牌)."""
     return write_notices(pub, out, options.renderer())
 
 
-def notifications(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def notifications(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``notifications/<channel>/<recipient>``: SMS, WeChat and email messages."""
     return write_notifications(pub, out, options.renderer(), options.translator())
 
 
-def report(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``report.html``: coverage and training progress with inline SVG charts."""
     return write_report(pub, out, options.renderer())
 
 
-def plan_json(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def plan_json(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``plan.json``: the whole plan, which reads back to the same Plan."""
     if not pub.plan_json:
         return []
-    (out / "plan.json").write_text(pub.plan_json, encoding="utf-8")
-    return [Path("plan.json")]
+    return [out.write_text("plan.json", pub.plan_json)]
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from ..assess import Assessment, grades_rows
 from ..effective import Figures, Ledger, Outcome
 from ..exporters.base import ExportOptions, Publication
 from ..exporters.csvout import write_csv
+from ..exporters.folder import OutputFolder
 from ..hookspecs import Register, hookimpl
 from ..ledger import ServiceRecord
 
@@ -72,7 +73,7 @@ def _outcome_row(pub: Publication, o: Outcome) -> dict[str, Any]:
     return row
 
 
-def village_files(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def village_files(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/villages/<village>.html``: the village's printable file (一村一卷)."""
     ledger, _ = _facts(pub)
     if ledger is None:
@@ -92,8 +93,7 @@ def village_files(pub: Publication, out: Path, options: ExportOptions) -> list[P
             services=[_record_row(pub, r) for r in ledger.services if r.village == village.id],
             findings=findings, **_common(pub))
         relative = Path("ledger") / "villages" / f"{village.id}.html"
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        (out / relative).write_text(html, encoding="utf-8")
+        out.write_text(relative, html)
         written.append(relative)
     return written
 
@@ -102,7 +102,7 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole <= 0 else min(1.0, part / whole)
 
 
-def statistics_report(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def statistics_report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/report.html``: the statistics report with inline SVG charts (no script)."""
     ledger, assessment = _facts(pub)
     if ledger is None:
@@ -145,8 +145,7 @@ def statistics_report(pub: Publication, out: Path, options: ExportOptions) -> li
         honour=honour, warning=warning, findings=[str(f) for f in ledger.findings],
         **_common(pub))
     relative = Path("ledger") / "report.html"
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(html, encoding="utf-8")
+    out.write_text(relative, html)
     return [relative]
 
 
@@ -162,7 +161,7 @@ def _figure_rows(table: dict[str, Figures], names: dict[str, str]) -> list[list[
             for k, f in table.items()]
 
 
-def csv_tables(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def csv_tables(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/*.csv``: outcomes, figures per township/advisor/village, findings, grades."""
     ledger, assessment = _facts(pub)
     if ledger is None:
@@ -172,7 +171,7 @@ def csv_tables(pub: Publication, out: Path, options: ExportOptions) -> list[Path
     written = []
 
     def put(name: str, header: list[str], rows: list[list[Any]]) -> None:
-        write_csv(out / folder / name, header, rows)
+        write_csv(out.path(folder / name), header, rows)
         written.append(folder / name)
 
     put("outcomes.csv", ["status", "village", "advisor", "planned", "visit", "held_on",

@@ -22,6 +22,7 @@ from ..events import EventChange, PublishedEvent
 from ..locale import Translator
 from ..period import Period
 from ..render import Renderer
+from .folder import OutputFolder
 
 __all__ = ["ExportOptions", "Exporter", "Publication"]
 
@@ -133,9 +134,11 @@ def _renderer(template_dirs: tuple[Path, ...], locale_dirs: tuple[Path, ...],
 class Exporter(Protocol):
     """What ``register_exporters`` registers: writes files for a publication into a folder."""
 
-    def __call__(self, publication: Publication, out: Path,
+    def __call__(self, publication: Publication, out: OutputFolder,
                  options: ExportOptions) -> Sequence[Path]:
-        """Write into ``out`` (which exists); return the files written, relative to ``out``."""
+        """Write into ``out`` (which exists) through its checked paths
+        (``out.path(relative)``, ``out.write_text``, ``out.write_bytes``); return the
+        files written, relative to the folder."""
 
 
 def sorted_paths(paths: Iterable[Path]) -> list[Path]:

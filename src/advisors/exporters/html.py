@@ -19,6 +19,7 @@ from ..locale import Translator
 from ..model import Village
 from ..render import WEEKDAYS_ZH, Renderer
 from .base import Publication
+from .folder import OutputFolder
 from .report import report_facts
 from .rows import roster_rows
 
@@ -34,10 +35,8 @@ ROLE_LABELS = {
 """Message id of each advisor role's label."""
 
 
-def _write(out: Path, relative: Path, text: str) -> Path:
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(text, encoding="utf-8")
-    return relative
+def _write(out: OutputFolder, relative: Path, text: str) -> Path:
+    return out.write_text(relative, text)
 
 
 def _common(pub: Publication) -> dict[str, Any]:
@@ -45,7 +44,7 @@ def _common(pub: Publication) -> dict[str, Any]:
             "stamp": pub.stamp.date().isoformat()}
 
 
-def write_rosters(pub: Publication, out: Path, renderer: Renderer,
+def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
                   translator: Translator) -> list[Path]:
     """``rosters/<township>.html`` for every township."""
     hotline = []
@@ -114,7 +113,7 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
     }
 
 
-def write_notices(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
+def write_notices(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
     """``notices/<village>.html`` for every village."""
     return [
         _write(out, Path("notices") / f"{village.id}.html",
@@ -123,7 +122,7 @@ def write_notices(pub: Publication, out: Path, renderer: Renderer) -> list[Path]
     ]
 
 
-def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
+def write_report(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
     """``report.html``: coverage, visits, hotline, legal-savvy persons, training."""
     facts = report_facts(pub)
     # Chart rows are made here, not in the template: the sandbox forbids list.append.

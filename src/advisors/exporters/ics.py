@@ -34,6 +34,7 @@ import icalendar
 
 from ..events import Party, PublishedEvent
 from ..locale import Translator
+from .folder import OutputFolder
 
 __all__ = [
     "PRODID",
@@ -231,7 +232,7 @@ class FeedWriter:
             for chunk in self.feed_bytes(name, items, private=private):
                 fh.write(chunk)
 
-    def write_all(self, out: Path, items: Sequence[PublishedEvent],
+    def write_all(self, out: OutputFolder, items: Sequence[PublishedEvent],
                   names: dict[str, str] | None = None) -> list[Path]:
         """Write ``calendars/all.ics`` and one feed per owner; return the relative paths.
 
@@ -246,7 +247,7 @@ class FeedWriter:
             relative = Path("calendars") / f"{feed}.ics"
             kind = feed.split("/", 1)[0]
             title = (names or {}).get(feed, feed)
-            self.write_feed(out / relative, title, [items[i] for i in groups[feed]],
+            self.write_feed(out.path(relative), title, [items[i] for i in groups[feed]],
                             private=kind not in PUBLIC_FEEDS)
             written.append(relative)
         return written

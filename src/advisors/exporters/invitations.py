@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..events import EventChange, Party
 from .base import sorted_paths
+from .folder import OutputFolder
 from .ics import FeedWriter
 
 __all__ = ["invitation", "write_invitations"]
@@ -54,7 +55,7 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
 
 
 def write_invitations(writer: FeedWriter, changes: Iterable[EventChange], organizer: Party,
-                      out: Path) -> list[Path]:
+                      out: OutputFolder) -> list[Path]:
     """Write ``invitations/<event id>.<sequence>.<recipient>.eml``; return relative paths."""
     written: list[Path] = []
     for change in changes:
@@ -65,7 +66,5 @@ def write_invitations(writer: FeedWriter, changes: Iterable[EventChange], organi
             slug = _SLUG.sub("_", party.email)
             relative = (Path("invitations")
                         / f"{change.id}.{change.current.sequence}.{slug}.eml")
-            (out / relative).parent.mkdir(parents=True, exist_ok=True)
-            (out / relative).write_bytes(msg.as_bytes())
-            written.append(relative)
+            written.append(out.write_bytes(relative, msg.as_bytes()))
     return sorted_paths(written)

@@ -28,6 +28,7 @@ from ..locale import Translator
 from ..render import Renderer
 from .base import Publication
 from .csvout import write_csv
+from .folder import OutputFolder
 from .sms import SmsSize, sms_size
 
 __all__ = ["CHANNELS", "Notification", "notifications", "write_notifications"]
@@ -157,7 +158,7 @@ def _email(pub: Publication, note: Notification) -> bytes:
     return msg.as_bytes()
 
 
-def write_notifications(pub: Publication, out: Path, renderer: Renderer,
+def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
                         translator: Translator) -> list[Path]:
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
     written: list[Path] = []
@@ -166,9 +167,8 @@ def write_notifications(pub: Publication, out: Path, renderer: Renderer,
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
         data = _email(pub, note) if note.channel == "email" else note.body.encode("utf-8")
-        (out / relative).write_bytes(data)
+        out.write_bytes(relative, data)
         written.append(relative)
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
                      relative.as_posix(), len(note.events),
@@ -176,7 +176,7 @@ def write_notifications(pub: Publication, out: Path, renderer: Renderer,
                      note.sms.units if note.sms else "",
                      note.sms.segments if note.sms else ""])
     index = Path("notifications") / "index.csv"
-    write_csv(out / index, ["recipient", "name", "channel", "kind", "file", "events",
+    write_csv(out.path(index), ["recipient", "name", "channel", "kind", "file", "events",
                             "sms_encoding", "sms_units", "sms_segments"], rows)
     written.append(index)
     return written

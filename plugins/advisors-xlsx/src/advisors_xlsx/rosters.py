@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.exporters.base import ExportOptions, Publication
+from advisors.exporters import ExportOptions, OutputFolder, Publication
 from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
 
 from .book import BORDER, save_book, set_widths, style_header
@@ -146,10 +146,10 @@ def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
     return book
 
 
-def roster_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_xlsx(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.xlsx``: a printable sheet per township and the hotline rota."""
     relative = Path("rosters") / "roster.xlsx"
-    save_book(roster_book(pub, options), out / relative, pub.stamp)
+    save_book(roster_book(pub, options), out.path(relative), pub.stamp)
     return [relative]
 
 
@@ -170,7 +170,7 @@ def assignment_rows(pub: Publication) -> list[list[str]]:
     return rows
 
 
-def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def assignments_xlsx(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/assignments.xlsx``: each village's advisor of record, printable."""
     relative = Path("rosters") / "assignments.xlsx"
     book = Workbook()
@@ -180,5 +180,5 @@ def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> lis
     rows = assignment_rows(pub)
     _table(ws, f"村(居)法律顾问分配表 Advisors of record · {pub.period.label}",
            ASSIGNMENT_COLUMNS, rows)
-    save_book(book, out / relative, pub.stamp)
+    save_book(book, out.path(relative), pub.stamp)
     return [relative]
