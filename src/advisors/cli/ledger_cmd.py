@@ -27,8 +27,9 @@ from ..ledger import Feedback, ServiceRecord, read_feedback, read_services
 from ..load.atomic import atomic_write_bytes
 from ..load.dispatch import load_dataset
 from ..period import Period
+from ..plan_schema import VISITS_SCHEMA, build_checked, parse_json
 from ..schedule import Visit, VisitPlan
-from ._options import period_option
+from ._options import period_option, read_text
 from ._table import render_table
 
 __all__ = ["COMMANDS", "LedgerInputs"]
@@ -89,15 +90,12 @@ def _first(folder: Path, stem: str) -> Path:
 
 
 def _read_plan(path: Path) -> tuple[VisitPlan, dict[str, str | None] | None]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--plan") from None
+    data = parse_json(read_text(path, "--plan"), str(path))
     if isinstance(data, dict) and data.get("kind") == "visits":
-        return VisitPlan.from_dict(data), None
+        return build_checked(VisitPlan.from_dict, data, VISITS_SCHEMA, str(path)), None
     from ..plan import Plan
 
-    plan = Plan.from_dict(data)
+    plan = Plan.from_dict(data, str(path))
     return plan.visits, dict(plan.assignment.advisor_of)
 
 

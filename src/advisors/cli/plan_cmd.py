@@ -10,12 +10,11 @@ from typing import Any
 import attrs
 import click
 
-from ..errors import DataError, Problem
 from ..exporters import ExportOptions, export
 from ..exporters.outdir import MARKER, check_output_folder, output_folder
 from ..load.dispatch import load_dataset
 from ..period import Period
-from ..plan import Plan, make_plan
+from ..plan import Plan, dropped_references, make_plan
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
@@ -82,6 +81,12 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
     dataset = load_dataset(source)
     the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
+    if before is not None:
+        dropped = dropped_references(before, dataset)
+        if dropped:
+            _notice(f"dropped since {previous}: {', '.join(dropped[:20])}"
+                    + (f" and {len(dropped) - 20} more" if len(dropped) > 20 else "")
+                    + "; their events are published as cancelled")
     names = None
     if exporter_names:
         names = [n.strip() for n in exporter_names.split(",") if n.strip()]
@@ -116,12 +121,7 @@ def _notice(sentence: str) -> None:
 
 
 def _read_previous(path: Path) -> Plan:
-    try:
-        return Plan.read(path)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataError([Problem(str(path), "not a plan.json written by `advisors plan`",
-                                 value=str(exc)[:120], expected="the plan.json of an earlier run")]
-                        ) from None
+    return Plan.read(path)  # every problem a located DataError
 
 
 class _Null:

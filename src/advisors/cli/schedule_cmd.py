@@ -21,11 +21,12 @@ from ..diff import Changes, diff
 from ..hotline import HotlineRota
 from ..load.atomic import atomic_write_text
 from ..load.dispatch import load_dataset
+from ..plan_schema import HOTLINE_SCHEMA, VISITS_SCHEMA, build_checked, parse_json
 from ..rules import Analysis, SolveStats
 from ..schedule import VisitPlan
 from ..schedule_api import hotline_rota, schedule_visits, scheduler_strategies
 from . import EXIT_INFEASIBLE
-from ._options import period_option
+from ._options import period_option, read_text
 
 __all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
 
@@ -61,11 +62,10 @@ def _assignment(data: Dataset) -> Assignment:
 def _read_previous(path: Path | None, kind: str) -> Any:
     if path is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--previous") from None
-    return VisitPlan.from_dict(data) if kind == "visits" else HotlineRota.from_dict(data)
+    data = parse_json(read_text(path, "--previous"), str(path))
+    if kind == "visits":
+        return build_checked(VisitPlan.from_dict, data, VISITS_SCHEMA, str(path))
+    return build_checked(HotlineRota.from_dict, data, HOTLINE_SCHEMA, str(path))
 
 
 def _check_strategy(kind: str, strategy: str) -> None:

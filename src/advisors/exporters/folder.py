@@ -65,7 +65,7 @@ class OutputFolder:
 
     def open(self, relative: str | PurePath, mode: str = "wb", **kwargs: Any) -> IO[Any]:
         """Open ``relative`` inside the folder (parents made), like :func:`open`."""
-        return open(self.path(relative), mode, **kwargs)  # noqa: SIM115 - the caller closes it
+        return open(self.path(relative), mode, **kwargs)
 
     def write_bytes(self, relative: str | PurePath, data: bytes) -> Path:
         """Write ``data`` to ``relative``; return ``relative`` as a Path."""
