@@ -258,30 +258,26 @@ def check_data(data: Any, schema: Mapping[str, Any], source: str) -> list[Proble
                 return
             for i, item in enumerate(value):
                 walk(spec.item, item, f"{path}[{i}]")
+        elif callable(spec):
+            expected = spec(value)
+            if expected:
+                bad(path, value, expected)
+        elif not isinstance(value, dict):
+            bad(path, value, "an object")
         elif isinstance(spec, _Map):
-            if not isinstance(value, dict):
-                bad(path, value, "an object")
-                return
             for key, item in value.items():
                 expected = spec.key(key)
                 if expected:
                     bad(f"{path}.{key}", key, expected, "bad key")
                 else:
                     walk(spec.value, item, f"{path}.{key}")
-        elif isinstance(spec, Mapping):
-            if not isinstance(value, dict):
-                bad(path, value, "an object")
-                return
+        else:
             for name, inner in spec.items():
                 key = name.lstrip("?")
                 if key in value:
                     walk(inner, value[key], f"{path}.{key}")
                 elif not name.startswith("?"):
                     bad(f"{path}.{key}", None, "a value", "missing")
-        else:
-            expected = spec(value)
-            if expected:
-                bad(path, value, expected)
 
     walk(schema, data, "$")
     return problems
