@@ -21,6 +21,7 @@ from .calendar import WorkCalendar
 from .errors import Problem, ProblemList
 from .geo import TravelModel
 from .languages import normalize_language
+from .limits import record_values
 from .model import (
     Advisor,
     Attendance,
@@ -268,6 +269,11 @@ class Dataset:
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")
 
+        for collection in COLLECTIONS:
+            records = getattr(self, collection)
+            for i, field, value, expected in record_values(records):
+                report(collection, i, records[i], field, "value not accepted", value, expected)
+
         for i, span in enumerate(self.unavailability):
             # Loaders build records with validators off, so the span is checked here too.
             if span.end < span.start:
@@ -287,6 +293,12 @@ class Dataset:
                 if topic not in curriculum:
                     report("trainers", i, trainer, "topics", "unknown topic", topic,
                            "a topic of the policy's curriculum: " + ", ".join(sorted(curriculum)))
+        for i, festival in enumerate(self.calendar.festivals):
+            for township in festival.townships:
+                if "townships" not in skip and township not in self.township_by_id:
+                    problems.append(Problem("calendar.toml", "unknown reference", None,
+                                            f"festival[{i}].townships", township,
+                                            "the id of a township in townships.csv"))
         for tag in self.policy.hotline.required_languages:
             if normalize_language(tag) != tag:
                 problems.append(Problem("policy", "unknown language", None,

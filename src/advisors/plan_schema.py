@@ -51,8 +51,7 @@ def _text(value: Any) -> str | None:
 
 
 def _id(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) > MAX_ID or not ID_PATTERN.fullmatch(value) \
-            or value in (".", ".."):
+    if not isinstance(value, str) or len(value) > MAX_ID or not ID_PATTERN.fullmatch(value):
         return f"an id: letters, digits, '_', '.', '-' (at most {MAX_ID})"
     return None
 
@@ -146,7 +145,7 @@ _STATS = {"strategy": _text, "?status": _text, "?objective": _Maybe(_num),
           "?bound": _Maybe(_num)}
 _PARTY = {"name": _text, "?email": _text, "?role": _text}
 _EVENT = {
-    "id": _composite, "kind": _one_of(EVENT_KINDS), "start": _DATETIME, "end": _DATETIME,
+    "id": _id, "kind": _one_of(EVENT_KINDS), "start": _DATETIME, "end": _DATETIME,
     "?timezone": _text, "?summary": _Map(_text, _text), "?description": _Map(_text, _text),
     "?languages": _List(_text), "?location": _text, "?geo": _Maybe(_List(_num)),
     "?organizer": _Maybe(_PARTY), "?attendees": _List(_PARTY), "?owners": _List(_owner),

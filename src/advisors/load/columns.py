@@ -115,6 +115,8 @@ def _languages(raw: str) -> tuple[str, ...]:
 
 def _number(low: float, high: float) -> Callable[[str], float]:
     def parse(raw: str) -> float:
+        if "_" in raw:  # float() reads "3_5.5" as 35.5: a typo, not a number
+            raise ValueError
         value = float(raw)
         if not (math.isfinite(value) and low <= value <= high):
             raise ValueError
@@ -125,6 +127,8 @@ def _number(low: float, high: float) -> Callable[[str], float]:
 
 
 def _count(raw: str) -> int:
+    if "_" in raw:  # int() reads "3_5" as 35
+        raise ValueError
     try:
         value = int(raw)  # exact, however large
     except ValueError:
