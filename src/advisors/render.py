@@ -13,11 +13,15 @@
 * Plugins get the environment through the ``prepare_jinja2_environment``
   hook to add filters and globals.
 * Undefined names raise, so a misspelt variable in an override fails loudly.
+* An error in a deployment's template (syntax, an undefined name, a sandbox
+  refusal) is a :class:`~advisors.errors.DataError` naming the template file
+  and line, as bad input; only an error in a bundled template is a bug.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -27,6 +31,7 @@ import jinja2
 import jinja2.sandbox
 import pluggy
 
+from .errors import DataError, Problem
 from .locale import Translator
 
 __all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
@@ -112,12 +117,15 @@ class Renderer:
     """Renders named templates with one environment (built once, reused per file)."""
 
     env: jinja2.Environment
+    template_dirs: tuple[Path, ...] = ()
+    """The deployment's folders: errors in templates from there are bad input."""
 
     @classmethod
     def create(cls, template_dirs: Sequence[Path] = (), *, translator: Translator | None = None,
                pm: pluggy.PluginManager | None = None) -> Renderer:
         """A renderer over the bundled templates and a deployment's folders."""
-        return cls(make_environment(template_dirs, translator=translator, pm=pm))
+        return cls(make_environment(template_dirs, translator=translator, pm=pm),
+                   tuple(Path(d).resolve() for d in template_dirs))
 
     @property
     def sandboxed(self) -> bool:
@@ -125,5 +133,34 @@ class Renderer:
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
 
     def render(self, name: str, **context: Any) -> str:
-        """Render the template ``name`` with ``context``."""
-        return self.env.get_template(name).render(**context)
+        """Render the template ``name`` with ``context``.
+
+        Raises :class:`DataError` (template file, line, what went wrong) when a
+        deployment's template fails.
+        """
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            where = _template_frame(exc, self.template_dirs)
+            if where is None:
+                raise
+            raise DataError([Problem(where[0], f"template error: {type(exc).__name__}",
+                                     line=where[1], value=str(exc.message or exc)[:200],
+                                     expected="a template that renders (docs/outputs.md)")]
+                            ) from None
+
+
+def _template_frame(exc: jinja2.TemplateError, dirs: Sequence[Path]
+                    ) -> tuple[str, int | None] | None:
+    """The deployment template file and line ``exc`` happened in; ``None`` if not in one."""
+    def ours(filename: str | None) -> bool:
+        return filename is not None and any(Path(filename).resolve().is_relative_to(d)
+                                            for d in dirs)
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (exc.filename or exc.name or "template", exc.lineno) if ours(exc.filename) else None
+    # jinja2 rewrites the traceback: template frames carry the template's file and line
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if ours(frame.filename):
+            return frame.filename, frame.lineno
+    return None

@@ -6,6 +6,11 @@ import csv
 import shutil
 from pathlib import Path
 
+import attrs
+
+from advisors.calendar import WorkCalendar
+from advisors.load.tomlwrite import dumps_toml
+
 from ..conftest import TONGREN
 
 TOWNSHIP = "longwu"
@@ -28,8 +33,13 @@ def _write(folder: Path, name: str, header: list[str], rows: list[dict[str, str]
 def make_tiny(folder: Path) -> Path:
     """Write the small dataset into ``folder`` (made); return it."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("policy.toml", "calendar.toml"):
-        shutil.copy(TONGREN / name, folder / name)
+    shutil.copy(TONGREN / "policy.toml", folder / "policy.toml")
+    calendar = WorkCalendar.from_toml(TONGREN / "calendar.toml")
+    festivals = [f for f in calendar.festivals if not f.townships or TOWNSHIP in f.townships]
+    festivals = [attrs.evolve(f, townships=tuple(t for t in f.townships if t == TOWNSHIP))
+                 for f in festivals]
+    calendar = attrs.evolve(calendar, festivals=tuple(festivals))
+    (folder / "calendar.toml").write_text(dumps_toml(calendar.as_dict(), dates=True), "utf-8")
     header, townships = _rows("townships.csv")
     _write(folder, "townships.csv", header, [t for t in townships if t["id"] == TOWNSHIP])
     header, villages = _rows("villages.csv")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
-import hashlib
 import re
 from collections.abc import Iterable
 from email.message import EmailMessage
@@ -22,6 +21,7 @@ from ..events import EventChange, Party
 from .base import sorted_paths
 from .folder import OutputFolder
 from .ics import FeedWriter
+from .mail import address, message_id
 
 __all__ = ["invitation", "write_invitations"]
 
@@ -36,14 +36,14 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
     event = item.event
     ics = b"".join(writer.feed_bytes(writer.uid(item), [item], private=True, method=method))
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = email.utils.formataddr((organizer.name, organizer.email))
-    msg["To"] = email.utils.formataddr((recipient.name, recipient.email))
+    msg["From"] = address(organizer.name, organizer.email, "policy calendar.organizer_email")
+    msg["To"] = address(recipient.name, recipient.email)
     summary = writer.text(item, "summary")
     msg["Subject"] = summary
     msg["Date"] = email.utils.format_datetime(item.stamp)
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"
-    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
-    msg["Message-ID"] = f"<{digest}@{writer.domain}>"
+    msg["Message-ID"] = message_id(seed, writer.domain)
+    digest = msg["Message-ID"][1:].split("@", 1)[0]
     when = f"{event.start:%Y-%m-%d %H:%M}–{event.end:%H:%M}"
     body = "\n".join(x for x in (summary, when, event.location,
                                  writer.text(item, "description")) if x)

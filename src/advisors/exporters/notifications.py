@@ -29,6 +29,7 @@ from ..render import Renderer
 from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
+from .mail import address, message_id, sender
 from .sms import SmsSize, sms_size
 
 __all__ = ["CHANNELS", "Notification", "notifications", "write_notifications"]
@@ -148,12 +149,14 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
 def _email(pub: Publication, note: Notification) -> bytes:
     calendar = pub.dataset.policy.calendar
     msg = EmailMessage(policy=email.policy.SMTP)
-    if calendar.organizer_email:
-        msg["From"] = email.utils.formataddr((calendar.organizer_name, calendar.organizer_email))
+    msg["From"] = sender(calendar)
     if note.recipient.email:
-        msg["To"] = email.utils.formataddr((note.recipient.name, note.recipient.email))
+        msg["To"] = address(note.recipient.name, note.recipient.email, note.recipient.key)
     msg["Subject"] = note.subject
     msg["Date"] = email.utils.format_datetime(pub.stamp)
+    seed = "/".join(("notification", str(pub.version), note.kind, note.recipient.key,
+                     *note.events))
+    msg["Message-ID"] = message_id(seed, calendar.uid_domain)
     msg.set_content(note.body)
     return msg.as_bytes()
 
