@@ -84,6 +84,10 @@ def tokens(portal: Portal, base_url: str) -> None:
     portal.store.admin_token()
     root = base_url.rstrip("/")
     for kind, ident, token in portal.store.tokens():
+        if not token:
+            click.echo(f"{kind}\t{ident}\t(issued before tokens were stored hashed: "
+                       f"rotate it to list it)\t")
+            continue
         where = "" if kind == "admin" else f"{root}/calendars/me/{token}.ics"
         click.echo(f"{kind}\t{ident}\t{token}\t{where}")
 
@@ -94,7 +98,7 @@ def tokens(portal: Portal, base_url: str) -> None:
 @click.pass_obj
 def rotate(portal: Portal, kind: str, ident: str) -> None:
     """Replace a token: the old feed URL stops working at once."""
-    if portal.store.token_of(kind, ident) is None:
+    if not portal.store.has_token(kind, ident):
         click.echo(f"error: no token for {kind} {ident}", err=True)
         raise click.exceptions.Exit(2)
     click.echo(portal.store.rotate(kind, ident))
