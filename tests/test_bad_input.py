@@ -82,6 +82,8 @@ POLICY = [
     ('[training]\nsession_start = "12:30"\nsession_end = "09:30"\n',
      "[training.session_start/session_end]"),
     ("[calendar]\nalarm_minutes = [99999999999]\n", "[calendar.alarm_minutes[0]]"),
+    ("[calendar]\ncancelled_retention_days = 999999\n", "[calendar.cancelled_retention_days]"),
+    ('[ledger]\nwrong_advisor = "maybe"\n', "[ledger.wrong_advisor]"),
     ('[calendar]\norganizer_email = "a@example.org, b@example.org"\n',
      "[calendar.organizer_email]"),
     ('[calendar]\nuid_domain = "a b\\nc"\n', "[calendar.uid_domain]"),

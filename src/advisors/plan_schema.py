@@ -6,7 +6,7 @@ reader, or plan for minutes on a 50 MB name. :func:`check_plan_data` walks
 the parsed JSON against :data:`PLAN_SCHEMA` and reports every bad value with
 its JSON path (``$.events[3].event.owners[0]``): ids follow the dataset
 loader's id rule (:data:`advisors.model.ID_PATTERN`), composite ids
-(``visit/<village>/2026-12/1``) are ids joined by ``/``, owners are
+(``visit/<village>/2026-12/1``) have their fixed shapes, owners are
 ``<kind>:<id>``, numbers are finite and of sane size, texts have a length
 limit, dates and times parse.
 """
@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 
 from .errors import DataError, Problem
 from .events import EVENT_KINDS, OWNER_KINDS, STATUSES
-from .model import ID_PATTERN
+from .model import ID_CHARS, ID_PATTERN
 
 __all__ = ["HOTLINE_SCHEMA", "MAX_ID", "MAX_TEXT", "PLAN_SCHEMA", "TRAINING_SCHEMA",
            "VISITS_SCHEMA", "build_checked", "check_data", "check_plan_data", "parse_json"]
@@ -56,11 +56,22 @@ def _id(value: Any) -> str | None:
     return None
 
 
-def _composite(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) > 4 * MAX_ID \
-            or any(_id(part) for part in value.split("/")):
-        return "ids joined by '/' (e.g. visit/<village>/2026-12/1)"
-    return None
+def _pattern(pattern: str, expected: str) -> Check:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, str) and len(value) <= 2 * MAX_ID and compiled.fullmatch(value)
+        return None if ok else expected
+
+    return check
+
+
+_VISIT_ID = _pattern(rf"visit/[{ID_CHARS}]{{1,{MAX_ID}}}/\d{{4}}-\d{{2}}/\d{{1,4}}",
+                     "visit/<village id>/<YYYY-MM>/<n>")
+_SHIFT_ID = _pattern(r"hotline/\d{4}-\d{2}-\d{2}/\d{1,4}/\d{1,4}",
+                     "hotline/<YYYY-MM-DD>/<shift>/<seat>")
+_SESSION_ID = _pattern(rf"training/[{ID_CHARS}]{{1,{MAX_ID}}}/\d{{4}}-\d{{2}}/\d{{1,4}}",
+                       "training/<township id>/<YYYY-MM>/<n>")
 
 
 def _owner(value: Any) -> str | None:
@@ -153,8 +164,8 @@ _EVENT = {
 }
 _PUBLISHED = {"event": _EVENT, "?sequence": _int, "stamp": _DATETIME, "?cancelled": _bool}
 _TRAINING_VIOLATION = {"rule": _text, "hard": _bool, "message": _text,
-                       "?people": _List(_composite), "?days": _List(_DATE),
-                       "?sessions": _List(_composite)}
+                       "?people": _List(_text), "?days": _List(_DATE),
+                       "?sessions": _List(_SESSION_ID)}
 
 PLAN_SCHEMA: Final[Mapping[str, Any]] = {
     "format": _text,
@@ -186,7 +197,7 @@ PLAN_SCHEMA: Final[Mapping[str, Any]] = {
 
 VISITS_SCHEMA: Final[Mapping[str, Any]] = {
         "kind": _one_of(("visits",)), "period": _PERIOD,
-        "visits": _List({"id": _composite, "village": _id, "advisor": _id, "date": _DATE,
+        "visits": _List({"id": _VISIT_ID, "village": _id, "advisor": _id, "date": _DATE,
                          "start": _HHMM, "end": _HHMM, "?lecture": _bool,
                          "?appointments": _List(_text)}),
         "?patterns": _Map(_id, _Maybe({"weekday": _int, "ordinals": _List(_int),
@@ -197,7 +208,7 @@ VISITS_SCHEMA: Final[Mapping[str, Any]] = {
 
 HOTLINE_SCHEMA: Final[Mapping[str, Any]] = {
         "kind": _one_of(("hotline",)), "period": _PERIOD,
-        "shifts": _List({"id": _composite, "date": _DATE, "index": _int, "slot": _int,
+        "shifts": _List({"id": _SHIFT_ID, "date": _DATE, "index": _int, "slot": _int,
                          "start": _HHMM, "end": _HHMM, "lawyer": _id}),
         "?counts": _Map(_id, {"?total": _int, "?weekend": _int, "?evening": _int}),
         "?analysis": _ANALYSIS, "?stats": _STATS,
@@ -206,7 +217,7 @@ HOTLINE_SCHEMA: Final[Mapping[str, Any]] = {
 
 TRAINING_SCHEMA: Final[Mapping[str, Any]] = {
         "?kind": _one_of(("training",)), "period": _PERIOD,
-        "sessions": _List({"id": _composite, "date": _DATE, "start": _HHMM, "end": _HHMM,
+        "sessions": _List({"id": _SESSION_ID, "date": _DATE, "start": _HHMM, "end": _HHMM,
                            "venue": _id, "township": _id, "trainer": _id,
                            "language": _List(_text), "topic": _text,
                            "participants": _List(_id)}),

@@ -13,6 +13,8 @@ import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from .errors import Problem
 from .limits import bad_email, is_domain
 
@@ -32,9 +34,42 @@ def _spans(policy: Any) -> Iterator[tuple[str, str, str]]:
            policy.training.session_end)
 
 
+_CHOICES = {
+    ("training", "cadres"): ("joint", "separate"),
+    ("ledger", "wrong_advisor"): ("warn", "exclude", "error"),
+    ("ledger", "outside_plan"): ("warn", "exclude", "error"),
+    ("ledger", "overlap"): ("warn", "exclude", "error"),
+}
+"""Keys whose text is one of a few words."""
+_SPANS = {"_days": 3660, "_months": 120, "_minutes": 40_320}
+"""Largest value of a key by the unit its name ends in: ten years, four weeks of minutes
+(a date that far away is a typo, and one much further overflows the calendar)."""
+
+
+def _bounded(policy: Any) -> Iterator[tuple[str, int | float, int]]:
+    sections = {"": policy, **{f.name: getattr(policy, f.name) for f in attrs.fields(type(policy))
+                               if attrs.has(type(getattr(policy, f.name)))}}
+    for prefix, section in sections.items():
+        for f in attrs.fields(type(section)):
+            for suffix, limit in _SPANS.items():
+                if f.name.endswith(suffix) or f.name.removesuffix("s").endswith(suffix):
+                    value = getattr(section, f.name)
+                    for item in value if isinstance(value, tuple) else (value,):
+                        yield f"{prefix}.{f.name}".lstrip("."), item, limit
+
+
 def policy_problems(policy: Any, source: str) -> list[Problem]:
     """Every rule of this module ``policy`` (a :class:`advisors.Policy`) breaks."""
     problems = []
+    for where, value, limit in _bounded(policy):
+        if isinstance(value, int | float) and value > limit:
+            problems.append(Problem(source, "too large", field=where, value=str(value),
+                                    expected=f"at most {limit}"))
+    for (section, key), choices in _CHOICES.items():
+        value = getattr(getattr(policy, section), key)
+        if value not in choices:
+            problems.append(Problem(source, "unknown value", field=f"{section}.{key}",
+                                    value=str(value)[:80], expected="one of " + ", ".join(choices)))
     for where, start, end in _spans(policy):
         if _minutes(end) <= _minutes(start):
             problems.append(Problem(source, "ends before it starts", field=where,
