@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from advisors.exporters.outdir import MARKER
-from advisors.load.atomic import umask
+from advisors.data.atomic import umask
+from advisors.output.outdir import MARKER
 
 from .corpus.cli import dataset, plan
 
@@ -71,7 +71,7 @@ def test_leftovers_of_a_killed_run_are_recovered_and_removed(
     (tmp_path / ".out.999998-abcdefgh.tmp").mkdir()
     (tmp_path / ".out.999998-abcdefgh.tmp" / "half.ics").write_text("BEGIN:VCAL", "utf-8")
     capsys.readouterr()
-    from advisors.load.atomic import recover_leftovers
+    from advisors.data.atomic import recover_leftovers
 
     said = recover_leftovers(out)
     assert (out / "plan.json").is_file() and any("recovered" in s for s in said)

@@ -2,7 +2,7 @@
 
 The plan reader refuses ids that could name a path (tested in test_plan_files);
 this module tests the second wall: every exporter writes through one
-:class:`~advisors.exporters.OutputFolder`, which refuses a path that resolves
+:class:`~advisors.output.OutputFolder`, which refuses a path that resolves
 outside it. A publication is forged with owners, event ids and emails made of
 path pieces (``..``, ``/``, absolute paths), past any reader, and every
 registered exporter plus a plugin that builds paths from the plan runs on it.
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import advisors
 from advisors import hookimpl
-from advisors.events import Party
-from advisors.exporters import ExportOptions, OutputFolder, UnsafePathError, export
+from advisors.output import ExportOptions, OutputFolder, UnsafePathError, export
+from advisors.plan.events import Party
 from advisors.plugins import collect, get_plugin_manager
 
 from .corpus.tiny import make_tiny

@@ -29,8 +29,7 @@ from typing import Any
 import attrs
 
 from .errors import DataError, Problem, ProblemList
-from .limits import MAX_COUNT, MAX_NUMBER, bad_text
-from .policy_checks import policy_problems
+from .limits import MAX_COUNT, MAX_NUMBER, bad_text, policy_problems
 
 __all__ = [
     "AssignmentPolicy",

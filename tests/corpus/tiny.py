@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from advisors.calendar import WorkCalendar
-from advisors.load.tomlwrite import dumps_toml
+from advisors.data.tomlwrite import dumps_toml
 
 from ..conftest import TONGREN
 

@@ -6,7 +6,7 @@ every sheet prints on A4 landscape, one page wide, with the bilingual header
 row repeated on each page. ``rosters/assignments.xlsx`` lists each village's
 advisor of record. Cells hold values, never formulas: a name typed as
 ``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
-(:func:`advisors.exporters.rows.roster_rows`), the same as the CSV and HTML
+(:func:`advisors.output.rows.roster_rows`), the same as the CSV and HTML
 rosters'.
 """
 
@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.exporters import ExportOptions, OutputFolder, Publication
-from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+from advisors.output import ExportOptions, OutputFolder, Publication
+from advisors.output.rows import ROSTER_COLUMNS, RosterRow, roster_rows
 
 from .book import BORDER, save_book, set_widths, style_header
 
