@@ -108,7 +108,7 @@ def atomic_directory(target: Path, notice: Callable[[str], None] | None = None
     Leftovers of an interrupted run beside ``target`` are recovered or removed
     first; ``notice`` is told each in a sentence.
     """
-    target = Path(target)
+    target = Path(os.path.abspath(target))  # "." has no name to put a sibling beside
     target.parent.mkdir(parents=True, exist_ok=True)
     for sentence in recover_leftovers(target):
         if notice is not None:
