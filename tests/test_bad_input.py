@@ -186,7 +186,7 @@ TEXT_FIELDS = [
 ]
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(field=st.sampled_from(TEXT_FIELDS),
        text=st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)

@@ -130,7 +130,7 @@ def test_no_exporter_writes_outside(tmp_path: Path, publication: advisors.Public
     assert not Path("/tmp/absolute").exists() or not any(Path("/tmp/absolute").rglob("*.ics"))
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(piece=st.text(st.sampled_from(list("./\\~a:%\x00")), min_size=1, max_size=12))
 def test_no_exporter_writes_outside_whatever_the_ids(
