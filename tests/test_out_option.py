@@ -26,6 +26,19 @@ def test_output_carries_the_marker_and_is_replaced_next_time(
     assert not (out / "stale.txt").exists()
 
 
+def test_an_output_of_an_older_version_without_the_marker_is_ours(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = dataset(tmp_path)
+    out = tmp_path / "out"
+    assert plan(data, out, capsys).code in (0, 3)
+    (out / MARKER).unlink()
+    assert plan(data, out, capsys).code in (0, 3)
+    (out / MARKER).unlink()
+    (out / "notes.txt").write_text("mine", "utf-8")  # but not once the user added a file
+    outcome = plan(data, out, capsys)
+    assert outcome.code == 2 and "notes.txt" in outcome.err
+
+
 def test_a_folder_of_the_users_files_is_refused_unless_forced(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = dataset(tmp_path)

@@ -21,13 +21,17 @@ from ..data.atomic import atomic_directory
 from ..errors import DataError, Problem
 from .folder import OutputFolder
 
-__all__ = ["MARKER", "MARKER_TEXT", "check_output_folder", "output_folder"]
+__all__ = ["LEGACY_OUTPUT", "MARKER", "MARKER_TEXT", "check_output_folder", "output_folder"]
 
 MARKER: Final = ".advisors-output"
 """The file every output folder holds: the next run may replace the folder whole."""
 MARKER_TEXT: Final = ("This folder was written by `advisors plan`; the next run with the same "
                       "--out replaces it whole.\n")
 _SHOWN: Final = 10
+LEGACY_OUTPUT: Final = frozenset({"plan.json", "calendars", "rosters", "notices", "notifications",
+                                  "invitations", "report.html"})
+"""What an output written before the marker existed holds: such a folder (with its
+``plan.json``) is recognised as ours too, so ``make example`` keeps working on an old ``out``."""
 
 
 def _overlaps(target: Path, source: Path) -> bool:
@@ -60,7 +64,7 @@ def check_output_folder(out: Path, *, sources: Iterable[Path] = (), force: bool 
         raise refuse("is a file, not a folder", "a folder (it is replaced whole)")
     if target.is_dir() and not force and not (target / MARKER).exists():
         entries = sorted(p.name for p in target.iterdir())
-        if entries:
+        if entries and not ("plan.json" in entries and LEGACY_OUTPUT.issuperset(entries)):
             shown = ", ".join(entries[:_SHOWN]) + (
                 f" and {len(entries) - _SHOWN} more" if len(entries) > _SHOWN else "")
             raise refuse(
