@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import PluginError
+from ..plugins import collect
 from .base import Exporter, ExportOptions, Publication, sorted_paths
 from .folder import OutputFolder, UnsafePathError
 
@@ -26,8 +28,6 @@ def export(publication: Publication, out: Path | OutputFolder,
 
     Returns the files written, relative to ``out``, sorted.
     """
-    from ..plugins import collect
-
     options = options or ExportOptions()
     registered = collect("exporters")
     chosen = list(registered) if names is None else list(names)
@@ -37,8 +37,6 @@ def export(publication: Publication, out: Path | OutputFolder,
         out = OutputFolder(out)
     for name in chosen:
         if name not in registered:
-            from ..errors import PluginError
-
             raise PluginError(f"no exporter named {name!r}; available: "
                               + ", ".join(sorted(registered)))
         written.extend(registered[name].implementation(publication, out, options))

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..locale import cldr
 from ..plan.events import EventChange, Party
 from .base import sorted_paths
 from .folder import OutputFolder
@@ -44,7 +45,7 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"
     msg["Message-ID"] = message_id(seed, writer.domain)
     digest = msg["Message-ID"][1:].split("@", 1)[0]
-    when = f"{event.start:%Y-%m-%d %H:%M}–{event.end:%H:%M}"
+    when = cldr.day_range(event.start, event.end, "zh")
     body = "\n".join(x for x in (summary, when, event.location,
                                  writer.text(item, "description")) if x)
     msg.set_content(body + "\n")

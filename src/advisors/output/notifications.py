@@ -22,9 +22,9 @@ from typing import Any, Final
 
 import attrs
 
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.event_builders import village_languages
-from ..plan.events import EventChange, PublishedEvent
+from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
@@ -49,6 +49,8 @@ class Recipient:
     name: str
     languages: tuple[str, ...]
     email: str = ""
+    name_bo: str = ""
+    """The name in Tibetan script, when the data gives it: used in Tibetan-only messages."""
 
 
 @attrs.frozen
@@ -73,21 +75,33 @@ def _recipients(pub: Publication, event: PublishedEvent) -> list[Recipient]:
     for ident in event.event.owner_ids("advisor"):
         if advisor := data.advisor_by_id.get(ident):
             out.append(Recipient(f"advisor:{ident}", advisor.name, advisor.languages,
-                                 advisor.email))
+                                 advisor.email, advisor.name_bo))
     for ident in event.event.owner_ids("trainer"):
         if trainer := data.trainer_by_id.get(ident):
             out.append(Recipient(f"trainer:{ident}", trainer.name, trainer.languages,
-                                 trainer.email))
+                                 trainer.email, trainer.name_bo))
     if event.event.kind in ("visit", "lecture"):
         for village in event.event.owner_ids("village"):
             for person in data.people_of_village.get(village, ()):
                 if person.role == "liaison" and person.status == "active":
                     out.append(Recipient(f"person:{person.id}", person.name,
-                                         person.languages or ("zh",)))
+                                         person.languages or ("zh",), name_bo=person.name_bo))
     return out
 
 
 def _langs(translator: Translator, recipient: Recipient) -> list[str]:
+    """The languages a message is written in, one version each.
+
+    Someone who reads Chinese gets Chinese, plus each of their languages
+    whose catalog translates the headline. Someone who does not gets their
+    own language even where the catalog is thin: each sentence then falls
+    back to Chinese, but dates and weekdays are theirs (CLDR), which is what
+    a reader without Chinese most needs to act on.
+    """
+    if "zh" not in recipient.languages:
+        own = [lang for lang in recipient.languages if lang in LANGUAGES]
+        if own:
+            return own[:1]
     langs = [lang for lang in village_languages(recipient.languages)
              if translator.get(HEADLINE, lang) is not None]
     return langs or ["zh"]
@@ -130,14 +144,22 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     for key in sorted(grouped):
         recipient, items = grouped[key]
         langs = _langs(translator, recipient)
+        # The period sits inside a sentence: written in the language the sentence comes out in.
+        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                           lang if translator.get(HEADLINE, lang) else "zh")
+                   for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
+        shown = recipient
+        if langs == ["bo"] and recipient.name_bo:
+            shown = attrs.evolve(recipient, name=recipient.name_bo)
         context = {
-            "recipient": recipient, "items": items, "kind": kind, "langs": langs,
-            "period": pub.period.label, "sender": sender, "counts": counts,
+            "recipient": shown, "items": items, "kind": kind, "langs": langs,
+            "period": pub.period.label, "periods": periods, "sender": sender, "counts": counts,
             "version": pub.version,
         }
-        subject = translator.bilingual(HEADLINE, langs, period=pub.period.label)
+        subject = " / ".join(dict.fromkeys(
+            translator.text(HEADLINE, lang, period=periods[lang]) for lang in langs))
         for channel in channels:
             body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None

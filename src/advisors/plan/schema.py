@@ -189,6 +189,7 @@ PLAN_SCHEMA: Final[Mapping[str, Any]] = {
     "visits": "VISITS",
     "hotline": "HOTLINE",
     "training": "TRAINING",
+    "?timetable": _ANALYSIS,
     "?events": _List(_PUBLISHED),
     "?changes": _List({"kind": _text, "current": _PUBLISHED,
                        "?previous": _Maybe(_PUBLISHED)}),
