@@ -16,6 +16,7 @@ from __future__ import annotations
 import email.policy
 import email.utils
 from collections.abc import Sequence
+from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Final
@@ -168,19 +169,44 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     return out
 
 
-def _email(pub: Publication, note: Notification) -> bytes:
-    calendar = pub.dataset.policy.calendar
+def _header(name: str, value: str | Address) -> bytes:
+    """One header as an SMTP-policy message folds it, with its line end."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = sender(calendar)
-    if note.recipient.email:
-        msg["To"] = address(note.recipient.name, note.recipient.email, note.recipient.key)
-    msg["Subject"] = note.subject
-    msg["Date"] = email.utils.format_datetime(pub.stamp)
-    seed = "/".join(("notification", str(pub.version), note.kind, note.recipient.key,
-                     *note.events))
-    msg["Message-ID"] = message_id(seed, calendar.uid_domain)
-    msg.set_content(note.body)
-    return msg.as_bytes()
+    msg[name] = value
+    return msg.as_bytes()[:-2]  # without the blank line that ends the headers
+
+
+class _Mailer:
+    """The ``.eml`` of each message.
+
+    A message's header lines are folded one by one, so the lines every
+    message shares (From, Date) and the few subjects are folded once, and
+    each message adds its To line and its body: the same bytes as building
+    the whole message each time.
+    """
+
+    def __init__(self, pub: Publication) -> None:
+        calendar = pub.dataset.policy.calendar
+        self._from = _header("From", sender(calendar))  # address objects, never pasted text
+        self._date = _header("Date", email.utils.format_datetime(pub.stamp))
+        self._subjects: dict[str, bytes] = {}
+        self._version = str(pub.version)
+        self._domain = calendar.uid_domain
+
+    def __call__(self, note: Notification) -> bytes:
+        to = (_header("To", address(note.recipient.name, note.recipient.email,
+                                    note.recipient.key))
+              if note.recipient.email else b"")
+        subject = self._subjects.get(note.subject)
+        if subject is None:
+            subject = self._subjects[note.subject] = _header("Subject", note.subject)
+        # from stable ids only: the same plan gives the same Message-ID
+        seed = "/".join(("notification", self._version, note.kind, note.recipient.key,
+                         *note.events))
+        ident = _header("Message-ID", message_id(seed, self._domain))
+        body = EmailMessage(policy=email.policy.SMTP)
+        body.set_content(note.body)
+        return self._from + to + subject + self._date + ident + body.as_bytes()
 
 
 def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
@@ -188,12 +214,13 @@ def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
     written: list[Path] = []
     rows: list[list[object]] = []
+    mail = _Mailer(pub)
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        data = _email(pub, note) if note.channel == "email" else note.body.encode("utf-8")
-        out.write_bytes(relative, data)
+        out.write_bytes(relative, mail(note) if note.channel == "email"
+                        else note.body.encode("utf-8"))
         written.append(relative)
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
                      relative.as_posix(), len(note.events),
