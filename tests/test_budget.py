@@ -47,7 +47,10 @@ def test_estimate_from_the_plan(tongren: advisors.Dataset) -> None:
     serving, visits = _plan(tongren)
     result = budget(tongren, 2027, serving, _visits_for(visits))
     policy = tongren.policy.ledger
-    covered = sum(a is not None for a in serving.values())
+    paid = {a.id for a in tongren.advisors if a.role in policy.paid_roles}
+    assert paid < {a.id for a in tongren.advisors}  # the example has 司法所 staff: unpaid
+    covered = sum(a in paid for a in serving.values())
+    visits = [v for v in visits if v.advisor in paid]
     rates, ungraded = policy.service_rates, policy.multipliers["ungraded"]
     lectures = sum(v.lecture for v in visits)
     expected = ungraded * (covered * policy.village_subsidy
@@ -63,8 +66,9 @@ def test_estimate_from_the_plan(tongren: advisors.Dataset) -> None:
 def test_grade_scales_the_subsidy(tongren: advisors.Dataset) -> None:
     serving, visits = _plan(tongren)
     loads = [a for a in serving.values() if a is not None]
+    paid = {a.id for a in tongren.advisors if a.role in tongren.policy.ledger.paid_roles}
     village, advisor = next((v, a) for v, a in sorted(serving.items())
-                            if a is not None and loads.count(a) == 1)
+                            if a in paid and loads.count(a) == 1)
     q1 = [v for v in visits if v.village == village and v.date < dt.date(2027, 4, 1)]
     held = [ServiceRecord(advisor, village, v.date, "09:00", "17:00",
                           "lecture" if v.lecture else "duty_day", people_served=5, note="ok",
@@ -82,7 +86,7 @@ def test_grade_scales_the_subsidy(tongren: advisors.Dataset) -> None:
     assert not later.reported and later.grade == "excellent"
     # an advisor whose villages had nothing recorded in a reported quarter fails it
     other = next(x for x in result.lines if x.quarter == "2027-Q1" and x.advisor != advisor
-                 and x.advisor)
+                 and x.advisor in paid)
     assert other.grade == "fail"
     assert other.subsidy == pytest.approx(policy.village_subsidy / 4 * policy.multipliers["fail"])
 
@@ -127,3 +131,17 @@ def test_misspelt_rates_are_refused(tongren: advisors.Dataset) -> None:
         budget(data, 2027, serving, _visits_for(visits))
     assert {p.field for p in err.value.problems} == {"ledger.service_rates.lectures",
                                                      "ledger.multipliers.excelent"}
+
+
+def test_justice_office_staff_are_unpaid_unless_the_policy_pays_them(
+        tongren: advisors.Dataset) -> None:
+    serving, visits = _plan(tongren)
+    office = {a.id for a in tongren.advisors if a.role == "justice_office"}
+    unpaid = budget(tongren, 2027, serving, _visits_for(visits))
+    lines = [line for line in unpaid.lines if line.advisor in office]
+    assert lines and all(line.subsidy == 0 and line.services == 0 for line in lines)
+    ledger = attrs.evolve(tongren.policy.ledger,
+                          paid_roles=(*tongren.policy.ledger.paid_roles, "justice_office"))
+    paying = attrs.evolve(tongren, policy=attrs.evolve(tongren.policy, ledger=ledger))
+    paid = budget(paying, 2027, serving, _visits_for(visits))
+    assert all(line.subsidy > 0 for line in paid.lines if line.advisor in office)

@@ -87,10 +87,11 @@ def render_columns(name: str) -> str:
 
 
 def attribute_docs() -> dict[tuple[str, str], str]:
-    """(class name, attribute) → first sentence of its attribute docstring in policy.py."""
-    tree = ast.parse((ROOT / "src" / "advisors" / "policy.py").read_text("utf-8"))
+    """(class name, attribute) → first sentence of its attribute docstring in policy/."""
     out: dict[tuple[str, str], str] = {}
-    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+    classes = [n for path in sorted((ROOT / "src" / "advisors" / "policy").glob("*.py"))
+               for n in ast.parse(path.read_text("utf-8")).body if isinstance(n, ast.ClassDef)]
+    for cls in classes:
         body = cls.body
         for i, node in enumerate(body):
             if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
@@ -124,9 +125,24 @@ def render_policy() -> str:
     return "\n".join(row.replace(" |  |", " | |") for row in rows)
 
 
+def render_presets() -> str:
+    from advisors.policy.presets import PRESETS
+
+    rows = []
+    for preset in PRESETS.values():
+        rows += [f"### `{preset.name}`", "", preset.title + ".", "",
+                 "| key | value | source |", "|---|---|---|"]
+        for section, values in preset.values.items():
+            for key, value in values.items():
+                source = preset.sources[f"{section}.{key}"]
+                rows.append(f"| `{section}.{key}` | `{_toml_value(value)}` | {source} |")
+        rows.append("")
+    return "\n".join(rows).rstrip()
+
+
 GENERATED: dict[str, dict[str, Callable[[], str]]] = {
     "data-format.md": {f"columns:{name}": (lambda n=name: render_columns(n)) for name in FILES},
-    "policy.md": {"policy": render_policy},
+    "policy.md": {"policy": render_policy, "presets": render_presets},
 }
 BLOCK = re.compile(r"(<!-- generated: (?P<key>[\w:]+) -->\n)(?P<body>.*?)\n?<!-- end -->", re.S)
 

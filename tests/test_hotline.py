@@ -30,7 +30,8 @@ D = dt.date
 
 
 def _policy(**hotline: object) -> advisors.Policy:
-    policy = advisors.Policy()
+    # a Tibetan area: the qinghai-tibetan-area preset asks for a Tibetan speaker on every shift
+    policy = advisors.Policy.from_dict({"preset": "qinghai-tibetan-area"})
     return attrs.evolve(policy, hotline=attrs.evolve(policy.hotline, **hotline))
 
 
@@ -59,7 +60,7 @@ def test_empty_shift_says_nobody_speaks_tibetan_that_day() -> None:
 
 
 def test_language_rule_given_a_chinese_only_shift() -> None:
-    ds = small_dataset(["remote"], 2, (), ["bo;zh", "zh"])
+    ds = small_dataset(["remote"], 2, (), ["bo;zh", "zh"], policy=_policy())
     problem = HotlineProblem(ds, Period.parse("2026-12-01..2026-12-01"))
     from advisors.hotline.rules import language_missing
 
@@ -181,7 +182,7 @@ def test_cli_hotline_exits_3_and_explains(tmp_path: Path,
     # library's default (two shifts, every day) its Tibetan speakers cannot cover December.
     data = tmp_path / "tongren"
     shutil.copytree(TONGREN, data)
-    (data / "policy.toml").unlink()
+    (data / "policy.toml").write_text('preset = "qinghai-tibetan-area"\n', "utf-8")
     out = tmp_path / "hotline.csv"
     assert run(["hotline", str(data), "--period", "2026-12", "--strategy", "greedy",
                 "-o", str(out)]) == 3

@@ -45,7 +45,16 @@ from advisors import (
     write_json,
 )
 from advisors.limits import MAX_COUNT
-from advisors.model import ADVISOR_ROLES, PERSON_ROLES, PERSON_STATUSES, SERVICE_CLASSES
+from advisors.model import (
+    ADVISOR_ROLES,
+    PERSON_ROLES,
+    PERSON_STATUSES,
+    REQUEST_GROUPS,
+    REQUEST_KINDS,
+    SERVICE_CLASSES,
+    TOWNSHIP_KINDS,
+    Request,
+)
 from advisors.policy import Policy
 
 from .conftest import TONGREN
@@ -86,7 +95,8 @@ def datasets(draw: st.DrawFn) -> Dataset:
     """A random valid dataset: unique ids in one namespace, every reference resolving."""
     ids = iter(draw(st.lists(st.text(ID_ALPHABET, min_size=1, max_size=10),
                              min_size=40, max_size=40, unique=True)))
-    townships = [Township(next(ids), draw(names), draw(optional_text))
+    townships = [Township(next(ids), draw(names), draw(optional_text),
+                          draw(st.sampled_from(["", *TOWNSHIP_KINDS])))
                  for _ in range(draw(st.integers(1, 3)))]
     villages = [
         Village(next(ids), draw(names), draw(st.sampled_from(townships)).id,
@@ -95,12 +105,15 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 draw(st.none() | count), draw(optional_text))
         for _ in range(draw(st.integers(0, 5)))
     ]
-    advisors = [
-        Advisor(next(ids), draw(names), draw(st.sampled_from(ADVISOR_ROLES)), draw(names),
-                draw(LANGS), draw(lat), draw(lon), draw(optional_text), draw(emails),
-                draw(st.none() | count), draw(st.booleans()), draw(st.booleans()))
-        for _ in range(draw(st.integers(0, 4)))
-    ]
+    advisors = []
+    for _ in range(draw(st.integers(0, 4))):
+        role = draw(st.sampled_from(ADVISOR_ROLES))
+        office = st.sampled_from([t.id for t in townships])  # 司法所 staff name their township
+        advisors.append(Advisor(
+            next(ids), draw(names), role, draw(names), draw(LANGS), draw(lat), draw(lon),
+            draw(optional_text), draw(emails), draw(st.none() | count),
+            draw(st.booleans()), draw(st.booleans()),
+            draw(office if role == "justice_office" else st.just("") | office)))
     curriculum = Policy().training.curriculum
     trainers = [
         Trainer(next(ids), draw(names), draw(LANGS),
@@ -135,6 +148,13 @@ def datasets(draw: st.DrawFn) -> Dataset:
                    draw(st.floats(0, 24 * 366, allow_nan=False)))
         for _ in range(draw(st.integers(0, 3) if people else st.just(0)))
     ]
+    requests = [
+        Request(next(ids), draw(st.sampled_from(villages)).id,
+                draw(st.sampled_from(sorted(REQUEST_GROUPS))),
+                draw(st.sampled_from(sorted(REQUEST_KINDS))), draw(dates),
+                draw(st.just(()) | LANGS), draw(optional_text))
+        for _ in range(draw(st.integers(0, 3) if villages else st.just(0)))
+    ]
     located = [*villages, *advisors, *trainers, *venues]
     travel = [
         TravelTime(draw(st.sampled_from(located)).id, draw(st.sampled_from(located)).id,
@@ -144,7 +164,9 @@ def datasets(draw: st.DrawFn) -> Dataset:
     festivals = tuple(
         Festival(draw(names), start, start + dt.timedelta(days=draw(st.integers(0, 9))),
                  draw(optional_text), draw(optional_text),
-                 tuple(draw(st.lists(st.sampled_from([t.id for t in townships]), unique=True))))
+                 tuple(draw(st.lists(st.sampled_from([t.id for t in townships]), unique=True))),
+                 tuple(draw(st.lists(st.sampled_from([v.id for v in villages]), unique=True))
+                       if villages else ()))
         for start in draw(st.lists(dates, max_size=2))
     )
     policy = Policy.from_dict({
@@ -156,7 +178,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
     return Dataset.build(
         townships=townships, villages=villages, advisors=advisors, trainers=trainers,
         people=people, venues=venues, assignments=assignments, unavailability=unavailability,
-        attendance=attendance, travel=travel, policy=policy,
+        requests=requests, attendance=attendance, travel=travel, policy=policy,
         calendar=WorkCalendar(festivals=festivals),
     )
 

@@ -108,8 +108,8 @@ def calendar_clashes(out: Path, dataset: advisors.Dataset) -> list[str]:
         cal = icalendar.Calendar.from_ical(feed.read_bytes())
         days: dict[dt.date, list[tuple[dt.datetime, dt.datetime, tuple[float, float], str]]] = {}
         for ev in cal.walk("VEVENT"):
-            if str(ev.get("status")) == "CANCELLED":
-                continue
+            if str(ev.get("status")) == "CANCELLED" or str(ev.get("transp")) == "TRANSPARENT":
+                continue  # a transparent event (an appointment within a visit) blocks no time
             geo = ev.get("geo")
             assert geo is not None, f"{feed.name}: {ev['uid']} has no GEO"
             start, end = ev.decoded("dtstart"), ev.decoded("dtend")

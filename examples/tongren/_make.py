@@ -20,20 +20,22 @@ HERE = Path(__file__).resolve().parent
 rng = random.Random(20260701)
 
 # --------------------------------------------------------------------------
-# Townships: id, name, name_bo, approximate seat (lat, lon).
+# Townships: id, name, name_bo, approximate seat (lat, lon), kind.
 # Tibetan only where certain; everything else is left empty for review.
+# kind: the two towns; 多哇镇 pastoral (herding); 扎毛乡 has a herders' committee
+# (mixed); the other townships' kind is left empty (not checked against a source).
 TOWNSHIPS = [
-    ("longwu", "隆务镇", "རོང་བོ", 35.5195, 102.0175),
-    ("baoan", "保安镇", "", 35.6480, 102.0420),
-    ("duowa", "多哇镇", "", 35.1100, 102.1500),
-    ("nianduhu", "年都乎乡", "", 35.5520, 102.0050),
-    ("zhamao", "扎毛乡", "", 35.4150, 101.9000),
-    ("shuangpengxi", "双朋西乡", "", 35.7150, 102.1950),
-    ("jiawu", "加吾乡", "", 35.4700, 102.1700),
-    ("huangnaihai", "黄乃亥乡", "", 35.5700, 101.7900),
-    ("qukuhu", "曲库乎乡", "", 35.3600, 101.9850),
-    ("lancai", "兰采乡", "", 35.6800, 101.8800),
-    ("guashize", "瓜什则乡", "", 35.5700, 102.2700),
+    ("longwu", "隆务镇", "རོང་བོ", 35.5195, 102.0175, "town"),
+    ("baoan", "保安镇", "", 35.6480, 102.0420, "town"),
+    ("duowa", "多哇镇", "", 35.1100, 102.1500, "herding"),
+    ("nianduhu", "年都乎乡", "", 35.5520, 102.0050, ""),
+    ("zhamao", "扎毛乡", "", 35.4150, 101.9000, "mixed"),
+    ("shuangpengxi", "双朋西乡", "", 35.7150, 102.1950, ""),
+    ("jiawu", "加吾乡", "", 35.4700, 102.1700, ""),
+    ("huangnaihai", "黄乃亥乡", "", 35.5700, 101.7900, ""),
+    ("qukuhu", "曲库乎乡", "", 35.3600, 101.9850, ""),
+    ("lancai", "兰采乡", "", 35.6800, 101.8800, ""),
+    ("guashize", "瓜什则乡", "", 35.5700, 102.2700, ""),
 ]
 SEAT = {t[0]: (t[3], t[4]) for t in TOWNSHIPS}
 
@@ -60,7 +62,8 @@ VILLAGES = [
     ("longwu-longwu", "隆务村", "longwu", V, SUB, BO, (1800, 3000), "s"),
     ("longwu-jiacangma", "加仓玛村", "longwu", V, SUB, BO, (700, 1500), "s"),
     ("longwu-cuoyu", "措玉村", "longwu", V, SUB, BO, (600, 1300), "s"),
-    ("longwu-yalang", "牙浪村", "longwu", V, REM, BO, (500, 1100), "m"),
+    # 牙浪: its (invented) position is next to the city, so it is served as suburban
+    ("longwu-yalang", "牙浪村", "longwu", V, SUB, BO, (500, 1100), "m"),
     # 年都乎乡 — Tu (Monguor/Wutun) and Tibetan villages next to the city
     ("nianduhu-nianduhu", "年都乎村", "nianduhu", V, SUB, BZ, (1200, 2200), "s"),
     ("nianduhu-guomari", "郭麻日村", "nianduhu", V, SUB, BZ, (1000, 1900), "m"),
@@ -145,7 +148,9 @@ SPREAD = {
 
 # --------------------------------------------------------------------------
 # Advisors: id, name, role, organisation, languages, office township, capacity
-# ("" = policy default), hotline, active, email
+# ("" = policy default), hotline, active, email. The six 司法所 staff are civil
+# servants (role justice_office): they serve only their own township's villages,
+# unpaid by the subsidy; advisors.csv gives their township.
 F1 = "青海隆河律师事务所"
 F2 = "黄南正衡律师事务所"
 F3 = "青海雪源律师事务所黄南分所"
@@ -166,12 +171,12 @@ ADVISORS = [
     ("adv-11", "切吉卓玛", "legal_aid", LA, BZ, "longwu", 5, True, True, "qieji.zhuoma@example.org"),
     ("adv-12", "桑杰才让", "legal_aid", LA, BZ, "longwu", 5, True, True, "sangjie.cairang@example.org"),
     ("adv-13", "韩玉梅", "legal_aid", LA, ZH, "longwu", 3, True, True, "han.yumei@example.org"),
-    ("adv-14", "完么加", "legal_worker", "隆务镇司法所", BZ, "longwu", 5, False, True, ""),
-    ("adv-15", "祁文斌", "legal_worker", "保安镇司法所", BZ, "baoan", 5, False, True, "qi.wenbin@example.org"),
-    ("adv-16", "华旦", "legal_worker", "多哇镇司法所", BZ, "duowa", 5, False, True, ""),
-    ("adv-17", "公保才让", "legal_worker", "曲库乎乡司法所", BZ, "qukuhu", 5, False, True, ""),
-    ("adv-18", "拉毛草", "legal_worker", "黄乃亥乡司法所", BZ, "huangnaihai", 5, False, True, "lamaocao@example.com"),
-    ("adv-19", "周加", "legal_worker", "双朋西乡司法所", BZ, "shuangpengxi", 4, False, True, ""),
+    ("adv-14", "完么加", "justice_office", "隆务镇司法所", BZ, "longwu", 5, False, True, ""),
+    ("adv-15", "祁文斌", "justice_office", "保安镇司法所", BZ, "baoan", 5, False, True, "qi.wenbin@example.org"),
+    ("adv-16", "华旦", "justice_office", "多哇镇司法所", BZ, "duowa", 5, False, True, ""),
+    ("adv-17", "公保才让", "justice_office", "曲库乎乡司法所", BZ, "qukuhu", 5, False, True, ""),
+    ("adv-18", "拉毛草", "justice_office", "黄乃亥乡司法所", BZ, "huangnaihai", 5, False, True, "lamaocao@example.com"),
+    ("adv-19", "周加", "justice_office", "双朋西乡司法所", BZ, "shuangpengxi", 4, False, True, ""),
     ("adv-20", "德吉卓玛", "notary", NO, BZ, "longwu", 4, False, True, "deji.zhuoma@example.org"),
     ("adv-21", "赵国庆", "notary", NO, BZ, "longwu", "", False, True, "zhao.guoqing@example.org"),
     ("adv-22", "久美多杰", "public_lawyer", SJ, BZ, "longwu", 4, True, True, "jiumei.duojie@example.org"),
@@ -217,6 +222,19 @@ UNAVAILABILITY = [
     ("adv-08", "2027-02-22", "2027-02-24", "开庭（西宁市中级人民法院）"),
     ("adv-11", "2027-03-02", "2027-03-04", "开庭（黄南州中级人民法院）"),
     ("tr-05", "2027-03-15", "2027-03-19", "州普法讲师团集中备课"),
+]
+
+# Legal-aid priority requests (seed plan §五): id, village, group, kind, received, languages,
+# note (private, fictional). req-2026-105 cannot be met in time: the village's advisor
+# of record, adv-16 (多哇镇司法所), is away 2026-12-21 – 2027-01-08, and a request of no
+# priority group goes to the advisor of record only — the January plan says so.
+REQUESTS = [
+    ("req-2026-101", "longwu-jiamao", "老年人", "上门服务", "2026-12-01", BO, "独居老人，行动不便，赡养费纠纷"),
+    ("req-2026-102", "baoan-chengnei", "农民工", "预约咨询", "2026-12-02", ZH, "工地欠薪三个月"),
+    ("req-2026-103", "duowa-quna", "残疾人", "上门服务", "2026-12-16", BO, "草场纠纷，申请法律援助"),
+    ("req-2026-104", "nianduhu-guomari", "家庭暴力受害妇女", "预约咨询", "2026-12-07", BZ, "人身安全保护令咨询"),
+    ("req-2026-105", "duowa-jiaolongwu", "其他群众", "上门服务", "2026-12-21", BO, "宅基地边界纠纷"),
+    ("req-2026-106", "longwu-c01", "老年人", "上门服务", "2026-12-10", BO, "只会说藏语的老人，遗产继承"),
 ]
 
 VENUE_KIND = {
@@ -274,12 +292,22 @@ def person_lang(village_lang: str, role: str) -> str:
     return BZ if rng.random() < p_bz else BO
 
 
-def person_name(lang: str) -> str:
+# Names in purely Tibetan villages are Tibetan: a Han name drawn there is replaced from
+# this separate generator, so that every other draw (and so every other row) stays as it was.
+tibetan_names = random.Random(20261203)
+
+
+def person_name(lang: str, village_lang: str) -> str:
     if lang == ZH:
-        return zh_name()
-    if lang == BZ and rng.random() < 0.15:
-        return zh_name()
-    return bo_name()
+        name = zh_name()
+    elif lang == BZ and rng.random() < 0.15:
+        name = zh_name()
+    else:
+        return bo_name()
+    if village_lang != BO:
+        return name
+    first = tibetan_names.choice(BO_GIVEN)
+    return first + tibetan_names.choice(BO_SUFFIX) if tibetan_names.random() < 0.55 else first
 
 
 def write(name: str, header: list[str], rows: list[list[object]]) -> None:
@@ -299,13 +327,19 @@ def jitter(lat: float, lon: float, d: float) -> tuple[float, float]:
 
 
 def main() -> None:
-    write("townships.csv", ["id", "name", "name_bo"], [[t[0], t[1], t[2]] for t in TOWNSHIPS])
+    write("townships.csv", ["id", "name", "name_bo", "kind"],
+          [[t[0], t[1], t[2], t[5]] for t in TOWNSHIPS])
 
     vrows = []
     for vid, name, tw, kind, cls, langs, (lo, hi), _src in VILLAGES:
         lat, lon = jitter(*SEAT[tw], SPREAD[tw] * (0.3 if kind == C else 1.0))
         pop = rng.randrange(lo, hi + 1, 10)
         vrows.append([vid, name, "", tw, kind, cls, langs, f"{lat:.4f}", f"{lon:.4f}", pop])
+    city = SEAT["longwu"]
+    for row in vrows:  # "remote" is remote from the county seat, not a village next to it
+        if row[5] == REM:
+            dlat, dlon = float(row[7]) - city[0], (float(row[8]) - city[1]) * 0.81
+            assert (dlat * dlat + dlon * dlon) ** 0.5 * 111 > 10, f"{row[0]} is not remote"
     write("villages.csv", ["id", "name", "name_bo", "township", "kind", "service_class",
                            "languages", "lat", "lon", "population"], vrows)
 
@@ -313,9 +347,9 @@ def main() -> None:
     for aid, name, role, org, langs, tw, cap, hot, active, email in ADVISORS:
         lat, lon = jitter(*SEAT[tw], 0.004)
         arows.append([aid, name, role, org, langs, phone(), email, f"{lat:.4f}", f"{lon:.4f}",
-                      cap, b(hot), b(active)])
+                      cap, b(hot), b(active), tw if role == "justice_office" else ""])
     write("advisors.csv", ["id", "name", "role", "organization", "languages", "phone", "email",
-                           "lat", "lon", "capacity", "hotline", "active"], arows)
+                           "lat", "lon", "capacity", "hotline", "active", "township"], arows)
 
     trows = []
     for tid, name, langs, topics, tw, mx, email in TRAINERS:
@@ -336,7 +370,7 @@ def main() -> None:
             nonlocal n
             n += 1
             lang = person_lang(vlang, role)
-            prows.append([f"p-{vid}-{n}", person_name(lang), vid, role, status, lang,
+            prows.append([f"p-{vid}-{n}", person_name(lang, vlang), vid, role, status, lang,
                           phone() if with_phone else "", certified])
 
         if vid in short:
@@ -362,6 +396,9 @@ def main() -> None:
     write("assignments.csv", ["village", "advisor", "pinned"],
           [[v, a, b(p)] for v, a, p in ASSIGNMENTS])
     write("unavailability.csv", ["who", "start", "end", "reason"], [list(r) for r in UNAVAILABILITY])
+
+    write("requests.csv", ["id", "village", "group", "kind", "received_on", "languages", "note"],
+          [list(r) for r in REQUESTS])
 
     venues = [["venue-city", "同仁市公共法律服务中心", "longwu", "35.5210", "102.0190", 120]]
     for tw, *_ in TOWNSHIPS:

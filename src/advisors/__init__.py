@@ -42,6 +42,7 @@ from .model import (
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -63,7 +64,7 @@ from .training.problem import TrainingPlan, TrainingSession
 from .training.progress import TrainingProgress, training_progress
 from .visits.api import schedule_visits
 from .visits.patterns import Pattern
-from .visits.visit_plan import Visit, VisitPlan
+from .visits.visit_plan import Booking, HomeVisit, Visit, VisitPlan
 
 __all__ = [
     "Advisor",
@@ -72,6 +73,7 @@ __all__ = [
     "Assessment",
     "Assignment",
     "Attendance",
+    "Booking",
     "Budget",
     "CalendarEvent",
     "Changes",
@@ -87,6 +89,7 @@ __all__ = [
     "Feedback",
     "Festival",
     "Grade",
+    "HomeVisit",
     "HotlineRota",
     "Ledger",
     "Notification",
@@ -100,6 +103,7 @@ __all__ = [
     "Problem",
     "Publication",
     "PublishedEvent",
+    "Request",
     "ServiceRecord",
     "Township",
     "Trainer",

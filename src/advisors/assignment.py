@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["REASONS", "Assignment", "Diagnosis", "Uncovered"]
 
-REASONS: tuple[str, ...] = ("language", "distance", "excluded", "inactive", "capacity", "none")
+REASONS: tuple[str, ...] = ("language", "distance", "excluded", "own_township", "inactive",
+                            "capacity", "none")
 """Why a village cannot be covered, as a code: the binding constraint."""
 
 

@@ -12,7 +12,8 @@ package does not know it yet::
     name_en = "Losar"
     start = 2027-02-07
     end = 2027-02-09
-    townships = []            # empty: everywhere
+    townships = []            # empty (and no villages): everywhere
+    # villages = ["nianduhu-nianduhu"]   # or only these villages
 
     [[holiday]]               # one more day off
     date = 2027-06-30
@@ -66,13 +67,29 @@ class Festival:
     name_bo: str = ""
     name_en: str = ""
     townships: tuple[str, ...] = ()
-    """Township ids where it is kept; empty means everywhere."""
+    """Township ids where it is kept; empty (and no ``villages``) means everywhere."""
+    villages: tuple[str, ...] = ()
+    """Village ids where it is kept, besides whole ``townships`` (於菟 is 年都乎村's only;
+    六月会 runs village by village on different days)."""
 
-    def covers(self, day: dt.date, township: str | None = None) -> bool:
-        """Whether ``day`` is a festival day in ``township`` (anywhere, when ``None``)."""
+    @property
+    def everywhere(self) -> bool:
+        """Kept everywhere: neither townships nor villages are named."""
+        return not self.townships and not self.villages
+
+    def covers(self, day: dt.date, township: str | None = None,
+               village: str | None = None) -> bool:
+        """Whether ``day`` is a festival day in ``village`` of ``township``.
+
+        With neither, whether it is one anywhere. A festival of some villages
+        does not close their whole township: asked for the township alone, it
+        does not cover the day.
+        """
         if not self.start <= day <= self.end:
             return False
-        return not self.townships or township is None or township in self.townships
+        if self.everywhere or (township is None and village is None):
+            return True
+        return township in self.townships or (village is not None and village in self.villages)
 
 
 @attrs.frozen
@@ -146,16 +163,20 @@ class WorkCalendar:
             return False
         return day.weekday() < 5 or self.is_adjusted_workday(day)
 
-    def festival_on(self, day: dt.date, township: str | None = None) -> Festival | None:
-        """The local festival on ``day`` in ``township``, if any."""
+    def festival_on(self, day: dt.date, township: str | None = None,
+                    village: str | None = None) -> Festival | None:
+        """The local festival on ``day`` in ``township`` (or its ``village``), if any."""
         for festival in self.festivals:
-            if festival.covers(day, township):
+            if festival.covers(day, township, village):
                 return festival
         return None
 
-    def is_working_day(self, day: dt.date, township: str | None = None) -> bool:
-        """A statutory working day that is not a local festival in ``township``."""
-        return self.is_statutory_working_day(day) and self.festival_on(day, township) is None
+    def is_working_day(self, day: dt.date, township: str | None = None,
+                       village: str | None = None) -> bool:
+        """A statutory working day that is not a local festival in ``township`` (or in
+        ``village`` of it)."""
+        return (self.is_statutory_working_day(day)
+                and self.festival_on(day, township, village) is None)
 
     def is_available(self, who: str, day: dt.date) -> bool:
         """Whether advisor or trainer ``who`` has no absence on ``day``."""
@@ -166,22 +187,47 @@ class WorkCalendar:
         return self._absences.get(who, ())
 
     def working_days(
-        self, start: dt.date, end: dt.date, township: str | None = None
+        self, start: dt.date, end: dt.date, township: str | None = None,
+        village: str | None = None,
     ) -> list[dt.date]:
-        """Working days from ``start`` to ``end`` (both included) in ``township``."""
-        return [d for d in days_between(start, end) if self.is_working_day(d, township)]
+        """Working days from ``start`` to ``end`` (both included) in ``township`` (or in
+        ``village`` of it)."""
+        return [d for d in days_between(start, end) if self.is_working_day(d, township, village)]
 
-    def why_not_working(self, day: dt.date, township: str | None = None) -> str | None:
+    def village_festivals(self, village: str) -> tuple[Festival, ...]:
+        """The festivals kept in ``village`` by name (not by its township)."""
+        return tuple(f for f in self.festivals if village in f.villages)
+
+    def why_not_working(self, day: dt.date, township: str | None = None,
+                        village: str | None = None) -> str | None:
         """A short reason ``day`` is not a working day, or ``None`` if it is one."""
         name = self.holiday_name(day)
         if name is not None:
             return f"statutory holiday: {name}"
         if day.weekday() >= 5 and not self.is_adjusted_workday(day):
             return "weekend"
-        festival = self.festival_on(day, township)
+        festival = self.festival_on(day, township, village)
         if festival is not None:
             return f"local festival: {festival.name}"
         return None
+
+    def with_extensions(self, names: Iterable[str], days_by_kind: Mapping[str, int],
+                        townships_of_kind: Mapping[str, Iterable[str]]) -> WorkCalendar:
+        """The calendar with festivals named in ``names`` closing work longer in some
+        townships: ``days_by_kind[kind]`` days from the festival's first day in the
+        townships of that kind (Losar in herding areas: until 正月十五, 15 days)."""
+        wanted = set(names)
+        extra = []
+        for f in self.festivals:
+            if f.name not in wanted and f.name_en not in wanted:
+                continue
+            for kind, days in sorted(days_by_kind.items()):
+                end = f.start + dt.timedelta(days=days - 1)
+                where = tuple(t for t in sorted(townships_of_kind.get(kind, ()))
+                              if f.everywhere or t in f.townships)
+                if end > f.end and where:
+                    extra.append(attrs.evolve(f, end=end, townships=where, villages=()))
+        return attrs.evolve(self, festivals=self.festivals + tuple(extra)) if extra else self
 
     def with_unavailability(self, rows: Iterable[Unavailability]) -> WorkCalendar:
         """The same calendar with these absences."""
@@ -215,8 +261,8 @@ class WorkCalendar:
         festivals = []
         for i, item in enumerate(_table_list(data, "festival", source, problems)):
             where = f"festival[{i}]"
-            _unknown(item, {"name", "name_bo", "name_en", "start", "end", "townships"},
-                     source, where, problems)
+            _unknown(item, {"name", "name_bo", "name_en", "start", "end", "townships",
+                            "villages"}, source, where, problems)
             start = _date(item.get("start"), source, where + ".start", problems)
             end = _date(item.get("end", item.get("start")), source, where + ".end", problems)
             name = item.get("name")
@@ -237,13 +283,17 @@ class WorkCalendar:
                 problems.add(source, "ends before it starts", field=where + ".end",
                              value=str(end), expected=f"a date on or after {start}")
                 continue
-            townships = item.get("townships", [])
-            if not isinstance(townships, list) or not all(isinstance(t, str) for t in townships):
-                problems.add(source, "wrong type", field=where + ".townships",
-                             value=repr(townships), expected="a list of township ids")
-                townships = []
+            places = {}
+            for key in ("townships", "villages"):
+                ids = item.get(key, [])
+                if not isinstance(ids, list) or not all(isinstance(t, str) for t in ids):
+                    problems.add(source, "wrong type", field=f"{where}.{key}",
+                                 value=repr(ids), expected=f"a list of {key[:-1]} ids")
+                    ids = []
+                places[key] = tuple(ids)
             festivals.append(Festival(name.strip(), start, end, str(item.get("name_bo", "")),
-                                      str(item.get("name_en", "")), tuple(townships)))
+                                      str(item.get("name_en", "")), places["townships"],
+                                      places["villages"]))
         extra_holidays = _day_entries(data, "holiday", "name", source, problems)
         extra_workdays = _day_entries(data, "workday", "reason", source, problems)
         years: dict[int, YearSchedule] = {}
@@ -282,7 +332,8 @@ class WorkCalendar:
             "festival": [
                 {"name": f.name, "name_bo": f.name_bo, "name_en": f.name_en,
                  "start": f.start.isoformat(), "end": f.end.isoformat(),
-                 "townships": list(f.townships)}
+                 "townships": list(f.townships),
+                 **({"villages": list(f.villages)} if f.villages else {})}
                 for f in self.festivals
             ],
             "holiday": [{"date": d.isoformat(), "name": n}

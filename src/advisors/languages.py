@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "language_name", "normalize_language",
-           "parse_languages"]
+__all__ = ["CHINESE_NAMES", "ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "instruction_words",
+           "language_name", "normalize_language", "parse_languages"]
 
 ISO_639_1 = frozenset(
     [
@@ -273,3 +273,20 @@ ENGLISH_NAMES: dict[str, str] = {"bo": "Tibetan", "zh": "Chinese", "mn": "Mongol
 def language_name(tag: str) -> str:
     """``bo`` → ``Tibetan``, for messages (other tags as written)."""
     return ENGLISH_NAMES.get(tag, tag)
+
+
+CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "中文", "mn": "蒙古语", "ug": "维吾尔语",
+                                 "en": "英语", "mjg": "土族语", "slr": "撒拉语"}
+"""The Chinese name of a language, for what township staff and villagers read."""
+
+
+def instruction_words(tags: Iterable[str], lang: str = "zh") -> str:
+    """A session's language of instruction in words: ``藏语``, ``藏语、汉语双语``
+    (``lang="en"``: ``Tibetan``, ``Tibetan and Chinese (bilingual)``); never a raw code
+    for the languages named here."""
+    tags = list(tags)
+    if lang == "en":
+        names = [language_name(t) for t in tags]
+        return names[0] if len(names) == 1 else " and ".join(names) + " (bilingual)"
+    names = [CHINESE_NAMES.get(t, t) for t in tags]
+    return names[0] if len(names) == 1 else "、".join(names) + ("双语" if len(names) == 2 else "")

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -23,14 +23,20 @@ from .languages import parse_languages
 
 __all__ = [
     "ADVISOR_ROLES",
+    "ADVISOR_ROLE_NAMES",
     "PERSON_ROLES",
     "PERSON_STATUSES",
+    "PRIORITY_GROUPS",
+    "REQUEST_GROUPS",
+    "REQUEST_KINDS",
     "SERVICE_CLASSES",
+    "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
     "Advisor",
     "Attendance",
     "ExistingAssignment",
     "Person",
+    "Request",
     "Township",
     "Trainer",
     "TravelTime",
@@ -41,14 +47,54 @@ __all__ = [
 
 VILLAGE_KINDS: Final = ("village", "community")
 """行政村 (administrative village) or 社区 (urban community)."""
+TOWNSHIP_KINDS: Final = {"town": "城镇", "farming": "农业区", "herding": "牧区",
+                         "mixed": "半农半牧区"}
+"""What a township lives from, with Chinese names (accepted when read)."""
+TOWNSHIP_KIND_ALIASES: Final = {"农区": "farming", "牧业区": "herding", "纯牧区": "herding",
+                                "半农半牧": "mixed", "镇区": "town"}
+"""Other Chinese spellings of a township kind."""
 SERVICE_CLASSES: Final = ("community", "suburban", "remote")
 """How often an advisor must come: the policy gives visits a month per class."""
-ADVISOR_ROLES: Final = ("lawyer", "legal_worker", "notary", "public_lawyer", "legal_aid")
-"""律师, 基层法律服务工作者, 公证员, 公职律师, 法律援助律师."""
+ADVISOR_ROLES: Final = ("lawyer", "legal_worker", "notary", "public_lawyer", "legal_aid",
+                        "justice_office")
+"""律师, 基层法律服务工作者 (of a 法律服务所), 公证员, 公职律师, 法律援助律师, 司法所工作人员."""
+ADVISOR_ROLE_NAMES: Final = {
+    "lawyer": "律师", "legal_worker": "基层法律服务工作者", "notary": "公证员",
+    "public_lawyer": "公职律师", "legal_aid": "法律援助律师", "justice_office": "司法所工作人员",
+}
+"""The Chinese name of each role, accepted wherever a role is read."""
 PERSON_ROLES: Final = ("legal_savvy", "cadre", "liaison")
 """法律明白人, 村"两委"干部, 联络员."""
 PERSON_STATUSES: Final = ("candidate", "active", "inactive")
 """Where a person stands: nominated, serving, or removed (动态清退)."""
+
+PRIORITY_GROUPS: Final = {
+    "elderly": "老年人",
+    "disabled": "残疾人",
+    "migrant_worker": "农民工",
+    "military": "军人军属",
+    "minor": "未成年人",
+    "domestic_violence": "家庭暴力受害妇女",
+    "low_income": "经济困难群众",
+}
+"""The legal-aid priority groups of the seed plan's section (五), with their Chinese names."""
+REQUEST_GROUPS: Final = {**PRIORITY_GROUPS, "other": "其他群众"}
+"""Every group a request may name: the priority groups, and ``other`` (no priority)."""
+REQUEST_GROUP_ALIASES: Final = {
+    "老人": "elderly", "老年": "elderly", "残疾": "disabled", "残疾人士": "disabled",
+    "农民工欠薪": "migrant_worker", "欠薪农民工": "migrant_worker", "军人": "military",
+    "军属": "military", "退役军人": "military", "优抚对象": "military", "青少年": "minor",
+    "儿童": "minor", "未成年": "minor", "家暴": "domestic_violence",
+    "遭受家庭暴力的妇女": "domestic_violence", "困难妇女": "domestic_violence",
+    "低收入": "low_income", "低保": "low_income", "经济困难": "low_income", "其他": "other",
+    "一般": "other",
+}
+"""Other Chinese spellings township staff write for a group."""
+REQUEST_KINDS: Final = {"home_visit": "上门服务", "consultation": "预约咨询"}
+"""What a request asks for: a visit at home (上门服务), or an appointment (预约咨询)."""
+REQUEST_KIND_ALIASES: Final = {"上门": "home_visit", "入户": "home_visit", "预约": "consultation",
+                               "咨询": "consultation", "法律咨询": "consultation"}
+"""Other Chinese spellings of a request's kind."""
 
 ID_CHARS: Final = r"A-Za-z0-9_.\-"
 """The characters of an id, as a regular-expression character class body."""
@@ -87,6 +133,31 @@ def _languages_cached(value: str | tuple[str, ...]) -> tuple[str, ...]:
 
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _code(names: Mapping[str, str], aliases: Mapping[str, str], value: object) -> str:
+    # township staff write 老年人 where the code is elderly: accept both
+    text = _text(value)
+    for code, name in names.items():
+        if text == name:
+            return code
+    return aliases.get(text, text.lower() if text.lower() in names else text)
+
+
+def _role(value: object) -> str:
+    return _code(ADVISOR_ROLE_NAMES, {}, value)
+
+
+def _township_kind(value: object) -> str:
+    return _code(TOWNSHIP_KINDS, TOWNSHIP_KIND_ALIASES, value)
+
+
+def _group(value: object) -> str:
+    return _code(REQUEST_GROUPS, REQUEST_GROUP_ALIASES, value)
+
+
+def _kind(value: object) -> str:
+    return _code(REQUEST_KINDS, REQUEST_KIND_ALIASES, value)
 
 
 def _split_list(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -148,6 +219,15 @@ class Township:
     """Chinese name, e.g. 隆务镇."""
     name_bo: str = attrs.field(default="", converter=_text)
     """Tibetan name; empty until a native speaker has confirmed it."""
+    kind: str = attrs.field(default="", converter=_township_kind,
+                            validator=_one_of(("", *TOWNSHIP_KINDS)))
+    """``town``, ``farming``, ``herding`` or ``mixed`` (empty: not known); the calendar
+    policy may close work longer after Losar in some kinds (``[calendar] extended_days``)."""
+
+    @property
+    def justice_office(self) -> str:
+        """The township's justice office (司法所), which supervises the programme there."""
+        return f"{self.name}司法所"
 
 
 @attrs.frozen
@@ -174,9 +254,12 @@ class Advisor:
 
     id: str = attrs.field(converter=_text, validator=_check_id)
     name: str = attrs.field(converter=_text, validator=_check_required)
-    role: str = attrs.field(converter=_text, validator=_one_of(ADVISOR_ROLES))
+    role: str = attrs.field(converter=_role,
+                            validator=_one_of(ADVISOR_ROLES))
+    """``justice_office`` staff (司法所) are civil servants: they serve, if at all, only
+    villages of their own ``township``, unpaid by the per-village subsidy."""
     organization: str = attrs.field(converter=_text, validator=_check_required)
-    """Law firm, legal service office, notary office or justice office."""
+    """Law firm, legal service office (法律服务所), notary office or justice office."""
     languages: tuple[str, ...] = attrs.field(converter=_languages, validator=_has_language)
     lat: float = attrs.field(converter=float, validator=_check_lat)
     """Where the advisor's office is: travel is measured from here."""
@@ -189,6 +272,16 @@ class Advisor:
     """Takes 12348 hotline shifts."""
     active: bool = True
     """An inactive advisor keeps their record but gets no new work."""
+    township: str = attrs.field(default="", converter=_text)
+    """For 司法所 staff: the township whose justice office they work in (required)."""
+
+    @township.validator
+    def _township_of_office(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        if self.role == "justice_office" and not value:
+            _fail(self, "township", value, "the township of the justice office (司法所)",
+                  "empty required field")
+        if value:
+            _check_id(self, attribute, value)
     name_bo: str = attrs.field(default="", converter=_text)
     """Tibetan name as the person writes it; empty when not given (never transliterated)."""
 
@@ -297,3 +390,34 @@ class TravelTime:
     origin: str = attrs.field(converter=_text, validator=_check_id)
     destination: str = attrs.field(converter=_text, validator=_check_id)
     minutes: float = attrs.field(converter=float, validator=_non_negative)
+
+
+@attrs.frozen
+class Request:
+    """A legal-aid priority request (法律援助优先): an appointment or a visit at home.
+
+    The planner books it onto a service day of the village's advisor within
+    the policy's ``[requests]`` days, or onto an extra home visit. ``note`` is
+    private: it never leaves the private outputs, and public ones never
+    name the request at all.
+    """
+
+    id: str = attrs.field(converter=_text, validator=_check_id)
+    village: str = attrs.field(converter=_text, validator=_check_id)
+    group: str = attrs.field(converter=_group,
+                             validator=_one_of(tuple(REQUEST_GROUPS)))
+    """A priority group (:data:`PRIORITY_GROUPS`) or ``other``; Chinese names accepted."""
+    kind: str = attrs.field(converter=_kind,
+                            validator=_one_of(tuple(REQUEST_KINDS)))
+    """``home_visit`` or ``consultation``; Chinese names accepted."""
+    received_on: dt.date
+    """The day the request reached the justice office; the deadline counts from it."""
+    languages: tuple[str, ...] = attrs.field(default=(), converter=_languages)
+    """Languages the requester speaks; empty: the village's languages."""
+    note: str = attrs.field(default="", converter=_text)
+    """Private: for the advisor only (never in plan.json, public feeds or notices)."""
+
+    @property
+    def priority(self) -> bool:
+        """Whether the requester belongs to a legal-aid priority group."""
+        return self.group in PRIORITY_GROUPS

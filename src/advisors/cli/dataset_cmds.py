@@ -18,6 +18,7 @@ from ..data.examples import example_files, example_names, example_path
 from ..data.tomlwrite import dumps_toml
 from ..plugins import collect
 from ..policy import Policy
+from ..policy.presets import PRESETS
 from ._table import render_table
 
 STARTER_README = """\
@@ -32,19 +33,33 @@ The format of every column: docs/data-format.md in the advisors repository.
 """
 
 
-def _starter(tmp: Path) -> None:
-    for name in (*REQUIRED_FILES, "assignments", "unavailability", "venues"):
+def _starter(tmp: Path, preset: str | None) -> None:
+    for name in (*REQUIRED_FILES, "assignments", "unavailability", "venues", "requests"):
         spec = FILES[name]
         (tmp / spec.filename).write_text(",".join(c.name for c in spec.columns) + "\n", "utf-8")
-    defaults = dumps_toml(Policy().as_dict())
-    commented = "\n".join(
-        ("# " + line if line and not line.startswith("[") else line)
-        for line in defaults.splitlines()
-    )
-    (tmp / "policy.toml").write_text(
-        "# Operating rules; every value is the default. Uncomment to change.\n" + commented + "\n",
-        "utf-8",
-    )
+    policy = Policy.from_dict({"preset": preset}) if preset else Policy()
+    plain = policy.as_dict()
+    plain.pop("preset")
+    sources = PRESETS[preset].sources if preset else {}
+    lines, section = [], ""
+    for line in dumps_toml(plain).splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+            lines.append(line)
+        elif line:
+            key = line.split("=", 1)[0].strip()
+            source = sources.get(f"{section}.{key}")
+            if source:
+                lines.append(f"# {section}.{key} — {source}")
+            lines.append("# " + line)
+        else:
+            lines.append(line)
+    head = ("# Operating rules; every value is the default. Uncomment to change.\n" if not preset
+            else f"# Operating rules: the {preset} preset ({PRESETS[preset].title}), each of its\n"
+                 "# values with its source; every other value is the library's default.\n"
+                 "# Uncomment to change.\n"
+                 f'preset = "{preset}"\n')
+    (tmp / "policy.toml").write_text(head + "\n".join(lines) + "\n", "utf-8")
     (tmp / "README.txt").write_text(STARTER_README.format(folder=tmp.name), "utf-8")
 
 
@@ -52,15 +67,18 @@ def _starter(tmp: Path) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--example", type=click.Choice(example_names() or ["tongren"]),
               help="Copy a bundled example dataset instead of empty files.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)),
+              help="Start policy.toml from a named region's rules (with their sources).")
 @click.option("--force", is_flag=True, help="Replace FOLDER if it exists.")
 @click.option("--format", "fmt", default="folder", show_default=True,
               help="folder (CSV files), or a format a plugin writes: xlsx (advisors-xlsx).")
-def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
+def init(folder: Path, example: str | None, preset: str | None, force: bool, fmt: str) -> None:
     """Write a starter dataset into FOLDER: empty files with headers, or an example.
 
     \b
     Examples:
       advisors init mydata                    # headers only, policy defaults
+      advisors init mydata --preset qinghai-tibetan-area   # Qinghai's Tibetan-area rules
       advisors init tongren --example tongren # the Tongren City example
       advisors init mydata --format xlsx      # one workbook with drop-downs
     """
@@ -76,7 +94,7 @@ def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
             for path in example_files(example):
                 shutil.copy2(path, tmp / path.name)
         else:
-            _starter(tmp)
+            _starter(tmp, preset)
     what = f"the {example} example" if example else "a starter dataset"
     click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
 

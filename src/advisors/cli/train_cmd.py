@@ -12,6 +12,7 @@ import click
 
 from ..data.atomic import atomic_write_text
 from ..data.dispatch import load_dataset
+from ..languages import instruction_words
 from ..period import Period
 from ..plan.schema import TRAINING_SCHEMA, build_checked, parse_json
 from ..training.api import plan_training
@@ -71,10 +72,10 @@ def train(source: Path, period: Period, output: Path | None, as_json: bool, stra
     else:
         people = {p for s in plan.sessions for p in s.participants}
         trainers = Counter(s.trainer for s in plan.sessions)
-        langs = Counter(";".join(s.language) for s in plan.sessions)
+        langs = Counter(instruction_words(s.language, "en") for s in plan.sessions)
         click.echo(f"{plan.period}: {len(plan.sessions)} sessions for {len(people)} people "
                    f"(target {plan.target} each), {len(trainers)} trainers, strategy "
-                   f"{plan.strategy}; languages: "
+                   f"{plan.strategy}; taught in: "
                    + ", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
         for v in plan.unmet:
             click.echo(f"  cannot plan: {v.message}", err=True)

@@ -166,6 +166,11 @@ def _unreachable_reason(problem: CoverageFacts, vi: int,
                 fix)
     km, ai = active_in_reach[0]
     a = problem.advisors[ai]
+    if all(problem.why_not(vi, x) == "own_township" for _, x in active_in_reach):
+        return ("own_township", f"{where}: the only advisors speaking {langs} within "
+                f"{problem.max_km:g} km are 司法所 staff of other townships, who serve only "
+                f"their own, nearest {a.name} ({a.id}).",
+                "find an advisor who is not 司法所 staff, or 司法所 staff of this township")
     return ("excluded", f"{where}: every advisor speaking {langs} within {problem.max_km:g} km "
             f"is excluded for this village (conflict list), nearest {a.name} ({a.id}).",
             "find an advisor without a conflict of interest")

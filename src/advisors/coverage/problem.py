@@ -115,6 +115,13 @@ class CoverageProblem:
             for v, a in pol.excluded
             if v in self.village_index and a in self.advisor_index
         }
+        # 司法所 staff are civil servants: they serve, if at all, only their own township
+        # (hard). Their other pairs join the excluded ones, so every strategy and the
+        # diagnosis respect it as they respect the conflict list.
+        for office, a in enumerate(self.advisors):
+            if a.role == "justice_office":
+                self.excluded.update((vi, office) for vi, v in enumerate(self.villages)
+                                     if v.township != a.township)
         self._table: dict[int, list[int]] = {}
         for (o, d) in sorted(self.model.table if self._has_table else ()):
             if o in self.advisor_index and d in self.village_index:
@@ -280,6 +287,9 @@ class CoverageProblem:
         if km > self.max_km or (self.max_minutes > 0 and self.minutes(vi, ai) > self.max_minutes):
             return "distance"
         if (vi, ai) in self.excluded:
+            office = self.advisors[ai]
+            if office.role == "justice_office" and office.township != self.villages[vi].township:
+                return "own_township"
             return "excluded"
         return None
 

@@ -18,16 +18,24 @@ import attrs
 
 from ..languages import parse_languages
 from ..model import (
+    ADVISOR_ROLE_NAMES,
     ADVISOR_ROLES,
     ID_PATTERN,
     PERSON_ROLES,
     PERSON_STATUSES,
+    REQUEST_GROUP_ALIASES,
+    REQUEST_GROUPS,
+    REQUEST_KIND_ALIASES,
+    REQUEST_KINDS,
     SERVICE_CLASSES,
+    TOWNSHIP_KIND_ALIASES,
+    TOWNSHIP_KINDS,
     VILLAGE_KINDS,
     Advisor,
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -90,8 +98,12 @@ def _ident(raw: str) -> str:
     return raw
 
 
-def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+def _choice(choices: tuple[str, ...], names: dict[str, str] | None = None,
+            aliases: dict[str, str] | None = None) -> Callable[[str], str]:
+    """A parser of one of ``choices``; also their Chinese ``names`` and other ``aliases``."""
     lookup = {c.lower(): c for c in choices}
+    lookup.update({name: code for code, name in (names or {}).items()})
+    lookup.update(aliases or {})
 
     def parse(raw: str) -> str:
         return lookup[raw.lower()]  # KeyError is a LookupError, reported like ValueError
@@ -186,6 +198,8 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "the Chinese name"),
             _opt("name_bo", _text, "the Tibetan name"),
+            _opt("kind", _choice(tuple(TOWNSHIP_KINDS), TOWNSHIP_KINDS, TOWNSHIP_KIND_ALIASES),
+                 _one_of(tuple(TOWNSHIP_KINDS)) + " (or 城镇, 农业区, 牧区, 半农半牧区)"),
         )),
         FileSpec("villages", Village, (
             _col("id", _ident, ID),
@@ -202,7 +216,8 @@ FILES: dict[str, FileSpec] = {
         FileSpec("advisors", Advisor, (
             _col("id", _ident, ID),
             _col("name", _text, "a name"),
-            _col("role", _choice(ADVISOR_ROLES), _one_of(ADVISOR_ROLES)),
+            _col("role", _choice(ADVISOR_ROLES, ADVISOR_ROLE_NAMES),
+                 _one_of(ADVISOR_ROLES) + " (or its Chinese name, e.g. 律师)"),
             _col("organization", _text, "the law firm or office"),
             _col("languages", _languages, LANGS),
             _opt("phone", _text, "a phone number"),
@@ -212,6 +227,7 @@ FILES: dict[str, FileSpec] = {
             _opt("capacity", _count, "a whole number ≥ 0 (empty: the policy default)", None),
             _opt("hotline", _bool, "true or false", False),
             _opt("active", _bool, "true or false", True),
+            _opt("township", _ident, "for 司法所 staff: the township id of their office"),
             _opt("name_bo", _text, "the name in Tibetan script"),
         )),
         FileSpec("trainers", Trainer, (
@@ -257,6 +273,17 @@ FILES: dict[str, FileSpec] = {
             _col("end", _date, "a date YYYY-MM-DD"),
             _opt("reason", _text, "text"),
         ), key=None),
+        FileSpec("requests", Request, (
+            _col("id", _ident, ID),
+            _col("village", _ident, "a village id"),
+            _col("group", _choice(tuple(REQUEST_GROUPS), REQUEST_GROUPS, REQUEST_GROUP_ALIASES),
+                 _one_of(tuple(REQUEST_GROUPS)) + " (or its Chinese name, e.g. 老年人)"),
+            _col("kind", _choice(tuple(REQUEST_KINDS), REQUEST_KINDS, REQUEST_KIND_ALIASES),
+                 _one_of(tuple(REQUEST_KINDS)) + " (or 上门服务, 预约咨询)"),
+            _col("received_on", _date, "a date YYYY-MM-DD"),
+            _opt("languages", _languages, LANGS, ()),
+            _opt("note", _text, "text (private)"),
+        )),
         FileSpec("attendance", Attendance, (
             _col("session", _text, "a session id"),
             _col("person", _ident, "a person id"),

@@ -27,6 +27,7 @@ from ..model import (
     Attendance,
     ExistingAssignment,
     Person,
+    Request,
     Township,
     Trainer,
     TravelTime,
@@ -50,12 +51,13 @@ COLLECTIONS: tuple[str, ...] = (
     "venues",
     "assignments",
     "unavailability",
+    "requests",
     "attendance",
     "travel",
 )
 """The record collections of a dataset, in file order; each is ``<name>.csv`` in a folder."""
 
-_IDENTIFIED = ("townships", "villages", "advisors", "trainers", "people", "venues")
+_IDENTIFIED = ("townships", "villages", "advisors", "trainers", "people", "venues", "requests")
 """Collections whose records have an ``id``; ids are unique across all of them."""
 _INDEX_OF = {
     "townships": "township_by_id",
@@ -64,6 +66,7 @@ _INDEX_OF = {
     "trainers": "trainer_by_id",
     "people": "person_by_id",
     "venues": "venue_by_id",
+    "requests": "request_by_id",
 }
 
 _GROUPED_BY = {"villages": "township", "people": "village"}
@@ -128,6 +131,8 @@ class Dataset:
     assignments: tuple[ExistingAssignment, ...] = attrs.field(default=(), converter=tuple)
     """Contracts in force (``assignments.csv``); pinned ones are kept by every strategy."""
     unavailability: tuple[Unavailability, ...] = attrs.field(default=(), converter=tuple)
+    requests: tuple[Request, ...] = attrs.field(default=(), converter=tuple)
+    """Legal-aid priority requests (``requests.csv``): the visit planner books each one."""
     attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=tuple)
     travel: tuple[TravelTime, ...] = attrs.field(default=(), converter=tuple)
     policy: Policy = attrs.field(factory=Policy)
@@ -144,6 +149,7 @@ class Dataset:
     trainer_by_id: Mapping[str, Trainer] = attrs.field(init=False, repr=False, eq=False)
     person_by_id: Mapping[str, Person] = attrs.field(init=False, repr=False, eq=False)
     venue_by_id: Mapping[str, Venue] = attrs.field(init=False, repr=False, eq=False)
+    request_by_id: Mapping[str, Request] = attrs.field(init=False, repr=False, eq=False)
     villages_of_township: Mapping[str, tuple[Village, ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -194,7 +200,14 @@ class Dataset:
                 other = linked.get(span.who) or back.get(span.who)
                 if other:
                     spans.append(attrs.evolve(span, who=other))
-        return self.calendar.with_unavailability(spans)
+        calendar = self.calendar.with_unavailability(spans)
+        policy = self.policy.calendar
+        if not (policy.extended_festivals and policy.extended_days):
+            return calendar
+        of_kind: dict[str, list[str]] = {}
+        for township in self.townships:
+            of_kind.setdefault(township.kind, []).append(township.id)
+        return calendar.with_extensions(policy.extended_festivals, policy.extended_days, of_kind)
 
     def person_of(self, ident: str) -> str:
         """The timetable id of an advisor or trainer (a trainer's advisor id when linked)."""
@@ -298,6 +311,7 @@ class Dataset:
         ref("people", "village", ["villages"], "village in villages.csv")
         ref("assignments", "village", ["villages"], "village in villages.csv")
         ref("assignments", "advisor", ["advisors"], "advisor in advisors.csv")
+        ref("requests", "village", ["villages"], "village in villages.csv")
         ref("attendance", "person", ["people"], "person in people.csv")
         ref("unavailability", "who", ["advisors", "trainers"], "advisor or trainer")
         linked = [t for t in self.trainers if t.advisor]
@@ -321,6 +335,26 @@ class Dataset:
             records = getattr(self, collection)
             for i, field, value, expected in record_values(records):
                 report(collection, i, records[i], field, "value not accepted", value, expected)
+
+        for i, advisor in enumerate(self.advisors):
+            if advisor.role == "justice_office" and not advisor.township:
+                report("advisors", i, advisor, "township", "empty required field", "",
+                       "for 司法所 staff (justice_office): the township of their office")
+            elif (advisor.township and "townships" not in skip
+                  and advisor.township not in self.township_by_id):
+                report("advisors", i, advisor, "township", "unknown reference",
+                       advisor.township, "the id of a township in townships.csv")
+
+        for i, festival in enumerate(self.calendar.festivals):
+            for key, index in (("townships", self.township_by_id),
+                               ("villages", self.village_by_id)):
+                if key in skip:
+                    continue
+                for ident in getattr(festival, key):
+                    if ident not in index:
+                        problems.append(Problem("calendar", "unknown reference", None,
+                                                f"festival[{i}].{key}", ident,
+                                                f"the id of a {key[:-1]} in {key}.csv"))
 
         for i, span in enumerate(self.unavailability):
             # Loaders build records with validators off, so the span is checked here too.

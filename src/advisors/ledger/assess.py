@@ -236,7 +236,11 @@ def assess(dataset: Dataset, ledger: Ledger, feedback: Iterable[Feedback] = (),
         if f.date in ledger.period:
             scores.setdefault(f.advisor, []).append(f.score)
     graded = []
+    graded_roles = set(policy.graded_roles)
     for advisor in sorted(set(ledger.by_advisor) | set(scores)):
+        person = dataset.advisor_by_id.get(advisor)
+        if person is not None and person.role not in graded_roles:
+            continue  # e.g. 司法所 staff: graded by the bureau separately, per the policy
         figures = ledger.by_advisor.get(advisor, Figures())
         factors = _factors(figures, scores.get(advisor, []), policy)
         score = score_of({f.name: f.value for f in factors},

@@ -108,6 +108,12 @@ def _quarter_of(day: Any) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def _paid(dataset: Dataset, advisor: str) -> bool:
+    """Whether the advisor's role is paid by the subsidy (``[ledger] paid_roles``)."""
+    person = dataset.advisor_by_id.get(advisor)
+    return person is None or person.role in dataset.policy.ledger.paid_roles
+
+
 def budget(dataset: Dataset, year: int, advisor_of: Mapping[str, str | None],
            visits_for: Callable[[Period], Sequence[Visit]],
            records: Iterable[ServiceRecord] = (), feedback: Iterable[Feedback] = (),
@@ -146,10 +152,14 @@ def budget(dataset: Dataset, year: int, advisor_of: Mapping[str, str | None],
         pay: dict[str, float] = {}
         if reported:
             for r in ledgers[quarter.label].counted:
+                if not _paid(dataset, r.advisor):
+                    continue
                 pay[r.village] = pay.get(r.village, 0.0) + rates.get(r.kind, 0.0) * multiplier(
                     grades_from.grade_of(r.advisor) if grades_from else "ungraded")
         else:
             for v in visits_for(quarter):
+                if not _paid(dataset, v.advisor):
+                    continue
                 grade = grades_from.grade_of(v.advisor) if grades_from else "ungraded"
                 amount = rates.get("lecture" if v.lecture else "duty_day", 0.0)
                 amount += len(v.appointments) * rates.get("home_visit", 0.0)
@@ -161,7 +171,7 @@ def budget(dataset: Dataset, year: int, advisor_of: Mapping[str, str | None],
             grade = grades_from.grade_of(advisor) if grades_from and advisor else "ungraded"
             person = dataset.advisor_by_id.get(advisor or "")
             subsidy = (policy.village_subsidy / 4 * multiplier(grade)
-                       if advisor is not None else 0.0)
+                       if advisor is not None and _paid(dataset, advisor) else 0.0)
             lines.append(FundingLine(
                 quarter.label, village.id, village.township, advisor or "",
                 person.organization if person else "", grade, reported,

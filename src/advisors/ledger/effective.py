@@ -35,7 +35,7 @@ from ..data.dataset import Dataset
 from ..errors import DataError, Problem
 from ..period import Period, month_of
 from ..policy import minutes_of
-from ..visits.visit_plan import Visit, VisitPlan
+from ..visits.visit_plan import HomeVisit, Visit, VisitPlan
 from .records import SERVICE_KINDS, ServiceRecord
 
 __all__ = ["ACTIONS", "STATUSES", "Figures", "Finding", "Ledger", "Outcome", "match_ledger"]
@@ -299,10 +299,11 @@ class _Matcher:
 
 
 def _figures(outcomes: Sequence[Outcome], services: Sequence[ServiceRecord],
-             months: Sequence[str]) -> Figures:
+             months: Sequence[str], home: Sequence[HomeVisit] = ()) -> Figures:
     records = [o.record for o in outcomes if o.record is not None] + list(services)
     visits = [o.visit for o in outcomes if o.visit is not None]
-    planned_apps = {a for v in visits for a in v.appointments}
+    # requests booked on service days, and those given an extra home visit
+    planned_apps = {a for v in visits for a in v.appointments} | {h.request for h in home}
     kept_apps = {r.appointment for r in services
                  if r.kind == "home_visit" and r.appointment in planned_apps}
     visited: dict[str, set[str]] = {}
@@ -335,16 +336,20 @@ def _figures(outcomes: Sequence[Outcome], services: Sequence[ServiceRecord],
 
 
 def _group(outcomes: Sequence[Outcome], services: Sequence[ServiceRecord],
-           key_o: Any, key_s: Any, keys: Iterable[str], months: Sequence[str]
-           ) -> dict[str, Figures]:
+           key_o: Any, key_s: Any, keys: Iterable[str], months: Sequence[str],
+           home: Sequence[HomeVisit] = ()) -> dict[str, Figures]:
     by_o: dict[str, list[Outcome]] = {}
     by_s: dict[str, list[ServiceRecord]] = {}
+    by_h: dict[str, list[HomeVisit]] = {}
     for o in outcomes:
         by_o.setdefault(key_o(o), []).append(o)
     for r in services:
         by_s.setdefault(key_s(r), []).append(r)
+    for h in home:
+        by_h.setdefault(key_s(h), []).append(h)  # a home visit has a village and an advisor too
     every = sorted(set(keys) | set(by_o) | set(by_s))
-    return {k: _figures(by_o.get(k, []), by_s.get(k, []), months) for k in every}
+    return {k: _figures(by_o.get(k, []), by_s.get(k, []), months, by_h.get(k, []))
+            for k in every}
 
 
 def _finding_key(f: Finding) -> tuple[str, int, str]:
@@ -370,6 +375,8 @@ def match_ledger(dataset: Dataset, plan: VisitPlan | Sequence[Visit],
             raise TypeError("a period is needed with a list of visits")
         period = plan.period
     visits = plan.visits if isinstance(plan, VisitPlan) else tuple(plan)
+    home = tuple(h for h in (plan.home_visits if isinstance(plan, VisitPlan) else ())
+                 if h.date in period)
     if advisor_of is None:
         advisor_of = {a.village: a.advisor for a in dataset.assignments}
         advisor_of |= {v.village: v.advisor for v in visits}
@@ -392,12 +399,13 @@ def match_ledger(dataset: Dataset, plan: VisitPlan | Sequence[Visit],
         return village_by_id[village].township
 
     by_village = _group(outcomes, services, lambda o: o.village, lambda r: r.village,
-                        (v.id for v in dataset.villages), months)
+                        (v.id for v in dataset.villages), months, home)
     by_advisor = _group(outcomes, services, lambda o: o.advisor, lambda r: r.advisor,
-                        (a for a in advisor_of.values() if a), months)
+                        (a for a in advisor_of.values() if a), months, home)
     by_township = _group(outcomes, services, lambda o: township(o.village),
-                         lambda r: township(r.village), (t.id for t in dataset.townships), months)
-    total = _figures(outcomes, services, months)
+                         lambda r: township(r.village), (t.id for t in dataset.townships), months,
+                         home)
+    total = _figures(outcomes, services, months, home)
     # villages served each month, per township (records lie in the period: every month is known)
     monthly = {m: {t: 0 for t in sorted(t.id for t in dataset.townships)} for m in months}
     served: set[tuple[str, str]] = set()

@@ -31,6 +31,7 @@ ROLE_LABELS = {
     "notary": "Notary",
     "public_lawyer": "Public lawyer",
     "legal_aid": "Legal aid lawyer",
+    "justice_office": "Justice office staff",
 }
 """Message id of each advisor role's label."""
 
@@ -62,6 +63,7 @@ def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
             "roster.html", township=township, langs=langs,
             visits=[r for r in rows if r.kind_id in ("visit", "lecture")],
             training=[r for r in rows if r.kind_id == "training"],
+            appointments=[r for r in rows if r.kind_id == "appointment"],
             hotline=hotline, **_common(pub))
         written.append(_write(out, Path("rosters") / f"{township.id}.html", html))
     return written

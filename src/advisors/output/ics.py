@@ -181,7 +181,9 @@ class FeedWriter:
         if event.geo is not None:
             vevent.add("geo", event.geo)
         vevent.add("categories", [event.kind.upper()])
-        vevent.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
+        # an appointment kept during a service day takes no time of its own: the visit has it
+        during = event.kind == "appointment" and not event.get("home")
+        vevent.add("transp", "TRANSPARENT" if item.cancelled or during else "OPAQUE")
         if not item.cancelled:
             for minutes in self.alarms:
                 alarm = icalendar.Alarm()

@@ -32,6 +32,8 @@ class TownshipFacts:
     id: str
     name: str
     name_bo: str
+    office: str
+    """The supervising justice office (司法所) of the township."""
     villages: int
     covered: int
     visits_planned: int
@@ -149,6 +151,7 @@ def report_facts(pub: Publication) -> ReportFacts:
             trained = int(overrides[township.id])
         rows.append(TownshipFacts(
             id=township.id, name=township.name, name_bo=township.name_bo,
+            office=township.justice_office,
             villages=len(villages),
             covered=sum(advisor_of.get(v.id) is not None for v in villages),
             visits_planned=sum(visits[v.id] for v in villages),
@@ -178,8 +181,8 @@ def report_facts(pub: Publication) -> ReportFacts:
         return sum(getattr(r, field) for r in rows)
 
     numeric = [f.name for f in attrs.fields(TownshipFacts)
-               if f.name not in ("id", "name", "name_bo", "below_target")]
-    totals = TownshipFacts(id="", name="", name_bo="",
+               if f.name not in ("id", "name", "name_bo", "office", "below_target")]
+    totals = TownshipFacts(id="", name="", name_bo="", office="",
                            below_target=tuple(n for r in rows for n in r.below_target),
                            **{f: total(f) for f in numeric})
     return ReportFacts(tuple(rows), hotline_facts, totals)

@@ -20,6 +20,7 @@ KIND_LABELS: Final = {
     "lecture": "Legal lecture",
     "hotline": "Hotline duty",
     "training": "Training",
+    "appointment": "Legal-aid appointment",
 }
 """Message id of each event kind's label."""
 CHANGE_LABELS: Final = {

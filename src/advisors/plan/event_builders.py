@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ..data.dataset import Dataset
+from ..languages import instruction_words
 from ..locale import Translator, cldr
 from ..model import Advisor, Trainer, Venue
 from ..policy import parse_hhmm
@@ -175,6 +176,39 @@ class EventBuilder:
                    "advisor": advisor_id},
         )
 
+    def appointment(self, request_id: str, village_id: str, advisor_id: str, day: dt.date,
+                    start: str, end: str, *, kind: str, home: bool) -> CalendarEvent:
+        """A legal-aid priority request booked for an advisor: on their own feed only.
+
+        It says the village and the kind (上门服务 / 预约咨询) and the request's id,
+        never the requester's name, group or note; ``home`` marks an extra home
+        visit rather than an appointment on a service day.
+        """
+        village = self.dataset.village_by_id[village_id]
+        advisor = self.dataset.advisor_by_id.get(advisor_id)
+        langs = village_languages(village.languages)
+        what = "Home visit" if kind == "home_visit" else "Consultation by appointment"
+        parts: list[tuple[str, Mapping[str, Mapping[str, str]] | None]] = [
+            (what, None), ("Request: {id}", {"id": {"zh": request_id}})]
+        if not home:
+            parts.append(("During the service day", None))
+        return CalendarEvent(
+            id=stable_id("appointment", request_id),
+            kind="appointment",
+            start=self.at(day, start),
+            end=self.at(day, end),
+            summary=self._texts("Legal-aid appointment: {village}", langs,
+                                {"village": self._village_names(village_id)}),
+            description=self._lines(parts, langs),
+            languages=langs,
+            location=village.name,
+            geo=(village.lat, village.lon),
+            attendees=(Party(advisor.name, advisor.email),) if advisor else (),
+            owners=[f"advisor:{advisor_id}"],
+            extra={"village": village_id, "advisor": advisor_id, "request": request_id,
+                   "home": "1" if home else ""},
+        )
+
     def hotline(self, lawyer_id: str, day: dt.date, start: str, end: str, *,
                 key: str = "") -> CalendarEvent:
         """A 12348 hotline shift of one lawyer; identity: lawyer, day and shift."""
@@ -225,6 +259,9 @@ class EventBuilder:
         parts: list[tuple[str, Mapping[str, Mapping[str, str]] | None]] = [
             ("Topic: {topic}", {"topic": {"zh": topic_name, "en": topic}}),
             ("Participants: {count}", {"count": {"zh": str(len(participants))}}),
+            ("Language of instruction: {language}",
+             {"language": {"zh": instruction_words(langs_taught),
+                           "en": instruction_words(langs_taught, "en")}}),
         ]
         if trainer is not None and "name" in self.dataset.policy.public.trainer:
             parts.insert(1, ("Trainer: {name}", {"name": {"zh": trainer.name}}))

@@ -39,8 +39,8 @@ __all__ = [
     "stable_id",
 ]
 
-EVENT_KINDS: Final = ("visit", "hotline", "training", "lecture")
-"""到村服务, 12348 热线坐班, 培训, 普法讲座."""
+EVENT_KINDS: Final = ("visit", "hotline", "training", "lecture", "appointment")
+"""到村服务, 12348 热线坐班, 培训, 普法讲座, 法律援助预约 (on the advisor's own feed only)."""
 LANGUAGES: Final = ("zh", "bo", "en")
 """Languages the outputs carry text in."""
 STATUSES: Final = ("CONFIRMED", "TENTATIVE", "CANCELLED")

@@ -231,6 +231,7 @@ def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,
     events = [builder.visit(v.village, v.advisor, v.date, 0, lecture=v.lecture, key=v.id,
                             start=v.start, end=v.end, moved_from=moved.get((v.village, v.date)))
               for v in visits.visits]
+    events += _appointment_events(builder, visits)
     events += [builder.hotline(s.lawyer, s.date, s.start, s.end, key=s.id)
                for s in hotline.shifts]
     events += [builder.training(s.id, s.trainer, s.venue, s.date, topic=s.topic,
@@ -238,6 +239,22 @@ def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,
                                 start=s.start, end=s.end, township=s.township)
                for s in training.sessions]
     return events
+
+
+def _appointment_events(builder: EventBuilder, visits: VisitPlan) -> list[CalendarEvent]:
+    """One private event per booked request, on its advisor's feed."""
+    requests = builder.dataset.request_by_id
+    out = []
+    for v in visits.visits:
+        for rid in v.appointments:
+            if rid in requests:
+                out.append(builder.appointment(rid, v.village, v.advisor, v.date, v.start, v.end,
+                                               kind=requests[rid].kind, home=False))
+    for h in visits.home_visits:
+        if h.request in requests:
+            out.append(builder.appointment(h.request, h.village, h.advisor, h.date, h.start,
+                                           h.end, kind=requests[h.request].kind, home=True))
+    return out
 
 
 def _default_stamp(period: Period, previous: Plan | None, zone: str) -> dt.datetime:

@@ -31,6 +31,7 @@ from .problem import (
     TrainingSession,
     TrainingViolation,
     describe_languages,
+    instruction_languages,
     session_id,
 )
 from .rules import analyse_training
@@ -188,15 +189,25 @@ class Placer:
                     and self.problem.trainer_free(t, day, venue)]
             if not free:
                 continue
-            # the trainer whose best topic fewest members had earlier; then the nearest
-            t = min(free, key=lambda t: before.get(first_topic(t, topics), 0))
+            # the trainer speaking most members' first language (with instruction "first"),
+            # then whose best topic fewest members had earlier; then the nearest
+            t = min(free, key=lambda t: (self.not_first(t, members),
+                                         before.get(first_topic(t, topics), 0)))
             topic = first_topic(t, topics)
             language = tuple(lang for lang in t.languages if any(lang in need for need in needs))
+            taught = (instruction_languages(t.languages, members)
+                      if self.policy.instruction == "first" else _minimal(language, needs))
             session = TrainingSession("", day, self.start, self.end, venue, township, t.id,
-                                      _minimal(language, needs), topic, tuple(sorted(ids)))
+                                      taught, topic, tuple(sorted(ids)))
             self.ledger.book(session)
             return session
         return None
+
+    def not_first(self, trainer: Trainer, members: Sequence[Participant]) -> int:
+        """Members whose first language ``trainer`` does not speak (0 with ``fewest``)."""
+        if self.policy.instruction != "first":
+            return 0
+        return sum(1 for m in members if m.languages and m.languages[0] not in trainer.languages)
 
     def why_not(self, members: Sequence[Participant], venue: str, window: Period,
                 rotation: int) -> str:

@@ -13,6 +13,10 @@ home venue, by stream (everyone together when ``policy.training.cadres`` is
 
 Language rule: a session's ``language`` is the list of languages it is taught
 in; the trainer speaks all of them and every participant speaks at least one.
+With ``[training] instruction = "first"`` (the default) a session is taught
+in every member's first language the trainer speaks: in a Tibetan township a
+bilingual trainer gives one bilingual session to Tibetan and Chinese
+speakers, and bilingual Tibetans are not put in a Chinese-only one.
 A Tibetan-only group therefore gets a trainer speaking ``bo``; a group mixing
 Tibetan-only and Chinese-only people a trainer speaking both.
 
@@ -47,6 +51,7 @@ __all__ = [
     "TrainingSession",
     "TrainingViolation",
     "describe_languages",
+    "instruction_languages",
     "session_id",
     "session_target",
 ]
@@ -58,6 +63,28 @@ def describe_languages(languages: Iterable[str], only: bool = False) -> str:
     """``("bo",)`` → ``Tibetan`` (``Tibetan-only`` with ``only``); two → ``Tibetan/Chinese``."""
     names = "/".join(language_name(tag) for tag in languages)
     return names + "-only" if only and "/" not in names else names
+
+
+def instruction_languages(trainer: Sequence[str],
+                          members: Iterable[Participant]) -> tuple[str, ...]:
+    """What a session is taught in (``[training] instruction = "first"``).
+
+    Every language of the trainer that is some member's first language — so a
+    bilingual trainer teaching Tibetan speakers, bilingual or not, and
+    Chinese speakers gives one bilingual session — then, for a member whose
+    first language the trainer lacks, the first of theirs the trainer speaks.
+    """
+    chosen: set[str] = set()
+    members = list(members)
+    for m in members:
+        if m.languages and m.languages[0] in trainer:
+            chosen.add(m.languages[0])
+    for m in members:
+        if not chosen & set(m.languages):
+            spoken = [lang for lang in m.languages if lang in trainer]
+            if spoken:
+                chosen.add(spoken[0])
+    return tuple(lang for lang in trainer if lang in chosen)
 
 
 def session_target(per_year: int, period: Period) -> int:

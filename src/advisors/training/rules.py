@@ -32,7 +32,9 @@ Soft rules: ``other_township`` — a participant is trained at a venue of anothe
 township (allowed when their own township has no venue in reach);
 ``topic_had_earlier`` — a participant is taught a topic they already had
 earlier in the year (the previous plans), while some curriculum topic is
-still new to them.
+still new to them; ``not_first_language`` — with ``instruction = "first"``, a participant is
+not taught in their first language (bilingual Tibetans put in a Chinese-only
+session, or taught by a trainer who lacks Tibetan).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ HARD_RULES: tuple[str, ...] = (
     "unknown_reference",
 )
 """Names of the hard rules, in the order they are checked."""
-SOFT_RULES: tuple[str, ...] = ("other_township", "topic_had_earlier")
+SOFT_RULES: tuple[str, ...] = ("other_township", "topic_had_earlier", "not_first_language")
 """Names of the soft rules."""
 
 
@@ -125,6 +127,15 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                          s, (trainer.id,))
         if not s.language:
             hard("language", f"{s.id}: no teaching language", s)
+        if policy.instruction == "first":
+            second = tuple(p.id for p in known
+                           if p.languages and p.languages[0] not in s.language)
+            if second:
+                out.append(TrainingViolation(
+                    "not_first_language", False, f"{s.id}: {len(second)} participants taught "
+                    f"in {describe_languages(s.language)}, not in their first language "
+                    f"{describe_languages(sorted({who[p].languages[0] for p in second}))}",
+                    second, (s.date,), (s.id,)))
         deaf = tuple(p.id for p in known if not set(p.languages) & set(s.language))
         if deaf:
             hard("language", f"{s.id}: {len(deaf)} participants speak none of "

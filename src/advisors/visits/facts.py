@@ -27,7 +27,7 @@ from ..assignment import Assignment
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
 from ..geo import Timetable, travel_minutes
-from ..model import Village
+from ..model import Advisor, Village
 from ..period import Period
 from ..rules import check_pinned, pinned_ids
 from .patterns import Pattern, find_pattern, one_off_moves
@@ -212,6 +212,9 @@ class VisitFacts:
                 days = self._working_sorted[township]
                 if self.calendar.absences(advisor):
                     days = tuple(d for d in days if self.calendar.is_available(advisor, d))
+                if self.calendar.village_festivals(village):
+                    days = tuple(d for d in days
+                                 if self.calendar.is_working_day(d, township, village))
                 if self.busy is not None:
                     start, end = self.hours
                     days = tuple(d for d in days
@@ -256,6 +259,11 @@ class VisitFacts:
         if all(self.nearby(a, b) for a, b in itertools.combinations(sorted(villages), 2)):
             return max(policy.max_per_day, policy.max_per_day_nearby)
         return policy.max_per_day
+
+    def may_serve(self, advisor: Advisor, township: str) -> bool:
+        """Whether ``advisor`` may serve villages of ``township`` at all (司法所 staff: only
+        their own township's)."""
+        return advisor.role != "justice_office" or advisor.township == township
 
     def day_allows(self, advisor: str, day: dt.date, villages: Sequence[str]) -> bool:
         """Whether ``advisor`` may visit these (new) villages on ``day`` besides kept visits."""

@@ -16,7 +16,8 @@ import attrs
 
 from ..period import month_of
 from ..policy import minutes_of
-from ..rules import SolveStats, run_rules
+from ..rules import Analysis, SolveStats, run_rules
+from .bookings import book_requests, check_requests
 from .facts import VisitFacts
 from .patterns import Pattern
 from .rules import VISIT_RULES
@@ -54,7 +55,9 @@ class VisitProblem(VisitFacts):
                                  carried.get(ident, ())))
         visits.extend(self._mark_lectures(new))
         ordered = tuple(sorted(visits, key=lambda v: v.key))
+        ordered, home, bookings = book_requests(self, ordered)
         analysis = run_rules(VISIT_RULES, self, ordered)
+        analysis = Analysis(analysis.violations + check_requests(self, ordered, home, bookings))
         days: dict[str, list[dt.date]] = {}
         for x in ordered:
             days.setdefault(x.village, []).append(x.date)
@@ -67,7 +70,8 @@ class VisitProblem(VisitFacts):
                 moves[place.id] = moved
         # the objective is always the analysis's score, so gaps are honest whatever the solver
         return VisitPlan(self.period, ordered, patterns, analysis,
-                         attrs.evolve(stats, objective=analysis.soft_score), moves)
+                         attrs.evolve(stats, objective=analysis.soft_score), moves, home,
+                         bookings)
 
     def _times(self, advisor: str, day: dt.date, villages: Sequence[str],
                ) -> tuple[tuple[str, str], ...]:

@@ -83,13 +83,15 @@ def visit_count(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
 
 
 def non_working_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
-    """No visit on a statutory holiday, a rest day or a local festival of the township."""
+    """No visit on a statutory holiday, a rest day or a local festival of the township or
+    of the village."""
     for v in visits:
         village = problem.dataset.village_by_id.get(v.village)
         township = village.township if village else None
-        if township is not None and v.date in problem.working_days(township):
+        if (township is not None and v.date in problem.working_days(township)
+                and not problem.calendar.village_festivals(v.village)):
             continue
-        why = problem.calendar.why_not_working(v.date, township)
+        why = problem.calendar.why_not_working(v.date, township, v.village)
         if why is not None:
             yield Violation("", True, f"{v.id} on {v.date}: {why}", (v.id, v.advisor), (v.date,))
 

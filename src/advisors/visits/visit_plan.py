@@ -1,4 +1,5 @@
-"""The visit plan: service days, the pattern each village got, its analysis, its JSON form."""
+"""The visit plan: service days, the pattern each village got, requests booked, its analysis,
+its JSON form."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..rules import Analysis, SolveStats, str_tuple
 from .patterns import Pattern
 
 __all__ = [
+    "Booking",
+    "HomeVisit",
     "Visit",
     "VisitPlan",
     "minutes_of",
@@ -93,6 +96,67 @@ class Visit:
                    tuple(str(a) for a in data.get("appointments", ())))
 
 
+@attrs.frozen
+class HomeVisit:
+    """An extra visit at a requester's home, made for one request."""
+
+    id: str
+    """``home/<request id>``: stable, never derived from the time."""
+    request: str
+    village: str
+    advisor: str
+    date: dt.date
+    start: str
+    end: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form (ids only: no name, no note)."""
+        return {"id": self.id, "request": self.request, "village": self.village,
+                "advisor": self.advisor, "date": self.date.isoformat(),
+                "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HomeVisit:
+        """Inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["request"]), str(data["village"]),
+                   str(data["advisor"]), dt.date.fromisoformat(data["date"]),
+                   str(data["start"]), str(data["end"]))
+
+
+@attrs.frozen
+class Booking:
+    """Where a request is served, or why it is not."""
+
+    request: str
+    deadline: dt.date
+    """The last day it may be served (policy ``[requests]`` working days)."""
+    event: str = ""
+    """The visit or home visit id it is booked on; empty: not booked in this plan."""
+    date: dt.date | None = None
+    advisor: str = ""
+    reason: str = ""
+    """Why it is not booked (empty when it is)."""
+
+    @property
+    def met(self) -> bool:
+        """Whether it is booked on or before its deadline."""
+        return bool(self.event) and self.date is not None and self.date <= self.deadline
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form (ids only)."""
+        return {"request": self.request, "deadline": self.deadline.isoformat(),
+                "event": self.event, "date": self.date.isoformat() if self.date else None,
+                "advisor": self.advisor, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Booking:
+        """Inverse of :meth:`as_dict`."""
+        day = data.get("date")
+        return cls(str(data["request"]), dt.date.fromisoformat(data["deadline"]),
+                   str(data.get("event", "")), dt.date.fromisoformat(day) if day else None,
+                   str(data.get("advisor", "")), str(data.get("reason", "")))
+
+
 def _sorted_visits(items: Iterable[Visit]) -> tuple[Visit, ...]:
     return tuple(sorted(items, key=lambda v: v.key))
 
@@ -109,6 +173,10 @@ class VisitPlan:
     stats: SolveStats
     moves: Mapping[str, tuple[tuple[dt.date, dt.date], ...]] = attrs.field(factory=dict)
     """Village → one-off changes to its pattern: (pattern day, day held instead)."""
+    home_visits: tuple[HomeVisit, ...] = ()
+    """Extra home visits made for legal-aid priority requests (:mod:`advisors.visits.bookings`)."""
+    bookings: tuple[Booking, ...] = ()
+    """Where each legal-aid priority request of the period is served, or why it is not."""
 
     @property
     def feasible(self) -> bool:
@@ -130,6 +198,8 @@ class VisitPlan:
             "stats": self.stats.as_dict(),
             "moves": {k: [[a.isoformat(), b.isoformat()] for a, b in m]
                       for k, m in sorted(self.moves.items())},
+            "home_visits": [h.as_dict() for h in self.home_visits],
+            "bookings": [b.as_dict() for b in self.bookings],
         }
 
     @classmethod
@@ -145,4 +215,6 @@ class VisitPlan:
                    Analysis.from_dict(data.get("analysis", {})),
                    SolveStats.from_dict(data.get("stats", {"strategy": ""})),
                    {k: tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m)
-                    for k, m in data.get("moves", {}).items()})
+                    for k, m in data.get("moves", {}).items()},
+                   tuple(HomeVisit.from_dict(h) for h in data.get("home_visits", ())),
+                   tuple(Booking.from_dict(b) for b in data.get("bookings", ())))

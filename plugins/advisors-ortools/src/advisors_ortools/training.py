@@ -11,7 +11,10 @@ small at any scale:
 - every person of the pool is in one session, within the venue's seats;
 - a class may sit in a session only if its trainer speaks one of its
   languages (so Tibetan-only people get a Tibetan speaker, and a session
-  mixing Tibetan-only and Chinese-only people a bilingual one);
+  mixing Tibetan-only and Chinese-only people a bilingual one) — with
+  ``[training] instruction = "first"``, only a trainer speaking the class's
+  first language when a candidate does (bilingual Tibetans are not taught in
+  Chinese alone);
 - a trainer teaches at most the monthly capacity left in the round's window
   after the pools solved before (pools are solved in id order);
 - objective: ``10 000 × sessions + road km from the trainers' homes``, plus
@@ -137,6 +140,16 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
         return None
     # How many of the pool had, earlier in the year, the topic each trainer would teach them.
     repeats = {t.id: before.get(first_topic(t, topics), 0) for t in trainers}
+    # the first language most of each class has: with instruction "first", a class sits
+    # only with a trainer speaking it when one of the candidates does
+    first_only = problem.dataset.policy.training.instruction == "first"
+    firsts = []
+    for c in classes:
+        tally: dict[str, int] = {}
+        for p in pool:
+            if language_order(p) == c and p.languages:
+                tally[p.languages[0]] = tally.get(p.languages[0], 0) + 1
+        firsts.append(min(tally, key=lambda lang: (-tally[lang], lang)) if tally else "")
     model = cp_model.CpModel()
     n_sessions = -(-len(pool) // capacity) + len(classes)
     use = [model.NewBoolVar(f"use{k}") for k in range(n_sessions)]
@@ -154,6 +167,9 @@ def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant
         for ci, c in enumerate(classes):
             x[(k, ci)] = model.NewIntVar(0, counts[ci], f"x{k}_{ci}")
             speakers = [z[(k, t.id)] for t in trainers if set(c) & set(t.languages)]
+            native = [z[(k, t.id)] for t in trainers if firsts[ci] in t.languages]
+            if native and first_only:
+                speakers = native  # taught in what they understand best, when someone can
             if speakers:
                 model.Add(x[(k, ci)] <= counts[ci] * sum(speakers))
             else:

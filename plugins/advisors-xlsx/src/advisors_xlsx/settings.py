@@ -8,7 +8,7 @@ text. The rows become the nested table ``policy.toml`` would give, and the
 core's :meth:`advisors.Policy.from_dict` judges them.
 
 ``festivals`` (节日) has the columns of ``[[festival]]`` in ``calendar.toml``
-(``townships`` separated by ``;``); ``holidays`` (节假日调整) has ``date``,
+(``townships`` and ``villages`` separated by ``;``); ``holidays`` (节假日调整) has ``date``,
 ``kind`` (``holiday`` or ``workday``) and ``name``. A year's full official
 schedule (``[year.YYYY]``) is not given in a workbook: keep a folder for it.
 """
@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 POLICY_COLUMNS: Final = ("key", "value", "default")
-FESTIVAL_COLUMNS: Final = ("name", "name_bo", "name_en", "start", "end", "townships")
+FESTIVAL_COLUMNS: Final = ("name", "name_bo", "name_en", "start", "end", "townships",
+                           "villages")
 HOLIDAY_COLUMNS: Final = ("date", "kind", "name")
 SETTINGS_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "policy": POLICY_COLUMNS,
@@ -178,7 +179,8 @@ def policy_cell(sheet: Sheet, field: str | None) -> str:
 
 def festival_rows(calendar: WorkCalendar) -> list[list[Any]]:
     """The festivals as rows of :data:`FESTIVAL_COLUMNS` (dates as dates)."""
-    return [[f.name, f.name_bo, f.name_en, f.start, f.end, ";".join(f.townships)]
+    return [[f.name, f.name_bo, f.name_en, f.start, f.end, ";".join(f.townships),
+             ";".join(f.villages)]
             for f in calendar.festivals]
 
 
@@ -209,9 +211,9 @@ def read_calendar(festivals: Sheet | None, holidays: Sheet | None) -> WorkCalend
         item: dict[str, Any] = {"name": rec.get("name", ""), "name_bo": rec.get("name_bo", ""),
                                 "name_en": rec.get("name_en", ""),
                                 "start": rec.get("start", ""),
-                                "townships": [t.strip() for t in
-                                              rec.get("townships", "").replace("；", ";")
-                                              .split(";") if t.strip()]}
+                                **{key: [t.strip() for t in
+                                         rec.get(key, "").replace("；", ";").split(";")
+                                         if t.strip()] for key in ("townships", "villages")}}
         if rec.get("end"):
             item["end"] = rec["end"]
         items.append(item)
