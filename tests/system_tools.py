@@ -16,7 +16,13 @@ from collections.abc import Sequence
 
 import pytest
 
-__all__ = ["system_tool"]
+__all__ = ["BROWSERS", "FONTS", "chromium_binary", "system_tool"]
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FONTS = ("fonts-wqy-microhei", "fonts-tibetan-machine")
+"""Small Chinese and Tibetan fonts (2.5 MB), so that pages show glyphs, not boxes."""
+BROWSER_INSTALL_SECONDS = 170
+"""The whole apt set-up of the browser stays under three minutes."""
 
 
 def _which(names: Sequence[str]) -> str | None:
@@ -61,3 +67,8 @@ def system_tool(label: str, names: Sequence[str], packages: Sequence[str],
     if not found:
         pytest.skip(f"apt-get installed no {label} program")
     return found
+
+
+def chromium_binary() -> str:
+    """Chromium with the Chinese and Tibetan fonts (installed in CI when missing)."""
+    return system_tool("Chromium", BROWSERS, ("chromium", *FONTS), BROWSER_INSTALL_SECONDS)

@@ -15,16 +15,11 @@ from pathlib import Path
 import pytest
 
 from .conftest import TONGREN
-from .system_tools import system_tool
+from .system_tools import chromium_binary
 from .test_portal import Server, start_portal
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FONTS = ("fonts-wqy-microhei", "fonts-tibetan-machine")
-"""Small Chinese and Tibetan fonts (2.5 MB), so that the screenshot shows glyphs, not boxes."""
-INSTALL_SECONDS = 170
-"""The whole apt set-up stays under three minutes."""
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage")
@@ -32,7 +27,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return system_tool("Chromium", BROWSERS, ("chromium", *FONTS), INSTALL_SECONDS)
+    return chromium_binary()
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -29,7 +30,7 @@ import pluggy
 
 from .locale import Translator
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
 
 WEEKDAYS_ZH: Final = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 """Chinese weekday names, Monday first."""
@@ -61,6 +62,28 @@ def _when(value: dt.datetime | dt.date, lang: str = "zh") -> str:
 
 def _percent(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{100 * value:.{digits}f}%"
+
+
+_MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_SCRIPTS: Final = (
+    ("bo", re.compile(r"[\u0F40-\u0FBC]+")),  # a Tibetan syllable's letters
+    ("zh", re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")),  # one Han character
+    ("en", re.compile(r"[A-Za-z]+")),  # a Latin word
+)
+_ROOT_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def page_language(html: str) -> str:
+    """The language of most of a page's text: Tibetan syllables, Han characters, Latin words.
+
+    A page is tagged with this language and the runs in other languages carry
+    their own ``lang``, so that the Tibetan font rules apply to Tibetan text only
+    (a Chinese page tagged ``bo`` prints its Chinese and digits in the wrong fonts).
+    Ties go to Chinese, the language every township office reads.
+    """
+    text = _MARKUP.sub(" ", html)
+    counts = {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
+    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
 
 
 def make_environment(
@@ -125,5 +148,11 @@ class Renderer:
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
 
     def render(self, name: str, **context: Any) -> str:
-        """Render the template ``name`` with ``context``."""
-        return self.env.get_template(name).render(**context)
+        """Render the template ``name`` with ``context``.
+
+        An HTML page's root ``lang`` is set to :func:`page_language` of what it shows.
+        """
+        text = self.env.get_template(name).render(**context)
+        if name.endswith(".html"):
+            text = _ROOT_LANG.sub(f'<html lang="{page_language(text)}"', text, count=1)
+        return text

@@ -10,6 +10,7 @@ villager's phone — the template cannot show what it is not given.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,12 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
          "lecture": e.event.kind == "lecture"}
         for e in pub.of_owner(f"village:{village.id}") if e.event.kind in ("visit", "lecture")
     ]
+    months: dict[str, list[dict[str, Any]]] = {}
+    years = len({v["date"].year for v in visits})
+    for visit in visits:
+        day = visit["date"]
+        label = f"{day.year}年{day.month}月" if years > 1 else f"{day.month}月"
+        months.setdefault(label, []).append(visit)
     return {
         "village": village,
         "township": data.township_by_id.get(village.township),
@@ -109,6 +116,10 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         "advisor": shown,
         "pattern": dict(pub.patterns.get(village.id, {})),
         "visits": visits,
+        # A long period's days are listed a month per line, so the card stays one page.
+        "visit_months": [{"label": label, "visits": days} for label, days in months.items()],
+        "usual": Counter((v["start"], v["end"]) for v in visits).most_common(1)[0][0]
+        if visits else ("", ""),
         "persons": persons,
         **_common(pub),
     }
