@@ -11,6 +11,7 @@ fraction of that. :func:`pdf_pages` reads a PDF's page count and page sizes
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -64,7 +65,7 @@ class Chromium:
         self._proc = subprocess.Popen(
             [binary, *PAGE_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}",
              "about:blank"],
-            pass_fds=(3, 4), preexec_fn=wire,  # noqa: PLW1509
+            pass_fds=(3, 4), preexec_fn=wire,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_child)
         os.close(from_child)
@@ -86,10 +87,8 @@ class Chromium:
 
     def close(self) -> None:
         """Stop the browser."""
-        try:
+        with contextlib.suppress(OSError):
             self._send({"id": -1, "method": "Browser.close"})
-        except OSError:
-            pass
         try:
             self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
