@@ -10,6 +10,7 @@ villager's phone — the template cannot show what it is not given.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,7 +44,7 @@ def _write(out: Path, relative: Path, text: str) -> Path:
 
 def _common(pub: Publication) -> dict[str, Any]:
     return {"period": pub.period, "version": pub.version,
-            "stamp": pub.stamp.date().isoformat()}
+            "stamp": pub.published_on.isoformat()}
 
 
 def write_rosters(pub: Publication, out: Path, renderer: Renderer,
@@ -97,16 +98,16 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         persons = [p.name for p in sorted(data.people_of_village.get(village.id, ()),
                                           key=lambda p: p.id)
                    if p.role == "legal_savvy" and p.status == "active"]
-    visits = [
+    visits: list[dict[str, Any]] = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
          "lecture": e.event.kind == "lecture"}
         for e in pub.of_owner(f"village:{village.id}") if e.event.kind in ("visit", "lecture")
     ]
     months: dict[str, list[dict[str, Any]]] = {}
-    years = len({v["date"].year for v in visits})
+    years = len({e["date"].year for e in visits})
     for visit in visits:
-        day = visit["date"]
+        day: dt.date = visit["date"]
         label = f"{day.year}年{day.month}月" if years > 1 else f"{day.month}月"
         months.setdefault(label, []).append(visit)
     return {
@@ -144,7 +145,7 @@ def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
         for msgid, share, part, whole in (
             ("Coverage", "coverage", "covered", "villages"),
             ("Visits planned", "visits", "visits_planned", "visits_required"),
-            ("Legal-savvy persons", "legal_savvy", "legal_savvy_active", "legal_savvy_target"),
+            ("Villages at the legal-savvy target", "legal_savvy", "at_target", "villages"),
             ("Training planned", "training_planned", "scheduled", "trainees"),
             ("Training completion", "training", "trained", "trainees"),
         )
