@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 
 from ..events import PublishedEvent
+from ..languages import language_names
 from ..locale import Translator
 from ..render import WEEKDAYS_ZH
 from .base import Publication
@@ -91,7 +92,8 @@ def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) ->
         organization=advisor.organization if advisor else "",
         location=event.location,
         topic=data.policy.training.topic_names.get(topic, topic),
-        language=event.get("language"),
+        language=language_names(event.get("language").split(";"))["zh"]
+        if event.get("language") else "",
         participants=event.get("participants"),
         event=event.id,
         township_id=township_id,
