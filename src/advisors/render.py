@@ -30,7 +30,7 @@ import pluggy
 
 from .locale import Translator
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language", "when_text"]
 
 WEEKDAYS_ZH: Final = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 """Chinese weekday names, Monday first."""
@@ -52,7 +52,7 @@ def _hhmm(value: dt.datetime | dt.time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def _when(value: dt.datetime | dt.date, lang: str = "zh") -> str:
+def when_text(value: dt.datetime | dt.date, lang: str = "zh") -> str:
     """A date or time as people of ``lang`` write it (``12月3日 09:00``)."""
     clock = f" {value.hour:02d}:{value.minute:02d}" if isinstance(value, dt.datetime) else ""
     if lang == "zh":
@@ -120,7 +120,7 @@ def make_environment(
         t=translator.text,
         bi=translator.bilingual,
         each=translator.each,
-        when=_when,
+        when=when_text,
     )
     if pm is None:
         from .plugins import get_plugin_manager
