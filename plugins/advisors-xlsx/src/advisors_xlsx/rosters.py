@@ -2,16 +2,18 @@
 
 ``rosters/roster.xlsx`` has one sheet per township (its visits, lectures and
 training sessions, in time order), a sheet for the 12348 hotline rota, and
-every sheet prints on A4 landscape, one page wide, with the bilingual header
-row repeated on each page. ``rosters/assignments.xlsx`` lists each village's
-advisor of record. Cells hold values, never formulas: a name typed as
-``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
-(:func:`advisors.exporters.rows.roster_rows`), the same as the CSV and HTML
-rosters'.
+every sheet prints on A4 landscape, one page wide, with the title and the
+bilingual header row repeated on each page; dates and times are date and time
+cells in Chinese formats (``2026年12月1日``, ``09:00``).
+``rosters/assignments.xlsx`` lists each village's advisor of record. Cells
+hold values, never formulas: a name typed as ``=HYPERLINK(…)`` stays text.
+The rows are the core's roster rows (:func:`advisors.exporters.rows.roster_rows`),
+the same as the CSV and HTML rosters'.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,8 +29,8 @@ from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
 
 from .book import BORDER, save_book, set_widths, style_header
 
-__all__ = ["ASSIGNMENT_COLUMNS", "HEADINGS", "HOTLINE_SHEET", "assignments_xlsx", "roster_book",
-           "roster_xlsx", "sheet_title"]
+__all__ = ["ASSIGNMENT_COLUMNS", "DATE_FORMAT", "HEADINGS", "HOTLINE_SHEET", "TIME_FORMAT",
+           "assignments_xlsx", "roster_book", "roster_xlsx", "sheet_title"]
 
 HEADINGS: dict[str, tuple[str, str]] = {
     "date": ("日期", "Date"), "weekday": ("星期", "Weekday"), "start": ("开始", "Start"),
@@ -67,6 +69,10 @@ def _put(ws: Worksheet, row: int, column: int, value: Any) -> None:
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula: data never runs
+    elif isinstance(value, dt.time):
+        cell.number_format = TIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
     cell.border = BORDER
 
 
@@ -74,17 +80,24 @@ def _heading(pair: tuple[str, str]) -> str:
     return f"{pair[0]}\n{pair[1]}"
 
 
-def _print_setup(ws: Worksheet, header_row: int, width: int, title: str) -> None:
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+"""Number format of date cells: 2026年12月1日."""
+TIME_FORMAT = "hh:mm"
+"""Number format of time cells: 09:00."""
+
+
+def _print_setup(ws: Worksheet, header_row: int, width: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    # The title row and the header repeat on every page; no page header, which
+    # LibreOffice prints over the first rows.
+    ws.print_title_rows = f"1:{header_row}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "&P / &N"
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(ws.max_row, header_row)}"
@@ -109,7 +122,18 @@ def _table(ws: Worksheet, title: str, headings: Sequence[tuple[str, str]],
                 ws.cell(r, c).font = Font(strike=True, color="808080")
     set_widths(ws, [[pair[0], pair[1], *(row[i] for row in rows)]
                     for i, pair in enumerate(headings)], most=30)
-    _print_setup(ws, 2, width, title)
+    _print_setup(ws, 2, width)
+
+
+def _cells(row: RosterRow) -> list[Any]:
+    """The row's values, its date and times as date and time cells (sortable, summable)."""
+    values: list[Any] = row.values()
+    for index, column in enumerate(ROSTER_COLUMNS):
+        if column == "date" and values[index]:
+            values[index] = dt.date.fromisoformat(values[index])
+        elif column in ("start", "end") and values[index]:
+            values[index] = dt.time.fromisoformat(values[index])
+    return values
 
 
 def _title(pub: Publication, name: str, name_bo: str = "") -> str:
@@ -133,7 +157,7 @@ def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
     def sheet(name: str, title: str, items: list[RosterRow]) -> None:
         items = sorted(items, key=lambda r: (r.date, r.start, r.kind_id, r.event))
         ws = book.create_sheet(sheet_title(name, taken))
-        _table(ws, title, headings, [r.values() for r in items], [r.cancelled for r in items])
+        _table(ws, title, headings, [_cells(r) for r in items], [r.cancelled for r in items])
 
     for township in pub.dataset.townships:
         sheet(township.name, _title(pub, township.name, township.name_bo),
