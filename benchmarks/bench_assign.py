@@ -8,7 +8,7 @@ For each scale (default: township prefecture province), every strategy and
 the baseline run in a fresh process (:func:`common.measure`). The *baseline*
 is written here, not in the library: the same candidate graph (the 8
 cheapest eligible advisors of each village, from
-:meth:`advisors.coverage_problem.CoverageProblem.candidates`) solved as one
+:meth:`advisors.coverage.problem.CoverageProblem.candidates`) solved as one
 monolithic ``SimpleMinCostFlow`` maximum flow of minimum cost (``solve``, its
 quicker call when every village can be covered, then
 ``solve_max_flow_with_min_cost`` if not; the graph is
@@ -89,7 +89,7 @@ def run_baseline(folder: str) -> dict[str, Any]:
     from ortools.graph.python import min_cost_flow
 
     import advisors
-    from advisors.coverage_problem import DEFAULT_K, CoverageProblem
+    from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 
     ds = advisors.read_folder(folder)
     t0 = time.perf_counter()

@@ -42,7 +42,7 @@ def build_graph(folder: str, target: str) -> dict[str, Any]:
     import numpy as np
 
     import advisors
-    from advisors.coverage_problem import DEFAULT_K, CoverageProblem
+    from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 
     problem = CoverageProblem(advisors.read_folder(folder))
     advs, costs, sizes = problem.candidate_table(DEFAULT_K)

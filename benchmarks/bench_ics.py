@@ -36,7 +36,7 @@ STAMP = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
 
 def make_events(count: int, villages: int) -> list:  # type: ignore[type-arg]
     """``count`` visit events over ``villages`` villages (4 per advisor, 20 per township)."""
-    from advisors.events import CalendarEvent, Party, PublishedEvent, stable_id
+    from advisors.plan.events import CalendarEvent, Party, PublishedEvent, stable_id
 
     zone = ZoneInfo(ZONE)
     out = []
@@ -62,7 +62,7 @@ def make_events(count: int, villages: int) -> list:  # type: ignore[type-arg]
 
 def groups(events: list, every: bool) -> dict[str, list[int]]:  # type: ignore[type-arg]
     """Feed → event indexes: only ``all``, or every owner's feed too."""
-    from advisors.exporters.ics import feed_members
+    from advisors.output.ics import feed_members
 
     out: dict[str, list[int]] = {}
     for i, item in enumerate(events):
@@ -75,7 +75,7 @@ def direct(count: int, villages: int, every: bool) -> float:
     """icalendar used directly: one Calendar per feed, to_ical, write."""
     import icalendar
 
-    from advisors.exporters.ics import PUBLIC_FEEDS, vtimezone
+    from advisors.output.ics import PUBLIC_FEEDS, vtimezone
 
     events = make_events(count, villages)
     feeds = groups(events, every)
@@ -128,7 +128,7 @@ def direct(count: int, villages: int, every: bool) -> float:
 
 def library(count: int, villages: int, every: bool) -> float:
     """The library's FeedWriter: each VEVENT serialised once, feeds streamed."""
-    from advisors.exporters.ics import FeedWriter
+    from advisors.output.ics import FeedWriter
 
     events = make_events(count, villages)
     writer = FeedWriter(domain="bench.invalid", zone=ZONE, alarms=(1440, 60))

@@ -43,11 +43,11 @@ TARGET_MB = 2048.0
 def load_advisors(folder: Path) -> dict[str, float]:
     """Load and validate with advisors; return the record counts and the CPU seconds.
 
-    A large folder is read by two processes (``advisors.load.parallel``): the
+    A large folder is read by two processes (``advisors.data.parallel``): the
     worker's CPU seconds and peak RSS are returned as well.
     """
     cpu = time.process_time()
-    from advisors.load import read_folder
+    from advisors.data import read_folder
 
     dataset = read_folder(folder)
     cpu = time.process_time() - cpu

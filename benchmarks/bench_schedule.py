@@ -46,7 +46,7 @@ def nearest_assignment(dataset: Any) -> Any:
     Written here rather than calling ``advisors.assign`` so that the benchmark
     measures scheduling alone and does not depend on the coverage strategies.
     """
-    from advisors.assign import Assignment
+    from advisors.assignment import Assignment
 
     cell = 0.25
     grid: dict[tuple[int, int], list[Any]] = {}
@@ -83,8 +83,8 @@ def reference_cpsat(problem: Any, seconds: float) -> tuple[list[tuple[str, dt.da
     """The whole month as one CP-SAT model, written from the issue's rules."""
     from ortools.sat.python import cp_model
 
-    from advisors.patterns import candidate_patterns
-    from advisors.visit_rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
+    from advisors.visits.patterns import candidate_patterns
+    from advisors.visits.rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
 
     policy = problem.dataset.policy.visits
     model = cp_model.CpModel()
@@ -156,7 +156,7 @@ def plan_once(folder: Path, period: str, strategy: str, seconds: float,
     import advisors
     from advisors.period import Period
     from advisors.rules import SolveStats
-    from advisors.schedule import VisitProblem
+    from advisors.visits.problem import VisitProblem
 
     t0 = time.perf_counter()
     dataset = advisors.read_folder(folder)

@@ -32,7 +32,7 @@ TARGET_SECONDS = 30.0
 def plan_once(folder: Path, period: str, strategy: str) -> dict[str, Any]:
     """Load ``folder``, plan ``period`` with ``strategy``; return the figures."""
     import advisors
-    from advisors.training import TrainingProblem
+    from advisors.training.problem import TrainingProblem
 
     t0 = time.perf_counter()
     dataset = advisors.read_folder(folder)

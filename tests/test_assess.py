@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.assess import FACTORS, assess, grade_of, score_of, spot_check
 from advisors.cli import run
-from advisors.effective import Figures, Ledger, match_ledger
 from advisors.errors import DataError
-from advisors.ledger import Feedback
+from advisors.ledger.assess import FACTORS, assess, grade_of, score_of, spot_check
+from advisors.ledger.effective import Figures, Ledger, match_ledger
+from advisors.ledger.records import Feedback
 from advisors.period import Period
 
 from .conftest import TONGREN
@@ -175,8 +175,8 @@ def test_tongren_grades(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
 def test_assessment_of_matched_ledger(tongren: advisors.Dataset) -> None:
     village = tongren.assignments[0]
     day = dt.date(2026, 12, 2)
-    from advisors.ledger import ServiceRecord
-    from advisors.schedule import Visit
+    from advisors.ledger.records import ServiceRecord
+    from advisors.visits.visit_plan import Visit
 
     plan = [Visit(f"visit/{village.village}/2026-12/1", village.village, village.advisor, day,
                   "09:00", "17:00")]

@@ -13,7 +13,7 @@ import pytest
 import advisors
 from advisors import Advisor, Dataset, ExistingAssignment, Policy, Township, Village
 from advisors.cli import run
-from advisors.coverage_explain import explain_advisor, explain_village
+from advisors.coverage.explain import explain_advisor, explain_village
 
 from .conftest import TONGREN
 
@@ -177,7 +177,7 @@ def test_two_workers_give_the_same_result(monkeypatch: pytest.MonkeyPatch,
                                           tongren: Dataset) -> None:
     import advisors_ortools.assign as oa
 
-    import advisors.coverage_table as cp
+    import advisors.coverage.table as cp
 
     def results() -> list[advisors.Assignment]:
         out = [advisors.assign(tongren, s) for s in ("greedy", "optimal", "mincostflow")]
@@ -218,7 +218,7 @@ def test_capacity_shortfall_names_the_travel_limit_that_would_help() -> None:
 
 def test_result_completes_a_strategy_that_covers_too_little() -> None:
     # a plugin that covers nothing still gets a maximal, explained result
-    from advisors.coverage_problem import CoverageProblem
+    from advisors.coverage.problem import CoverageProblem
 
     problem = CoverageProblem(capacity_short())
     result = problem.result({}, "lazy")
@@ -226,7 +226,7 @@ def test_result_completes_a_strategy_that_covers_too_little() -> None:
 
 
 def test_result_refuses_a_choice_that_breaks_a_rule() -> None:
-    from advisors.coverage_problem import CoverageProblem
+    from advisors.coverage.problem import CoverageProblem
     from advisors.errors import AdvisorsError
 
     problem = CoverageProblem(capacity_short())

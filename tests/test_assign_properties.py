@@ -156,7 +156,7 @@ def test_optimal_matches_brute_force_and_beats_greedy(ds: Dataset) -> None:
     # small problems take the flow solver under `optimal`: the augmenting paths directly
     from advisors_ortools.assign import optimal_choice
 
-    from advisors.coverage_problem import CoverageProblem
+    from advisors.coverage.problem import CoverageProblem
 
     problem = CoverageProblem(ds)
     paths = problem.result(optimal_choice(problem, solver="paths")[0], "paths")
@@ -191,8 +191,8 @@ def test_widening_reaches_maximal_coverage_from_one_candidate(ds: Dataset) -> No
     # must still reach the brute-force maximum.
     from advisors_ortools.assign import optimal_choice
 
-    from advisors.coverage_problem import CoverageProblem
-    from advisors.default_plugins.greedy_assign import greedy_choice
+    from advisors.coverage.greedy import greedy_choice
+    from advisors.coverage.problem import CoverageProblem
 
     covered, _ = brute_force(ds)
     problem = CoverageProblem(ds)
@@ -253,7 +253,7 @@ def test_diagnosis_before_solving_agrees_with_every_strategy(ds: Dataset) -> Non
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 12))
 def test_grid_search_finds_the_same_candidates_as_all_pairs(seed: int, k: int) -> None:
-    from advisors.coverage_problem import CoverageProblem
+    from advisors.coverage.problem import CoverageProblem
 
     rnd = random.Random(seed)
     towns = [Township("t0", "甲乡"), Township("t1", "乙乡")]

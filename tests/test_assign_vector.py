@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisors import Advisor, Dataset, ExistingAssignment, Policy, Township, Village
-from advisors.coverage_problem import CoverageProblem
+from advisors.coverage.problem import CoverageProblem
 from advisors.geo import great_circle_km
 
 np = pytest.importorskip("numpy")
-vector = pytest.importorskip("advisors.coverage_vector")
+vector = pytest.importorskip("advisors.coverage.vector")
 if not vector.EXACT:  # pragma: no cover - the Python search is used on such platforms
     pytest.skip("numpy does not reproduce math bit for bit here", allow_module_level=True)
 

@@ -11,11 +11,11 @@ import attrs
 import pytest
 
 import advisors
-from advisors.budget import budget
 from advisors.cli import run
-from advisors.exporters.csvout import csv_bytes
-from advisors.ledger import ServiceRecord
-from advisors.schedule import Visit
+from advisors.ledger.budget import budget
+from advisors.ledger.records import ServiceRecord
+from advisors.output.csvout import csv_bytes
+from advisors.visits.visit_plan import Visit
 
 from .conftest import TONGREN
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from advisors import DataError, Festival, Unavailability, WorkCalendar
 from advisors.calendar import YearSchedule, days_between
-from advisors.load.tomlwrite import dumps_toml
+from advisors.data.tomlwrite import dumps_toml
 
 from .conftest import TONGREN
 

@@ -68,3 +68,23 @@ def test_facade_all_is_sorted_and_importable() -> None:
     assert advisors.__all__ == sorted(advisors.__all__)
     missing = [name for name in advisors.__all__ if not hasattr(advisors, name)]
     assert missing == []
+
+
+@pytest.mark.parametrize("command", ["plan", "schedule", "hotline", "train", "ledger"])
+def test_a_bad_period_is_refused_where_it_enters(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the option parses it (once, before the command runs): click names the option
+    args = [command, str(TONGREN), "--period", "2026-13"]
+    if command == "plan":
+        args += ["--out", str(tmp_path / "out")]
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert "Invalid value for '--period': not a period: '2026-13'" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_assess_wants_a_whole_quarter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["assess", str(TONGREN), "--quarter", "2026-12"]) == 2
+    assert "not a quarter: '2026-12'" in capsys.readouterr().err

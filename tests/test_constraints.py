@@ -20,10 +20,11 @@ from advisors import hookimpl
 from advisors.cli import run
 from advisors.constraints import Constraint
 from advisors.errors import PluginError
+from advisors.hotline.api import hotline_rota
 from advisors.plugins import get_plugin_manager
 from advisors.rules import Violation
-from advisors.schedule_api import hotline_rota, schedule_visits
-from advisors.training_api import plan_training
+from advisors.training.api import plan_training
+from advisors.visits.api import schedule_visits
 
 from .conftest import TONGREN
 

@@ -3,7 +3,7 @@
 - every hookspec in :mod:`advisors.hookspecs` appears in ``docs/plugin_hooks.md``
   with its exact signature, and has a ``test_hook_<name>`` somewhere in tests/;
 - the column tables of ``docs/data-format.md`` and the policy table of
-  ``docs/policy.md`` are generated from the code (``advisors.load.columns.FILES``
+  ``docs/policy.md`` are generated from the code (``advisors.data.columns.FILES``
   and ``Policy()``); when they drift, regenerate them with::
 
       python -m tests.test_docs
@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from advisors import hookspecs
-from advisors.load.columns import FILES, REQUIRED_FILES, format_cell
+from advisors.data.columns import FILES, REQUIRED_FILES, format_cell
 from advisors.policy import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def attribute_docs() -> dict[tuple[str, str], str]:
 
 
 def _toml_value(value: Any) -> str:
-    from advisors.load.tomlwrite import _value
+    from advisors.data.tomlwrite import _value
 
     return _value(value, False)
 

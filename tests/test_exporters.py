@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.event_builders import EventBuilder
-from advisors.events import CalendarEvent, PublishedEvent, reconcile
-from advisors.exporters import ExportOptions, Publication, export
-from advisors.exporters.csvout import BOM, FORMULA_STARTS, csv_bytes, neutralise
-from advisors.exporters.markdown import cell, table
-from advisors.exporters.report import report_facts
+from advisors.output import ExportOptions, Publication, export
+from advisors.output.csvout import BOM, FORMULA_STARTS, csv_bytes, neutralise
+from advisors.output.markdown import cell, table
+from advisors.output.report import report_facts
 from advisors.period import Period
+from advisors.plan.event_builders import EventBuilder
+from advisors.plan.events import CalendarEvent, PublishedEvent, reconcile
 from advisors.plugins import collect
 
 PERIOD = Period.parse("2026-12")

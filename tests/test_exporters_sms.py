@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisors.exporters.sms import GSM7_BASIC, GSM7_EXTENDED, sms_size
+from advisors.output.sms import GSM7_BASIC, GSM7_EXTENDED, sms_size
 
 
 @pytest.mark.parametrize(("text", "encoding", "segments"), [

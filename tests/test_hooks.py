@@ -20,7 +20,7 @@ import pytest
 from advisors import Dataset, Plan, Publication, hookimpl
 from advisors.cli import build_cli, run
 from advisors.constraints import Constraint
-from advisors.load.dispatch import load_dataset
+from advisors.data.dispatch import load_dataset
 from advisors.plugins import Loader, collect, get_plugin_manager, lookup
 from advisors.rules import Violation
 

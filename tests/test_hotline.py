@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 import advisors
 from advisors.cli import run
-from advisors.diff import diff
 from advisors.errors import DataError
-from advisors.hotline import HotlineProblem, HotlineRota, PastShift, read_history
+from advisors.hotline.facts import HotlineRota, PastShift, read_history
+from advisors.hotline.problem import HotlineProblem
 from advisors.model import Unavailability
 from advisors.period import Period
+from advisors.plan.diff import diff
 
 from .conftest import TONGREN
 from .test_schedule_helpers import small_dataset
@@ -60,7 +61,7 @@ def test_empty_shift_says_nobody_speaks_tibetan_that_day() -> None:
 def test_language_rule_given_a_chinese_only_shift() -> None:
     ds = small_dataset(["remote"], 2, (), ["bo;zh", "zh"])
     problem = HotlineProblem(ds, Period.parse("2026-12-01..2026-12-01"))
-    from advisors.hotline_rules import language_missing
+    from advisors.hotline.rules import language_missing
 
     slot = problem.slots[0]
     shift = advisors.DutyShift(slot.id, slot.date, slot.index, slot.slot, slot.start, slot.end,
@@ -193,7 +194,7 @@ def test_cli_hotline_exits_3_and_explains(tmp_path: Path,
 
 
 def test_each_hard_rule_given_a_bad_shift() -> None:
-    from advisors.hotline_rules import HOTLINE_RULES
+    from advisors.hotline.rules import HOTLINE_RULES
 
     ds = small_dataset(["remote"], 3, ((1, 0, 0),), ["bo;zh", "bo;zh", "bo;zh"],
                        policy=_policy(max_shifts_per_month=1))

@@ -7,7 +7,7 @@ import pytest
 
 import advisors
 from advisors.errors import DataError
-from advisors.hotline import HotlineProblem
+from advisors.hotline.problem import HotlineProblem
 from advisors.period import Period
 from advisors.plugins import lookup
 
@@ -54,7 +54,7 @@ def test_cli_pin_keeps_the_shift(tmp_path, tongren, capsys) -> None:  # type: ig
     import shutil
 
     from advisors.cli import run
-    from advisors.hotline import HotlineRota
+    from advisors.hotline.facts import HotlineRota
 
     from .conftest import TONGREN
 

@@ -10,7 +10,7 @@ import pytest
 
 import advisors
 from advisors.cli import run
-from advisors.load import write_folder
+from advisors.data import write_folder
 
 HOSTILE = '<script>alert("x")</script>&\'村'
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",

@@ -14,10 +14,10 @@ import pytest
 import recurring_ical_events
 
 import advisors
-from advisors.event_builders import EventBuilder
-from advisors.exporters import export
-from advisors.exporters.ics import vtimezone
 from advisors.locale import Translator
+from advisors.output import export
+from advisors.output.ics import vtimezone
+from advisors.plan.event_builders import EventBuilder
 
 from .test_exporters import publish, sample_events
 

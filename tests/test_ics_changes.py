@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.events import CalendarEvent, PublishedEvent, reconcile, stable_id
-from advisors.exporters import export
+from advisors.output import export
+from advisors.plan.events import CalendarEvent, PublishedEvent, reconcile, stable_id
 
 from .test_exporters import STAMP, publish, sample_events
 

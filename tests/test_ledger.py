@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import advisors
 from advisors.cli import run
-from advisors.effective import match_ledger
 from advisors.errors import DataError
-from advisors.ledger import ServiceRecord, read_feedback, read_services, services_from_rows
+from advisors.ledger.effective import match_ledger
+from advisors.ledger.records import ServiceRecord, read_feedback, read_services, services_from_rows
 from advisors.period import Period
-from advisors.schedule import Visit
+from advisors.visits.visit_plan import Visit
 
 from .conftest import TONGREN
 
@@ -273,8 +273,8 @@ def test_names_never_reach_exports(tmp_path: Path) -> None:
 
 def test_plan_exporters_write_nothing_without_a_ledger(tongren: advisors.Dataset,
                                                        tmp_path: Path) -> None:
-    from advisors.default_plugins.ledger_exporters import LEDGER_EXPORTERS
-    from advisors.exporters import Publication, export
+    from advisors.output import Publication, export
+    from advisors.output.ledger_exporters import LEDGER_EXPORTERS
 
     pub = Publication(tongren, Period.parse("2026-12"), ())
     assert export(pub, tmp_path, names=LEDGER_EXPORTERS) == []

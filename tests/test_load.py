@@ -17,7 +17,7 @@ import pytest
 
 from advisors import DataError, Dataset, read_folder, read_json, write_folder, write_json
 from advisors.cli import run
-from advisors.load.columns import FILES
+from advisors.data.columns import FILES
 
 from .conftest import TONGREN
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisors.data import columnar, csvfolder, parallel
 from advisors.errors import DataError
-from advisors.load import columnar, csvfolder, parallel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tongren"
 

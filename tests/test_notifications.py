@@ -21,13 +21,13 @@ import icalendar
 import pytest
 
 import advisors
-from advisors.event_builders import EventBuilder
-from advisors.events import CalendarEvent, PublishedEvent
-from advisors.exporters import ExportOptions, Publication, export
-from advisors.exporters.notifications import Notification, notifications
-from advisors.exporters.recipients import people_of
 from advisors.languages import CHINESE_NAMES
-from advisors.render import when_text
+from advisors.output import ExportOptions, Publication, export
+from advisors.output.notifications import Notification, notifications
+from advisors.output.recipients import people_of
+from advisors.output.render import when_text
+from advisors.plan.event_builders import EventBuilder
+from advisors.plan.events import CalendarEvent, PublishedEvent
 
 from .test_exporters import STAMP, publish, sample_events
 

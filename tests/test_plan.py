@@ -16,7 +16,7 @@ import advisors
 from advisors import hookimpl
 from advisors.cli import run
 from advisors.model import Unavailability
-from advisors.plan import Plan, make_plan
+from advisors.plan.plan import Plan, make_plan
 from advisors.plugins import get_plugin_manager
 
 from .conftest import TONGREN
@@ -74,7 +74,7 @@ def test_a_failure_midway_leaves_the_old_output_whole(tmp_path: Path,
     out = tmp_path / "out"
     assert run(["plan", str(TONGREN), "--period", "2026-12", "--out", str(out), "-q"]) in (0, 3)
     before = _tree(out)
-    from advisors.default_plugins import exporters
+    from advisors.output import exporters
 
     def broken(*args: Any) -> list[Path]:
         raise RuntimeError("disk full")

@@ -64,7 +64,7 @@ def test_builtins_are_registered_first() -> None:
     assert names[: len(DEFAULT_PLUGINS)] == list(DEFAULT_PLUGINS)
     loaders = collect("loaders", pm)
     assert {"folder", "json"} <= set(loaders)
-    assert loaders["folder"].plugin == "advisors.default_plugins.loaders"
+    assert loaders["folder"].plugin == "advisors.data.loaders"
 
 
 def test_manager_is_built_once_and_fresh_on_request() -> None:
@@ -158,7 +158,7 @@ def test_registering_without_a_name_is_an_error() -> None:
 def test_plugin_info_lists_builtins_with_hooks() -> None:
     rows = plugin_info(get_plugin_manager(fresh=True))
     by_name = {r["name"]: r for r in rows}
-    loaders = by_name["advisors.default_plugins.loaders"]
+    loaders = by_name["advisors.data.loaders"]
     assert loaders["builtin"] and "register_loaders" in loaders["hooks"]
     assert loaders["registers"]["loaders"] == ["folder", "json"]
 
@@ -181,11 +181,11 @@ def spy(self, *args, **kwargs):
     original(self, *args, **kwargs)
 pluggy.PluginManager.__init__ = spy
 import sys
-import advisors, advisors.plugins, advisors.cli, advisors.load
+import advisors, advisors.plugins, advisors.cli, advisors.data
 assert advisors.plugins._manager is None, "manager built at import"
 assert built == [], built
 assert "advisors_ortools" not in sys.modules, "a plugin was imported"
-assert "advisors.default_plugins.loaders" not in sys.modules, "a built-in plugin was imported"
+assert "advisors.data.loaders" not in sys.modules, "a built-in plugin was imported"
 print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisors import DataError, Policy
-from advisors.load.tomlwrite import dumps_toml
+from advisors.data.tomlwrite import dumps_toml
 from advisors.policy import parse_hhmm
 
 

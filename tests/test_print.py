@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 import advisors
-from advisors.event_builders import EventBuilder
-from advisors.events import reconcile
-from advisors.exporters import Publication, export
 from advisors.locale import Translator
+from advisors.output import Publication, export
 from advisors.period import Period
+from advisors.plan.event_builders import EventBuilder
+from advisors.plan.events import reconcile
 
 from .chromium_print import Chromium, pdf_pages
 from .conftest import ROOT

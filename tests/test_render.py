@@ -17,10 +17,10 @@ from jinja2.exceptions import SecurityError
 
 import advisors
 from advisors import hookspecs
-from advisors.exporters import ExportOptions, export
-from advisors.exporters.html import notice_context
 from advisors.locale import CATALOG_DIR, REVIEW_MARK, Catalog, Translator, parse_po
-from advisors.render import Renderer, make_environment
+from advisors.output import ExportOptions, export
+from advisors.output.html import notice_context
+from advisors.output.render import Renderer, make_environment
 
 from .test_exporters import publish, sample_events
 

@@ -10,8 +10,8 @@ import attrs
 import pytest
 
 import advisors
-from advisors.exporters import export
-from advisors.exporters.report import report_facts
+from advisors.output import export
+from advisors.output.report import report_facts
 from advisors.period import Period
 
 

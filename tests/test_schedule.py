@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.assign import Assignment
+from advisors.assignment import Assignment
 from advisors.model import Unavailability
-from advisors.patterns import Pattern, candidate_patterns, find_pattern
 from advisors.period import Period
-from advisors.schedule import Visit, VisitPlan, VisitProblem
-from advisors.visit_rules import VISIT_RULES
+from advisors.visits.patterns import Pattern, candidate_patterns, find_pattern
+from advisors.visits.problem import VisitProblem
+from advisors.visits.rules import VISIT_RULES
+from advisors.visits.visit_plan import Visit, VisitPlan
 
 from .test_schedule_helpers import nearest_assignment, small_dataset
 

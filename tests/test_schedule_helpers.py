@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import advisors
-from advisors.assign import Assignment
+from advisors.assignment import Assignment
 from advisors.geo import great_circle_km
 from advisors.model import Advisor, Township, Unavailability, Village
 

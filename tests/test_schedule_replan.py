@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisors
-from advisors.assign import Assignment
+from advisors.assignment import Assignment
 from advisors.cli import run
-from advisors.diff import diff
 from advisors.errors import DataError
 from advisors.model import Unavailability
 from advisors.period import Period
-from advisors.schedule import VisitPlan
+from advisors.plan.diff import diff
+from advisors.visits.visit_plan import VisitPlan
 
 from .conftest import TONGREN
 from .test_schedule_helpers import nearest_assignment, small_dataset
@@ -153,7 +153,7 @@ def test_cli_schedule_json_and_bad_period(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_diff_sorts_events_into_new_moved_cancelled_unchanged() -> None:
-    from advisors.schedule import Visit
+    from advisors.visits.visit_plan import Visit
 
     def v(n: int, day: int, advisor: str = "a0") -> Visit:
         return Visit(f"visit/v1/2026-12/{n}", "v1", advisor, D(2026, 12, day), "09:00", "17:00")

@@ -12,8 +12,8 @@ import pytest
 import advisors
 from advisors.cli import run
 from advisors.period import Period
-from advisors.training import session_target
-from advisors.training_api import training_strategies
+from advisors.training.api import training_strategies
+from advisors.training.problem import session_target
 
 from .conftest import TONGREN
 
@@ -164,8 +164,8 @@ def test_a_topic_had_earlier_is_reported_when_new_ones_remain(
         tongren: advisors.Dataset) -> None:
     import attrs
 
-    from advisors.training import TrainingProblem
-    from advisors.training_rules import analyse_training
+    from advisors.training.problem import TrainingProblem
+    from advisors.training.rules import analyse_training
 
     january = advisors.plan_training(tongren, "2027-01", strategy="greedy")
     february = advisors.plan_training(tongren, "2027-02", strategy="greedy")  # no history
@@ -187,7 +187,7 @@ def test_a_topic_had_earlier_is_reported_when_new_ones_remain(
 def test_training_violations_read_like_the_other_rules(tongren: advisors.Dataset) -> None:
     # A portal lists visit, hotline and training problems with the same code.
     from advisors.rules import Violation
-    from advisors.training import TrainingViolation
+    from advisors.training.problem import TrainingViolation
 
     plan = advisors.plan_training(tongren, "2027-01", strategy="greedy")
     broken = TrainingViolation("language", True, "s1: no common language",

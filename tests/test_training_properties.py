@@ -1,7 +1,7 @@
 """Property tests of the training planners on small random datasets.
 
 The invariants are checked here directly from the sessions and the data,
-not through :mod:`advisors.training_rules`, so that a bug shared by the
+not through :mod:`advisors.training.rules`, so that a bug shared by the
 planner and the rule checker cannot hide.
 """
 
@@ -21,7 +21,7 @@ from advisors.geo import great_circle_km
 from advisors.period import Period
 from advisors.plugins import collect
 from advisors.policy import Policy, TrainingPolicy
-from advisors.training import TrainingProblem
+from advisors.training.problem import TrainingProblem
 
 TOPICS = TrainingPolicy().curriculum
 LANGS = st.sampled_from([("bo",), ("zh",), ("bo", "zh")])

@@ -11,10 +11,10 @@ import attrs
 import pytest
 
 import advisors
-from advisors.event_builders import EventBuilder
-from advisors.events import reconcile
-from advisors.exporters import ExportOptions, Publication, export
+from advisors.output import ExportOptions, Publication, export
 from advisors.period import Period
+from advisors.plan.event_builders import EventBuilder
+from advisors.plan.events import reconcile
 from advisors.plugins import collect
 
 from .system_tools import system_tool

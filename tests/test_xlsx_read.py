@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import advisors
 from advisors.cli import run
+from advisors.data.columns import FILES
 from advisors.errors import DataError, Problem
-from advisors.load.columns import FILES
 
 openpyxl = pytest.importorskip("openpyxl", reason="the advisors-xlsx plugin needs openpyxl")
 xlsx_reader = pytest.importorskip("advisors_xlsx.reader", reason="advisors-xlsx not installed")
@@ -37,7 +37,7 @@ def tongren_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_template_filled_with_tongren_loads_to_the_folders_dataset(tongren_book: Path) -> None:
-    loaded = advisors.load.dispatch.load_dataset(tongren_book)
+    loaded = advisors.data.dispatch.load_dataset(tongren_book)
     assert advisors.read_folder(TONGREN) == loaded
     assert loaded.calendar.festivals  # the festivals sheet carried calendar.toml's festivals
     assert run(["check", str(tongren_book)]) == 0

@@ -6,26 +6,13 @@ Everything in ``__all__`` is the public API; anything else may change. Importing
 the package loads no plugin and reads no file.
 """
 
-from .assess import Assessment, Grade, assess, spot_check
-from .assign import Assignment, Diagnosis, Uncovered
-from .budget import Budget, budget
+from .assignment import Assignment, Diagnosis, Uncovered
 from .calendar import Festival, WorkCalendar
 from .constraints import Constraint
-from .coverage import assign, assign_strategies, diagnose_coverage
-from .coverage_explain import explain_coverage
-from .coverage_problem import CoverageProblem
-from .dataset import Dataset
-from .diff import Changes, diff
-from .effective import Ledger, match_ledger
-from .errors import AdvisorsError, DataError, PluginError, Problem
-from .events import CalendarEvent, EventChange, PublishedEvent, reconcile
-from .exporters import ExportOptions, Publication, export
-from .exporters.notifications import Notification, notifications
-from .geo import TravelModel, great_circle_km
-from .hookspecs import hookimpl
-from .hotline import DutyShift, HotlineRota, read_history
-from .ledger import Feedback, ServiceRecord, read_feedback, read_services, services_from_rows
-from .load import (
+from .coverage.api import assign, assign_strategies, diagnose_coverage
+from .coverage.explain import explain_coverage
+from .coverage.problem import CoverageProblem
+from .data import (
     dataset_from_dict,
     dataset_to_dict,
     read_folder,
@@ -33,7 +20,23 @@ from .load import (
     write_folder,
     write_json,
 )
-from .load.dispatch import load_dataset
+from .data.dataset import Dataset
+from .data.dispatch import load_dataset
+from .errors import AdvisorsError, DataError, PluginError, Problem
+from .geo import TravelModel, great_circle_km
+from .hookspecs import hookimpl
+from .hotline.api import hotline_rota
+from .hotline.facts import DutyShift, HotlineRota, read_history
+from .ledger.assess import Assessment, Grade, assess, spot_check
+from .ledger.budget import Budget, budget
+from .ledger.effective import Ledger, match_ledger
+from .ledger.records import (
+    Feedback,
+    ServiceRecord,
+    read_feedback,
+    read_services,
+    services_from_rows,
+)
 from .model import (
     Advisor,
     Attendance,
@@ -46,17 +49,21 @@ from .model import (
     Venue,
     Village,
 )
-from .patterns import Pattern
+from .output import ExportOptions, Publication, export
+from .output.notifications import Notification, notifications
 from .period import Period
-from .plan import Plan, make_plan
+from .plan.diff import Changes, diff
+from .plan.events import CalendarEvent, EventChange, PublishedEvent, reconcile
+from .plan.plan import Plan, make_plan
 from .plugins import get_plugin_manager
 from .policy import Policy
-from .progress import TrainingProgress, training_progress
 from .rules import Analysis, Violation
-from .schedule import Visit, VisitPlan
-from .schedule_api import hotline_rota, schedule_visits
-from .training import TrainingPlan, TrainingSession
-from .training_api import plan_training
+from .training.api import plan_training
+from .training.problem import TrainingPlan, TrainingSession
+from .training.progress import TrainingProgress, training_progress
+from .visits.api import schedule_visits
+from .visits.patterns import Pattern
+from .visits.visit_plan import Visit, VisitPlan
 
 __all__ = [
     "Advisor",

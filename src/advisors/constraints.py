@@ -11,10 +11,12 @@ A plugin's ``register_constraints`` hook registers objects with
     ``"visits"``, ``"hotline"`` or ``"training"`` — the problem it checks;
 ``check(problem, result)``
     yields an :class:`~advisors.rules.Violation` per match: ``problem`` is the
-    :class:`~advisors.schedule.VisitProblem`, :class:`~advisors.hotline.HotlineProblem`
-    or :class:`~advisors.training.TrainingProblem`, ``result`` the plan a strategy
-    made (:class:`~advisors.visit_plan.VisitPlan`, :class:`~advisors.hotline.HotlineRota`,
-    :class:`~advisors.training.TrainingPlan`).
+    :class:`~advisors.visits.problem.VisitProblem`,
+    :class:`~advisors.hotline.problem.HotlineProblem` or
+    :class:`~advisors.training.problem.TrainingProblem`, ``result`` the plan a strategy
+    made (:class:`~advisors.visits.visit_plan.VisitPlan`,
+    :class:`~advisors.hotline.problem.HotlineRota`,
+    :class:`~advisors.training.problem.TrainingPlan`).
 
 :class:`Constraint` is a ready-made such object. The strategies do not see
 these rules: the facades check every plan against them after solving and add
@@ -31,9 +33,10 @@ from typing import Any, Protocol
 import attrs
 
 from .errors import PluginError
-from .rules import Violation
+from .rules import Analysis, Violation
 
-__all__ = ["APPLIES_TO", "Bound", "Constraint", "ConstraintLike", "check_constraints", "validate"]
+__all__ = ["APPLIES_TO", "Bound", "Constraint", "ConstraintLike", "check_constraints", "validate",
+           "with_constraints"]
 
 APPLIES_TO: tuple[str, ...] = ("visits", "hotline", "training")
 """The problems a constraint can apply to."""
@@ -136,3 +139,13 @@ def check_constraints(constraints: Sequence[Bound], kind: str, problem: Any,
             # the declaration says what the rule is called and how hard it is, as for built-ins
             found.append(attrs.evolve(v, rule=c.name, hard=c.hard))
     return tuple(found)
+
+
+def with_constraints(constraints: Sequence[Bound], kind: str, problem: Any,
+                     result: Any) -> tuple[Analysis, bool]:
+    """``result``'s analysis with the matches of ``constraints`` added, and whether any matched.
+
+    The solver's stats stay as they are: plugin rules are checked, not optimised.
+    """
+    extra = check_constraints(constraints, kind, problem, result)
+    return Analysis(result.analysis.violations + extra), bool(extra)

@@ -100,7 +100,7 @@ def plan_published(plan: Any, changes: Any, publication: Any) -> None:
 
     :param plan: the published plan.
     :param changes: what changed against the previously published plan.
-    :param publication: the :class:`advisors.exporters.Publication` the
+    :param publication: the :class:`advisors.output.Publication` the
         exporters wrote (the plan with its dataset: recipients' names,
         languages, the events with their SEQUENCE).
     """

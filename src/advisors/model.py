@@ -4,7 +4,7 @@ Every class is frozen; converters normalise what people type (language
 lists, stripped text) and validators reject what cannot be right. A wrong
 value raises :class:`~advisors.errors.DataError` naming the record and the
 field, so objects built by a portal fail as clearly as rows read from a file.
-No I/O here: loaders live in :mod:`advisors.load`.
+No I/O here: loaders live in :mod:`advisors.data`.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .constraints import Bound
 from .errors import PluginError
 
 __all__ = [
@@ -42,12 +43,13 @@ __all__ = [
 ]
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "advisors.default_plugins.loaders",
-    "advisors.default_plugins.greedy_assign",
-    "advisors.default_plugins.greedy_training",
-    "advisors.default_plugins.greedy_schedule",
-    "advisors.default_plugins.exporters",
-    "advisors.default_plugins.ledger_exporters",
+    "advisors.data.loaders",
+    "advisors.coverage.greedy",
+    "advisors.training.greedy",
+    "advisors.visits.greedy",
+    "advisors.hotline.greedy",
+    "advisors.output.exporters",
+    "advisors.output.ledger_exporters",
 )
 """In-package plugins, registered before any installed one."""
 
@@ -73,7 +75,7 @@ class Loader:
     """A dataset reader: what it reads and how."""
 
     load: Callable[[Path], Any]
-    """Path → :class:`~advisors.dataset.Dataset`."""
+    """Path → :class:`~advisors.data.dataset.Dataset`."""
     suffixes: tuple[str, ...] = ()
     """File endings it reads (``.json``); empty for folder readers."""
     folders: bool = False
@@ -208,3 +210,27 @@ def _own_version() -> str:
         return importlib.metadata.version("advisors")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from source
         return "0+unknown"
+
+
+def installed_constraints() -> tuple[Bound, ...]:
+    """Every constraint plugins register (``register_constraints``), in registration order."""
+    return tuple(Bound(reg.plugin, reg.implementation, name)
+                 for name, reg in collect("constraints").items())
+
+
+def scheduler_strategies(kind: str) -> list[str]:
+    """Installed strategies for ``kind`` (``visits``, ``hotline``), e.g. ``["cpsat", "greedy"]``."""
+    return sorted(name.split(".", 1)[1] for name, reg in collect("schedulers").items()
+                  if getattr(reg.implementation, "kind", None) == kind
+                  and name.startswith(kind + "."))
+
+
+def scheduler(kind: str, strategy: str) -> object:
+    """The scheduler ``<kind>.<strategy>``; ``auto``: cpsat if installed, else greedy."""
+    installed = scheduler_strategies(kind)
+    if strategy == "auto":
+        strategy = "cpsat" if "cpsat" in installed else "greedy"
+    if strategy not in installed:
+        raise PluginError(f"no {kind} scheduler named {strategy!r}; available: "
+                          + (", ".join(installed) or "none installed"))
+    return collect("schedulers")[f"{kind}.{strategy}"].implementation

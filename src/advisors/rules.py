@@ -7,7 +7,7 @@ carries the resulting :class:`Analysis`; hard violations mean the plan does
 not meet the rules (the CLI exits 3), soft ones say how far it is from ideal.
 
 The rules of each problem are listed next to the problem
-(:data:`advisors.visit_rules.VISIT_RULES`, :data:`advisors.hotline_rules.HOTLINE_RULES`);
+(:data:`advisors.visits.rules.VISIT_RULES`, :data:`advisors.hotline.rules.HOTLINE_RULES`);
 training may reuse these types.
 """
 

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-__all__ = ["period_option"]
+from ..errors import DataError
+from ..period import Period
+
+__all__ = ["parse_period", "period_option"]
+
+
+def parse_period(ctx: click.Context, param: click.Parameter, value: Any) -> Period:
+    """An option's text as a :class:`Period`: parsed once where it enters, never again below."""
+    if isinstance(value, Period):
+        return value
+    try:
+        return Period.parse(str(value))
+    except DataError:
+        raise click.BadParameter(
+            f"not a period: {value!r} (a month 2026-12, a quarter 2026-Q4, a year 2027, "
+            "or a span 2026-12-01..2027-02-28)", ctx, param) from None
+
 
 period_option = click.option(
-    "--period", required=True,
+    "--period", required=True, callback=parse_period,
     help="A month 2026-12, a quarter 2026-Q4, a year 2027, or a span 2026-12-01..2027-02-28.",
 )
 """``--period``: every planning command takes one, written the same way (advisors.Period)."""

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..assign import Assignment
-from ..coverage import assign as assign_villages
-from ..coverage import assign_strategies
-from ..coverage_explain import explain_coverage
-from ..coverage_problem import CoverageProblem
-from ..load.atomic import atomic_write_text
-from ..load.dispatch import load_dataset
+from ..assignment import Assignment
+from ..coverage.api import assign as assign_villages
+from ..coverage.api import assign_strategies
+from ..coverage.explain import explain_coverage
+from ..coverage.problem import CoverageProblem
+from ..data.atomic import atomic_write_text
+from ..data.dispatch import load_dataset
 from . import EXIT_INFEASIBLE
 
 __all__ = ["COMMANDS", "assignment_csv", "summary"]

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from ..dataset import Dataset
-from ..examples import example_files, example_names, example_path
-from ..load.atomic import atomic_directory
-from ..load.columns import FILES, REQUIRED_FILES
-from ..load.csvfolder import read_folder
-from ..load.dispatch import load_dataset
-from ..load.tomlwrite import dumps_toml
+from ..data.atomic import atomic_directory
+from ..data.columns import FILES, REQUIRED_FILES
+from ..data.csvfolder import read_folder
+from ..data.dataset import Dataset
+from ..data.dispatch import load_dataset
+from ..data.examples import example_files, example_names, example_path
+from ..data.tomlwrite import dumps_toml
 from ..plugins import collect
 from ..policy import Policy
 from ._table import render_table

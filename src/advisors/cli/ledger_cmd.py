@@ -18,17 +18,17 @@ from pathlib import Path
 
 import click
 
-from ..assess import Assessment, assess, grades_rows
-from ..budget import Budget, budget
-from ..dataset import Dataset
-from ..effective import Ledger, match_ledger
-from ..exporters.csvout import csv_bytes
-from ..ledger import Feedback, ServiceRecord, read_feedback, read_services
-from ..load.atomic import atomic_write_bytes
-from ..load.dispatch import load_dataset
+from ..data.atomic import atomic_write_bytes
+from ..data.dataset import Dataset
+from ..data.dispatch import load_dataset
+from ..ledger.assess import Assessment, assess, grades_rows
+from ..ledger.budget import Budget, budget
+from ..ledger.effective import Ledger, match_ledger
+from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_services
+from ..output.csvout import csv_bytes
 from ..period import Period
-from ..schedule import Visit, VisitPlan
-from ._options import period_option
+from ..visits.visit_plan import Visit, VisitPlan
+from ._options import parse_period, period_option
 from ._table import render_table
 
 __all__ = ["COMMANDS", "LedgerInputs"]
@@ -67,8 +67,8 @@ class LedgerInputs:
                         and whole.end <= given.period.end:
                     self._cache[label] = tuple(v for v in given.visits if v.date in whole)
                 else:
-                    from ..assign import Assignment
-                    from ..schedule_api import schedule_visits
+                    from ..assignment import Assignment
+                    from ..visits.api import schedule_visits
 
                     plan = schedule_visits(self.dataset, Assignment(self.advisor_of), whole)
                     self._cache[label] = plan.visits
@@ -95,17 +95,10 @@ def _read_plan(path: Path) -> tuple[VisitPlan, dict[str, str | None] | None]:
         raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--plan") from None
     if isinstance(data, dict) and data.get("kind") == "visits":
         return VisitPlan.from_dict(data), None
-    from ..plan import Plan
+    from ..plan.plan import Plan
 
     plan = Plan.from_dict(data)
     return plan.visits, dict(plan.assignment.advisor_of)
-
-
-def _period(text: str, hint: str) -> Period:
-    try:
-        return Period.parse(text)
-    except Exception:  # DataError: said as a bad option
-        raise click.BadParameter(f"not a period: {text!r}", param_hint=hint) from None
 
 
 def _pct(part: int, whole: int) -> str:
@@ -149,7 +142,7 @@ def _print_ledger(inputs: LedgerInputs, ledger: Ledger) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write the village files (一村一卷), the statistics report and CSV tables.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def ledger_cmd(dataset: Path, period: str, plan_path: Path | None, out: Path | None,
+def ledger_cmd(dataset: Path, period: Period, plan_path: Path | None, out: Path | None,
                as_json: bool) -> None:
     """Plan against reality: visits held, held late, missed, unplanned (services.csv).
 
@@ -158,7 +151,7 @@ def ledger_cmd(dataset: Path, period: str, plan_path: Path | None, out: Path | N
       advisors ledger examples/tongren --period 2026-Q4
       advisors ledger mydata --period 2026-12 --plan out/plan.json --out ledger-out
     """
-    when = _period(period, "--period")
+    when = period
     inputs = LedgerInputs(dataset, plan_path)
     ledger = inputs.ledger(when)
     if as_json:
@@ -173,9 +166,9 @@ def ledger_cmd(dataset: Path, period: str, plan_path: Path | None, out: Path | N
 
 def _export(inputs: LedgerInputs, ledger: Ledger, assessment: Assessment | None,
             out: Path) -> list[Path]:
-    from ..default_plugins.ledger_exporters import LEDGER_EXPORTERS
-    from ..exporters import export
-    from ..exporters.base import Publication
+    from ..output import export
+    from ..output.base import Publication
+    from ..output.ledger_exporters import LEDGER_EXPORTERS
 
     # stamped with the period's last day, not the wall clock: same files, same output
     stamp = dt.datetime.combine(ledger.period.end, dt.time(0), tzinfo=dt.UTC)
@@ -186,7 +179,7 @@ def _export(inputs: LedgerInputs, ledger: Ledger, assessment: Assessment | None,
 
 @click.command("assess")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--quarter", required=True, help="The quarter, e.g. 2026-Q4.")
+@click.option("--quarter", required=True, callback=parse_period, help="The quarter, e.g. 2026-Q4.")
 @click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False,
                                                      path_type=Path),
               help="The published plan.json (default: schedule the quarter).")
@@ -196,7 +189,7 @@ def _export(inputs: LedgerInputs, ledger: Ledger, assessment: Assessment | None,
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the ledger exports with the grades.")
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-def assess_cmd(dataset: Path, quarter: str, plan_path: Path | None, seed: int,
+def assess_cmd(dataset: Path, quarter: Period, plan_path: Path | None, seed: int,
                output: Path | None, out: Path | None, as_json: bool) -> None:
     """Grade every advisor for a quarter, explained line by line; honour and warning lists.
 
@@ -205,9 +198,9 @@ def assess_cmd(dataset: Path, quarter: str, plan_path: Path | None, seed: int,
       advisors assess examples/tongren --quarter 2026-Q4
       advisors assess mydata --quarter 2026-Q4 -o grades.csv --seed 7
     """
-    when = _period(quarter, "--quarter")
+    when = quarter
     if len(when.quarters()) != 1 or when.quarters()[0] != Period.parse(when.quarters()[0].label):
-        raise click.BadParameter(f"not a quarter: {quarter!r}", param_hint="--quarter")
+        raise click.BadParameter(f"not a quarter: {when.label!r}", param_hint="--quarter")
     inputs = LedgerInputs(dataset, plan_path)
     ledger = inputs.ledger(when)
     result = assess(inputs.dataset, ledger, inputs.feedback, seed)

@@ -10,12 +10,12 @@ from typing import Any
 import attrs
 import click
 
+from ..data.atomic import atomic_directory
+from ..data.dispatch import load_dataset
 from ..errors import DataError, Problem
-from ..exporters import ExportOptions, export
-from ..load.atomic import atomic_directory
-from ..load.dispatch import load_dataset
+from ..output import ExportOptions, export
 from ..period import Period
-from ..plan import Plan, make_plan
+from ..plan.plan import Plan, make_plan
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
@@ -57,7 +57,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--strategy", default="auto", show_default=True,
               help="Coverage strategy: greedy, optimal (with advisors-ortools) or auto.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def plan(source: Path, period: str, out: Path, previous: Path | None, published: str | None,
+def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
          exporter_names: str | None, strategy: str, quiet: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
@@ -75,7 +75,6 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
     dataset = load_dataset(source)
-    the_period = Period.parse(period)
     before = _read_previous(previous) if previous else None
     names = None
     if exporter_names:
@@ -91,7 +90,7 @@ def plan(source: Path, period: str, out: Path, previous: Path | None, published:
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
                                 review=review, progress=advance)
-        result = make_plan(dataset, the_period, before, strategy=strategy,
+        result = make_plan(dataset, period, before, strategy=strategy,
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance)
         publication = result.publication(dataset)

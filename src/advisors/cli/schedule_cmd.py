@@ -15,15 +15,18 @@ from typing import Any
 
 import click
 
-from ..assign import Assignment
-from ..dataset import Dataset
-from ..diff import Changes, diff
-from ..hotline import HotlineRota
-from ..load.atomic import atomic_write_text
-from ..load.dispatch import load_dataset
+from ..assignment import Assignment
+from ..data.atomic import atomic_write_text
+from ..data.dataset import Dataset
+from ..data.dispatch import load_dataset
+from ..hotline.api import hotline_rota
+from ..hotline.facts import HotlineRota
+from ..period import Period
+from ..plan.diff import Changes, diff
+from ..plugins import scheduler_strategies
 from ..rules import Analysis, SolveStats
-from ..schedule import VisitPlan
-from ..schedule_api import hotline_rota, schedule_visits, scheduler_strategies
+from ..visits.api import schedule_visits
+from ..visits.visit_plan import VisitPlan
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 
@@ -53,7 +56,7 @@ def hotline_csv(rota: HotlineRota) -> str:
 
 def _assignment(data: Dataset) -> Assignment:
     """The advisor of record of every village, by the best installed strategy."""
-    from ..coverage import assign
+    from ..coverage.api import assign
 
     return assign(data)
 
@@ -116,7 +119,7 @@ def _write(output: Path | None, as_csv: str, plan: VisitPlan | HotlineRota) -> N
               help="A published visit id that must not change; repeatable.")
 @click.option("--strategy", default="auto", show_default=True, help="auto, greedy or cpsat.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan (and changes) as JSON.")
-def schedule_cmd(dataset: Path, period: str, output: Path | None, previous: Path | None,
+def schedule_cmd(dataset: Path, period: Period, output: Path | None, previous: Path | None,
                  pinned: tuple[str, ...], strategy: str, as_json: bool) -> None:
     """Plan each village's on-site service days (到村服务) in a period.
 
@@ -166,7 +169,7 @@ def schedule_cmd(dataset: Path, period: str, output: Path | None, previous: Path
               help="A published shift id that must not change; repeatable.")
 @click.option("--strategy", default="auto", show_default=True, help="auto, greedy or cpsat.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rota (and changes) as JSON.")
-def hotline_cmd(dataset: Path, period: str, history: Path | None, output: Path | None,
+def hotline_cmd(dataset: Path, period: Period, history: Path | None, output: Path | None,
                 previous: Path | None, pinned: tuple[str, ...], strategy: str,
                 as_json: bool) -> None:
     """Staff the 12348 hotline shifts of a period fairly, history included.

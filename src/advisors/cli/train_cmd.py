@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..load.atomic import atomic_write_text
-from ..load.dispatch import load_dataset
+from ..data.atomic import atomic_write_text
+from ..data.dispatch import load_dataset
 from ..period import Period
-from ..progress import training_progress
-from ..training import TrainingPlan
-from ..training_api import plan_training
+from ..training.api import plan_training
+from ..training.problem import TrainingPlan
+from ..training.progress import training_progress
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
@@ -45,7 +45,7 @@ def sessions_csv(plan: TrainingPlan) -> str:
               help="greedy, cpsat (with advisors-ortools) or auto.")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An earlier plan (JSON): its sessions in the period are kept where valid.")
-def train(source: Path, period: str, output: Path | None, as_json: bool, strategy: str,
+def train(source: Path, period: Period, output: Path | None, as_json: bool, strategy: str,
           previous: Path | None) -> None:
     """Plan training sessions for the legal-savvy persons and cadres of SOURCE.
 
@@ -60,7 +60,7 @@ def train(source: Path, period: str, output: Path | None, as_json: bool, strateg
       advisors train mydata --period 2027-Q1 --json
     """
     dataset = load_dataset(source)
-    plan = plan_training(dataset, Period.parse(period), _read_plan(previous), strategy)
+    plan = plan_training(dataset, period, _read_plan(previous), strategy)
     if output is not None:
         text = plan.to_json() if output.suffix.lower() == ".json" else sessions_csv(plan)
         atomic_write_text(output, text)

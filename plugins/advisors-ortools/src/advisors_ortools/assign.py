@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from advisors.assign import Assignment
-from advisors.coverage_diagnose import alternating_reach
-from advisors.coverage_problem import DEFAULT_K, Candidate, CoverageProblem
+from advisors.assignment import Assignment
+from advisors.coverage.diagnose import alternating_reach
+from advisors.coverage.facts import Candidate
+from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 from advisors.hookspecs import Register
 
 __all__ = ["optimal_assign", "optimal_choice", "register"]
@@ -175,7 +176,7 @@ class _Graph:
     def __init__(self, problem: CoverageProblem, k: int, paths: bool = False) -> None:
         import numpy as np
 
-        from advisors.coverage_table import table_chunks
+        from advisors.coverage.table import table_chunks
 
         self.problem = problem
         self.open = np.asarray(problem.open, dtype=np.int64)

@@ -16,8 +16,9 @@ import datetime as dt
 from typing import Any
 
 from advisors.hookspecs import Register
-from advisors.hotline import HotlineProblem, HotlineRota, Slot
-from advisors.hotline_rules import FAIRNESS_WEIGHTS, counts_of
+from advisors.hotline.facts import HotlineRota, Slot
+from advisors.hotline.problem import HotlineProblem
+from advisors.hotline.rules import FAIRNESS_WEIGHTS, counts_of
 from advisors.period import month_of
 from advisors.rules import SolveStats
 
@@ -113,7 +114,7 @@ class CpsatHotline:
     @staticmethod
     def _hint(problem: HotlineProblem, model: Any, x: dict[Any, Any]) -> None:
         # start from the greedy rota: CP-SAT then only has to improve it
-        from advisors.default_plugins.greedy_schedule import GreedyHotline
+        from advisors.hotline.greedy import GreedyHotline
 
         greedy = GreedyHotline()(problem)
         on = {(s.lawyer, (s.date, s.index)) for s in greedy.shifts}

@@ -30,7 +30,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from advisors.default_plugins.greedy_training import (
+from advisors.hookspecs import Register
+from advisors.model import Trainer
+from advisors.period import Period
+from advisors.training.greedy import (
     Groups,
     Placer,
     Pools,
@@ -39,10 +42,7 @@ from advisors.default_plugins.greedy_training import (
     language_order,
     plan_rounds,
 )
-from advisors.hookspecs import Register
-from advisors.model import Trainer
-from advisors.period import Period
-from advisors.training import Participant, TrainingPlan, TrainingProblem
+from advisors.training.problem import Participant, TrainingPlan, TrainingProblem
 
 from . import cpsat
 

@@ -20,10 +20,11 @@ from typing import Any
 import attrs
 
 from advisors.hookspecs import Register
-from advisors.patterns import candidate_patterns
 from advisors.rules import SolveStats
-from advisors.schedule import VisitPlan, VisitProblem
-from advisors.visit_rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
+from advisors.visits.patterns import candidate_patterns
+from advisors.visits.problem import VisitProblem
+from advisors.visits.rules import IRREGULAR_WEIGHT, SPREAD_WEIGHT, min_gap
+from advisors.visits.visit_plan import VisitPlan
 
 from . import cpsat
 from .cpsat import MISSING_WEIGHT
@@ -42,7 +43,7 @@ class CpsatVisits:
 
     def __call__(self, problem: VisitProblem) -> VisitPlan:
         """Solve ``problem`` advisor by advisor."""
-        from advisors.default_plugins.greedy_schedule import GreedyVisits
+        from advisors.visits.greedy import GreedyVisits
 
         # an advisor whose greedy days break no rule at all is optimal already (bound 0):
         # only the others need a model

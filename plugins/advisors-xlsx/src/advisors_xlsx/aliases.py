@@ -2,7 +2,7 @@
 
 Offices name their sheets and headers in Chinese (``村(社区)``, ``所属乡镇``);
 the reader maps every alias here to the column of
-:data:`advisors.load.columns.FILES`, so the columns' rules stay the core's.
+:data:`advisors.data.columns.FILES`, so the columns' rules stay the core's.
 A header may also be written ``名称 (name)`` — a label followed by the
 column name in brackets — which is how the template writes them.
 """

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.load.atomic import atomic_write_bytes
+from advisors.data.atomic import atomic_write_bytes
 
 __all__ = ["book_bytes", "display_width", "save_book", "set_widths", "style_header"]
 

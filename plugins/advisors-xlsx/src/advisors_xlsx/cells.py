@@ -1,7 +1,7 @@
 """From spreadsheet cells to the text the core's column parsers read, and sheets to rows.
 
 A workbook cell is typed — a number, an Excel date, a boolean, text — and
-the core parses text (:mod:`advisors.load.columns`). Here each cell becomes
+the core parses text (:mod:`advisors.data.columns`). Here each cell becomes
 the text a CSV export of it would hold, so the two formats share one set of
 rules: ``4.0`` becomes ``4``, an Excel date ``2026-12-01``, ``TRUE``
 ``true``. Dates typed as text (``2026/12/1``, ``2026年12月1日``,
@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["cell_text", "date_text", "locate", "sheet_rows"]
+__all__ = ["DATE_COLUMNS", "Sheet", "cell_text", "date_text", "locate", "sheet_rows"]
 
 _TEXT_DATE = re.compile(
     r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:0{1,2}:00(?::00)?)?\s*"
@@ -91,3 +92,34 @@ def sheet_rows(ws: Worksheet) -> Iterator[tuple[int, list[Any]]]:
                     values[c] = merged[(r, c + 1)]
         if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
             yield r, values
+
+
+DATE_COLUMNS = frozenset({"start", "end", "certified_on", "date"})
+"""Columns whose text is read as a date (text dates are normalised there)."""
+
+
+@attrs.frozen
+class Sheet:
+    """One worksheet, its rows read: the header and the data rows as text."""
+
+    title: str
+    header_row: int
+    header: list[str]
+    """Canonical column names (unknown headers as written, lower case)."""
+    rows: list[tuple[int, list[Any]]]
+    """(Excel row number, raw cell values) of every non-empty row below the header."""
+
+    def cell(self, row: int, column: str | None) -> str:
+        """``villages!C14`` for the column's cell in ``row`` (``villages!14:14`` if unknown)."""
+        index = self.header.index(column) if column in self.header else None
+        return locate(self.title, row, index)
+
+    def text_rows(self) -> list[tuple[int, list[str]]]:
+        """The data rows as the text the column parsers read."""
+        dates = [name in DATE_COLUMNS for name in self.header]
+        width = len(self.header)
+        return [
+            (r, [cell_text(v, date=dates[i] if i < width else False)
+                 for i, v in enumerate(values[:width])])
+            for r, values in self.rows
+        ]

@@ -1,7 +1,7 @@
 """Read a dataset from one workbook: one sheet per file of the folder format.
 
-Rows go through the core's :func:`advisors.load.records.parse_rows` with the
-columns of :data:`advisors.load.columns.FILES`, exactly as the CSV folder's
+Rows go through the core's :func:`advisors.data.records.parse_rows` with the
+columns of :data:`advisors.data.columns.FILES`, exactly as the CSV folder's
 do; only the naming of places differs — a problem is located at its cell,
 ``villages!C14``. Whole-dataset checks (duplicate ids, unknown references)
 are the core's :meth:`advisors.Dataset.check`, their places translated from
@@ -19,48 +19,20 @@ from typing import Any
 import attrs
 
 from advisors.calendar import WorkCalendar
-from advisors.dataset import COLLECTIONS, Dataset
+from advisors.data.columns import FILES, REQUIRED_FILES
+from advisors.data.dataset import COLLECTIONS, Dataset
+from advisors.data.records import gc_paused, parse_rows
 from advisors.errors import DataError, Problem, ProblemList
-from advisors.load.columns import FILES, REQUIRED_FILES
-from advisors.load.records import gc_paused, parse_rows
 from advisors.policy import Policy
 
 from .aliases import SHEET_LABELS, canonical_column, canonical_sheet
-from .cells import cell_text, locate, sheet_rows
+from .cells import Sheet, cell_text, locate, sheet_rows
+from .settings import SETTINGS_COLUMNS, policy_cell, read_calendar, read_policy
 
-__all__ = ["Sheet", "find_sheets", "header_of", "read_workbook"]
+__all__ = ["find_sheets", "header_of", "read_workbook"]
 
-DATE_COLUMNS = frozenset({"start", "end", "certified_on", "date"})
-"""Columns whose text is read as a date (text dates are normalised there)."""
 HEADER_SEARCH = 10
 """Rows searched for the header (titles and notes may sit above it)."""
-
-
-@attrs.frozen
-class Sheet:
-    """One worksheet, its rows read: the header and the data rows as text."""
-
-    title: str
-    header_row: int
-    header: list[str]
-    """Canonical column names (unknown headers as written, lower case)."""
-    rows: list[tuple[int, list[Any]]]
-    """(Excel row number, raw cell values) of every non-empty row below the header."""
-
-    def cell(self, row: int, column: str | None) -> str:
-        """``villages!C14`` for the column's cell in ``row`` (``villages!14:14`` if unknown)."""
-        index = self.header.index(column) if column in self.header else None
-        return locate(self.title, row, index)
-
-    def text_rows(self) -> list[tuple[int, list[str]]]:
-        """The data rows as the text the column parsers read."""
-        dates = [name in DATE_COLUMNS for name in self.header]
-        width = len(self.header)
-        return [
-            (r, [cell_text(v, date=dates[i] if i < width else False)
-                 for i, v in enumerate(values[:width])])
-            for r, values in self.rows
-        ]
 
 
 def header_of(title: str, collection: str, rows: Sequence[tuple[int, list[Any]]],
@@ -83,8 +55,6 @@ def header_of(title: str, collection: str, rows: Sequence[tuple[int, list[Any]]]
 
 def find_sheets(book: Any, problems: ProblemList) -> dict[str, Sheet]:
     """Each collection's sheet (and ``policy``, ``festivals``, ``holidays``), by name."""
-    from .settings import SETTINGS_COLUMNS
-
     found: dict[str, Sheet] = {}
     for ws in book.worksheets:
         name = canonical_sheet(ws.title)
@@ -124,8 +94,6 @@ def _open(path: Path) -> Any:
 
 def read_workbook(path: str | Path) -> Dataset:
     """Load and check the dataset of a workbook; one DataError lists every problem."""
-    from .settings import read_calendar, read_policy
-
     path = Path(path)
     book = _open(path)
     problems = ProblemList()
@@ -197,8 +165,6 @@ def _to_cells(problem: Problem, sheets: dict[str, Sheet]) -> Problem:
     sheet = sheets.get(collection)
     if sheet is None or problem.line is None:
         if problem.source == "policy" and "policy" in sheets:
-            from .settings import policy_cell
-
             return attrs.evolve(problem, source=policy_cell(sheets["policy"], problem.field))
         return problem
     column = problem.field

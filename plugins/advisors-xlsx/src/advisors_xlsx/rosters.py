@@ -7,7 +7,7 @@ bilingual header row repeated on each page; dates and times are date and time
 cells in Chinese formats (``2026年12月1日``, ``09:00``).
 ``rosters/assignments.xlsx`` lists each village's advisor of record. Cells
 hold values, never formulas: a name typed as ``=HYPERLINK(…)`` stays text.
-The rows are the core's roster rows (:func:`advisors.exporters.rows.roster_rows`),
+The rows are the core's roster rows (:func:`advisors.output.rows.roster_rows`),
 the same as the CSV and HTML rosters'.
 """
 
@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.exporters.base import ExportOptions, Publication
-from advisors.exporters.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+from advisors.output.base import ExportOptions, Publication
+from advisors.output.rows import ROSTER_COLUMNS, RosterRow, roster_rows
 
 from .book import BORDER, save_book, set_widths, style_header
 

@@ -19,7 +19,7 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
@@ -27,10 +27,7 @@ from advisors.calendar import WorkCalendar
 from advisors.errors import DataError, Problem
 from advisors.policy import Policy
 
-from .cells import cell_text
-
-if TYPE_CHECKING:
-    from .reader import Sheet
+from .cells import Sheet, cell_text
 
 __all__ = [
     "FESTIVAL_COLUMNS",

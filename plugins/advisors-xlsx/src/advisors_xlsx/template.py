@@ -21,8 +21,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.dataset import COLLECTIONS, Dataset
-from advisors.load.columns import FILES, REQUIRED_FILES, format_cell
+from advisors.data.columns import FILES, REQUIRED_FILES, format_cell
+from advisors.data.dataset import COLLECTIONS, Dataset
 from advisors.model import (
     ADVISOR_ROLES,
     PERSON_ROLES,
@@ -34,7 +34,7 @@ from advisors.policy import Policy
 
 from .aliases import COLUMN_LABELS, INSTRUCTIONS_SHEET, SHEET_LABELS
 from .book import save_book, set_widths, style_header
-from .reader import DATE_COLUMNS
+from .cells import DATE_COLUMNS
 from .settings import (
     FESTIVAL_COLUMNS,
     HOLIDAY_COLUMNS,

@@ -1,0 +1,1 @@
+"""What was done: service records, effective coverage, the quarterly assessment and the budget."""

@@ -1,0 +1,41 @@
+"""Exporters: what leaves the library — calendars, rosters, notices, messages, the report.
+
+Each exporter is a callable ``(publication, out, options) -> paths`` registered
+through the ``register_exporters`` hook (the built-in ones in
+:mod:`advisors.output.exporters`). :func:`export` runs a selection
+of them into a folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .base import Exporter, ExportOptions, Publication, sorted_paths
+
+__all__ = ["ExportOptions", "Exporter", "Publication", "export"]
+
+
+def export(publication: Publication, out: Path, options: ExportOptions | None = None,
+           names: Sequence[str] | None = None) -> list[Path]:
+    """Run the exporters ``names`` (default: every registered one) into ``out``.
+
+    Returns the files written, relative to ``out``, sorted.
+    """
+    from ..plugins import collect
+
+    options = options or ExportOptions()
+    registered = collect("exporters")
+    chosen = list(registered) if names is None else list(names)
+    written: list[Path] = []
+    out.mkdir(parents=True, exist_ok=True)
+    for name in chosen:
+        if name not in registered:
+            from ..errors import PluginError
+
+            raise PluginError(f"no exporter named {name!r}; available: "
+                              + ", ".join(sorted(registered)))
+        written.extend(registered[name].implementation(publication, out, options))
+        if options.progress is not None:
+            options.progress(name)
+    return sorted_paths(set(written))

@@ -1,0 +1,180 @@
+"""Messages to the people a plan concerns: SMS, WeChat text and email.
+
+Each recipient gets what concerns them (:mod:`.recipients`): an advisor or
+trainer their own days, a village's liaison officer which advisor comes on
+which dates and which sessions the village's people are booked into, a
+trainee their session's date, time, venue and language. For a first plan the
+message lists it all; for a republished plan, what is new, moved (from when
+to when) or cancelled for them. Messages are rendered from the
+templates ``notifications/<channel>.txt`` (a deployment may override them)
+in the recipient's languages that the catalogs translate; the SMS size
+(encoding and segments) is reported for each message. Rendered messages go
+into the output folder and to the ``plan_published`` hook, so a portal
+plugin can deliver them.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+from collections.abc import Sequence
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from ..languages import language_names
+from ..locale import Translator
+from ..plan.event_builders import village_languages
+from ..plan.events import EventChange, PublishedEvent
+from .base import Publication
+from .csvout import write_csv
+from .recipients import Concern, Recipient, concerns
+from .render import Renderer
+from .sms import SmsSize, sms_size
+
+__all__ = ["CHANNELS", "SUBJECTS", "Notification", "Recipient", "notifications",
+           "write_notifications"]
+
+CHANNELS: Final = ("sms", "wechat", "email")
+"""Channels a message is rendered for."""
+HEADLINE: Final = "Your legal service schedule for {period}"
+"""The message id whose translation decides which languages a message carries."""
+SUBJECTS: Final = {
+    ("advisor", "plan"): HEADLINE,
+    ("trainer", "plan"): HEADLINE,
+    ("liaison", "plan"): "Legal services in {village} for {period}",
+    ("participant", "plan"): "Your legal-savvy person training for {period}",
+    ("advisor", "changes"): "Changes to your legal service schedule for {period}",
+    ("trainer", "changes"): "Changes to your legal service schedule for {period}",
+    ("liaison", "changes"): "Changes to legal services in {village} for {period}",
+    ("participant", "changes"): "Changes to your training for {period}",
+}
+"""Message id of the subject (and opening line) per recipient kind and message kind."""
+
+
+@attrs.frozen
+class Notification:
+    """One rendered message."""
+
+    recipient: Recipient
+    channel: str
+    kind: str
+    """``plan`` (a first plan's summary) or ``changes``."""
+    subject: str
+    body: str
+    events: tuple[str, ...]
+    """Ids of the events the message is about."""
+    sms: SmsSize | None = None
+    """Size of an SMS message; ``None`` for other channels."""
+
+
+def _langs(translator: Translator, recipient: Recipient) -> list[str]:
+    langs = [lang for lang in village_languages(recipient.languages)
+             if translator.get(HEADLINE, lang) is not None]
+    return langs or ["zh"]
+
+
+def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
+          concern: Concern) -> dict[str, Any]:
+    event = item.event
+    previous = change.previous.event if change and change.previous else None
+    advisor = pub.dataset.advisor_by_id.get(event.get("advisor"))
+    topic = event.get("topic")
+    taught = [t for t in event.get("language").split(";") if t]
+    return {
+        "kind": event.kind,
+        "change": concern.change,
+        "relation": concern.relation,
+        "start": event.start,
+        "end": event.end,
+        "old_start": previous.start if previous else None,
+        "old_end": previous.end if previous else None,
+        "summary": dict(event.summary),
+        "location": event.location,
+        "id": event.id,
+        "advisor": advisor.name if advisor else "",
+        "topic": pub.dataset.policy.training.topic_names.get(topic, topic),
+        "languages": language_names(taught) if taught else {},
+        "booked": "、".join(concern.booked),
+    }
+
+
+def notifications(pub: Publication, renderer: Renderer, translator: Translator,
+                  channels: Sequence[str] = CHANNELS) -> list[Notification]:
+    """Every message of this publication, sorted by recipient and channel."""
+    grouped: dict[str, tuple[Recipient, list[dict[str, Any]]]] = {}
+    if pub.has_previous:
+        pairs: list[tuple[PublishedEvent, EventChange | None]] = [
+            (c.current, c) for c in pub.changes]
+        kind = "changes"
+    else:
+        pairs = [(e, None) for e in pub.active]
+        kind = "plan"
+    for item, change in pairs:
+        for concern in concerns(pub.dataset, item, change):
+            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, []))
+            entry[1].append(_item(pub, item, change, concern))
+    sender = pub.dataset.policy.calendar.organizer_name or translator.text(
+        "Justice bureau", "zh")
+    out: list[Notification] = []
+    for key in sorted(grouped):
+        recipient, items = grouped[key]
+        # Their own days first, then the village's; each in time order.
+        items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
+        langs = _langs(translator, recipient)
+        counts = {k: sum(1 for i in items if i["kind"] == k)
+                  for k in ("visit", "lecture", "hotline", "training")}
+        subject_id = SUBJECTS[(recipient.kind, kind)]
+        context = {
+            "recipient": recipient, "items": items, "kind": kind, "langs": langs,
+            "period": pub.period.label, "sender": sender, "counts": counts,
+            "version": pub.version, "subject_id": subject_id,
+        }
+        subject = translator.bilingual(subject_id, langs, period=pub.period.label,
+                                       village=recipient.village)
+        for channel in channels:
+            body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
+            size = sms_size(body.rstrip("\n")) if channel == "sms" else None
+            out.append(Notification(recipient, channel, kind, subject, body,
+                                    tuple(i["id"] for i in items), size))
+    return out
+
+
+def _email(pub: Publication, note: Notification) -> bytes:
+    calendar = pub.dataset.policy.calendar
+    msg = EmailMessage(policy=email.policy.SMTP)
+    if calendar.organizer_email:
+        msg["From"] = email.utils.formataddr((calendar.organizer_name, calendar.organizer_email))
+    if note.recipient.email:
+        msg["To"] = email.utils.formataddr((note.recipient.name, note.recipient.email))
+    msg["Subject"] = note.subject
+    msg["Date"] = email.utils.format_datetime(pub.stamp)
+    msg.set_content(note.body)
+    return msg.as_bytes()
+
+
+def write_notifications(pub: Publication, out: Path, renderer: Renderer,
+                        translator: Translator) -> list[Path]:
+    """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
+    written: list[Path] = []
+    rows: list[list[object]] = []
+    for note in notifications(pub, renderer, translator):
+        name = note.recipient.key.replace(":", "-")
+        suffix = ".eml" if note.channel == "email" else ".txt"
+        relative = Path("notifications") / note.channel / f"{name}{suffix}"
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        data = _email(pub, note) if note.channel == "email" else note.body.encode("utf-8")
+        (out / relative).write_bytes(data)
+        written.append(relative)
+        rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
+                     relative.as_posix(), len(note.events),
+                     note.sms.encoding if note.sms else "",
+                     note.sms.units if note.sms else "",
+                     note.sms.segments if note.sms else ""])
+    index = Path("notifications") / "index.csv"
+    write_csv(out / index, ["recipient", "name", "channel", "kind", "file", "events",
+                            "sms_encoding", "sms_units", "sms_segments"], rows)
+    written.append(index)
+    return written

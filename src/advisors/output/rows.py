@@ -1,0 +1,110 @@
+"""Roster rows: one plain record per event, shared by the CSV, Markdown and HTML rosters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+
+from ..languages import language_names
+from ..locale import Translator
+from ..plan.events import PublishedEvent
+from .base import Publication
+from .render import WEEKDAYS_ZH
+
+__all__ = ["KIND_LABELS", "ROSTER_COLUMNS", "RosterRow", "roster_rows"]
+
+KIND_LABELS: Final = {
+    "visit": "On-site service",
+    "lecture": "Legal lecture",
+    "hotline": "Hotline duty",
+    "training": "Training",
+}
+"""Message id of each event kind's label."""
+CHANGE_LABELS: Final = {
+    "new": "New",
+    "moved": "Moved",
+    "changed": "Changed",
+    "cancelled": "Cancelled",
+}
+"""Message id of each change kind's label."""
+ROSTER_COLUMNS: Final = (
+    "date", "weekday", "start", "end", "kind", "status", "change", "township", "village",
+    "who", "organization", "location", "topic", "language", "participants", "event",
+)
+"""Columns of ``roster.csv``, in order."""
+
+
+@attrs.frozen
+class RosterRow:
+    """One event as a roster line (Chinese labels; ids stay in ``event``)."""
+
+    date: str
+    weekday: str
+    start: str
+    end: str
+    kind: str
+    status: str
+    change: str
+    township: str
+    village: str
+    who: str
+    organization: str
+    location: str
+    topic: str
+    language: str
+    participants: str
+    event: str
+    """The event id (its UID without the domain)."""
+    township_id: str = ""
+    cancelled: bool = False
+    kind_id: str = ""
+
+    def values(self) -> list[str]:
+        """The cells in :data:`ROSTER_COLUMNS` order."""
+        return [getattr(self, c) for c in ROSTER_COLUMNS]
+
+
+def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) -> RosterRow:
+    event = item.event
+    data = pub.dataset
+    village = data.village_by_id.get(event.get("village") or next(
+        iter(event.owner_ids("village")), ""))
+    township_id = village.township if village else next(iter(event.owner_ids("township")), "")
+    township = data.township_by_id.get(township_id)
+    advisor = data.advisor_by_id.get(event.get("advisor"))
+    trainer = data.trainer_by_id.get(event.get("trainer"))
+    person = advisor or trainer
+    topic = event.get("topic")
+    status = "Cancelled" if item.cancelled else "Confirmed"
+    return RosterRow(
+        date=event.start.date().isoformat(),
+        weekday=WEEKDAYS_ZH[event.start.weekday()],
+        start=f"{event.start:%H:%M}",
+        end=f"{event.end:%H:%M}",
+        kind=tr.text(KIND_LABELS[event.kind], "zh"),
+        status=tr.text(status, "zh"),
+        change=tr.text(CHANGE_LABELS[change], "zh") if change else "",
+        township=township.name if township else "",
+        village=village.name if village and event.kind != "training" else "",
+        who=person.name if person else "",
+        organization=advisor.organization if advisor else "",
+        location=event.location,
+        topic=data.policy.training.topic_names.get(topic, topic),
+        language=language_names(event.get("language").split(";"))["zh"]
+        if event.get("language") else "",
+        participants=event.get("participants"),
+        event=event.id,
+        township_id=township_id,
+        cancelled=item.cancelled,
+        kind_id=event.kind,
+    )
+
+
+def roster_rows(pub: Publication, translator: Translator,
+                events: Iterable[PublishedEvent] | None = None) -> list[RosterRow]:
+    """Rows for ``events`` (default: all of the publication's, cancelled included)."""
+    changes = {c.id: c.kind for c in pub.changes}
+    return [_row(pub, item, changes.get(item.event.id, ""), translator)
+            for item in (pub.events if events is None else events)]

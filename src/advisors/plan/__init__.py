@@ -1,0 +1,3 @@
+"""The published plan: :class:`~advisors.plan.plan.Plan`, its calendar events, event builders
+and versions compared.
+"""

@@ -1,0 +1,222 @@
+"""The Plan: coverage, visits, the hotline rota and training of one period, as published.
+
+:func:`make_plan` runs the whole job — assign, schedule visits and the
+hotline, plan training — and turns the results into calendar events whose
+SEQUENCE follows the previously published plan (:mod:`advisors.plan.events`). A
+Plan is versioned and round-trips through JSON (``plan.json``), which is what
+the next run reads as ``previous`` so that phones get updates, not
+duplicates.
+
+The publication stamp (DTSTAMP of what changed) is deterministic: by default
+midnight (Asia/Shanghai) of the day before the period starts, and at least
+one minute after the previous version's stamp, so the same input gives
+byte-identical output and versions still order correctly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from ..assignment import Assignment
+from ..coverage.api import assign
+from ..data.dataset import Dataset
+from ..hotline.api import hotline_rota
+from ..hotline.facts import HotlineRota, PastShift
+from ..locale import Translator
+from ..output.base import Publication
+from ..period import Period
+from ..training.api import plan_training
+from ..training.problem import TrainingPlan
+from ..visits.api import schedule_visits
+from ..visits.visit_plan import VisitPlan
+from .event_builders import EventBuilder
+from .events import CalendarEvent, EventChange, PublishedEvent, change_counts, reconcile
+
+__all__ = ["PLAN_FORMAT", "Plan", "make_plan", "plan_events"]
+
+PLAN_FORMAT = "advisors-plan/1"
+"""The ``format`` field of ``plan.json``."""
+
+
+@attrs.frozen
+class Plan:
+    """Everything one period's plan holds, with its calendar state."""
+
+    period: Period
+    assignment: Assignment
+    visits: VisitPlan
+    hotline: HotlineRota
+    training: TrainingPlan
+    version: int = 1
+    """1 for the first publication, previous + 1 after."""
+    stamp: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    """When this version is published (deterministic; DTSTAMP of what changed)."""
+    events: tuple[PublishedEvent, ...] = ()
+    """Every event the calendars carry, with SEQUENCE; cancelled ones in their retention."""
+    changes: tuple[EventChange, ...] = ()
+    """What changed against the previous version (all ``new`` for a first plan)."""
+    has_previous: bool = False
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every hard rule of every part holds (else the CLI exits 3)."""
+        return (not self.assignment.uncovered and self.visits.feasible
+                and self.hotline.feasible and self.training.analysis.feasible)
+
+    def change_counts(self) -> dict[str, int]:
+        """How many events are new, moved, changed, cancelled."""
+        return change_counts(self.changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form; :meth:`from_dict` reads it back to an equal Plan."""
+        return {
+            "format": PLAN_FORMAT,
+            "version": self.version,
+            "stamp": self.stamp.astimezone(dt.UTC).isoformat(),
+            "period": self.period.as_dict(),
+            "has_previous": self.has_previous,
+            "assignment": self.assignment.as_dict(),
+            "visits": self.visits.as_dict(),
+            "hotline": self.hotline.as_dict(),
+            "training": self.training.as_dict(),
+            "events": [e.as_dict() for e in self.events],
+            "changes": [
+                {"kind": c.kind, "current": c.current.as_dict(),
+                 "previous": c.previous.as_dict() if c.previous else None}
+                for c in self.changes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        """Read the form written by :meth:`as_dict`."""
+        if data.get("format") != PLAN_FORMAT:
+            from ..errors import DataError, Problem
+
+            raise DataError([Problem("plan.json", "not an advisors plan", field="format",
+                                     value=str(data.get("format")), expected=PLAN_FORMAT)])
+        return cls(
+            period=Period.from_dict(data["period"]),
+            assignment=Assignment.from_dict(data["assignment"]),
+            visits=VisitPlan.from_dict(data["visits"]),
+            hotline=HotlineRota.from_dict(data["hotline"]),
+            training=TrainingPlan.from_dict(data["training"]),
+            version=int(data["version"]),
+            stamp=dt.datetime.fromisoformat(data["stamp"]).astimezone(dt.UTC),
+            events=tuple(PublishedEvent.from_dict(e) for e in data.get("events", ())),
+            changes=tuple(
+                EventChange(c["kind"], PublishedEvent.from_dict(c["current"]),
+                            PublishedEvent.from_dict(c["previous"]) if c["previous"] else None)
+                for c in data.get("changes", ())),
+            has_previous=bool(data.get("has_previous", False)),
+        )
+
+    def to_json(self) -> str:
+        """``plan.json`` text: sorted keys, two-space indent, UTF-8 characters kept."""
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        """Read ``plan.json`` text."""
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def read(cls, path: Path) -> Plan:
+        """Read a ``plan.json`` file."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def publication(self, dataset: Dataset) -> Publication:
+        """The exporters' view of this plan."""
+        patterns = {village: {"zh": p.zh, "en": p.en}
+                    for village, p in sorted(self.visits.patterns.items()) if p is not None}
+        return Publication(
+            dataset, self.period, self.events, self.changes, self.assignment.advisor_of,
+            version=self.version, stamp=self.stamp, patterns=patterns,
+            facts={"training_scheduled": self.training_scheduled(dataset)},
+            plan_json=self.to_json(), has_previous=self.has_previous,
+        )
+
+    def training_scheduled(self, dataset: Dataset) -> dict[str, int]:
+        """Per township: trainees (active or candidate) the plan gives their sessions."""
+        booked: dict[str, int] = {}
+        for session in self.training.sessions:
+            for person in session.participants:
+                booked[person] = booked.get(person, 0) + 1
+        out: dict[str, int] = {}
+        for member in dataset.people:
+            village = dataset.village_by_id.get(member.village)
+            if village is None or member.status not in ("active", "candidate"):
+                continue
+            done = booked.get(member.id, 0) >= self.training.target
+            out[village.township] = out.get(village.township, 0) + done
+        return dict(sorted(out.items()))
+
+
+def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,
+                hotline: HotlineRota, training: TrainingPlan,
+                translator: Translator | None = None) -> list[CalendarEvent]:
+    """The calendar events of a plan's parts, with their texts."""
+    builder = EventBuilder(dataset, translator or Translator.load())
+    events = [builder.visit(v.village, v.advisor, v.date, 0, lecture=v.lecture, key=v.id,
+                            start=v.start, end=v.end) for v in visits.visits]
+    events += [builder.hotline(s.lawyer, s.date, s.start, s.end, key=s.id)
+               for s in hotline.shifts]
+    events += [builder.training(s.id, s.trainer, s.venue, s.date, topic=s.topic,
+                                language=s.language, participants=s.participants,
+                                start=s.start, end=s.end, township=s.township)
+               for s in training.sessions]
+    return events
+
+
+def _default_stamp(period: Period, previous: Plan | None, zone: str) -> dt.datetime:
+    local = dt.datetime.combine(period.start - dt.timedelta(days=1), dt.time(0),
+                                tzinfo=ZoneInfo(zone))
+    stamp = local.astimezone(dt.UTC)
+    if previous is not None:
+        stamp = max(stamp, previous.stamp + dt.timedelta(minutes=1))
+    return stamp
+
+
+def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = None, *,
+              strategy: str = "auto", stamp: dt.datetime | None = None,
+              translator: Translator | None = None,
+              progress: Callable[[str], None] | None = None) -> Plan:
+    """Assign, schedule visits and the hotline, plan training; publish as calendar events.
+
+    With ``previous`` (the last published plan), contracts, visits, shifts and
+    sessions that can stay are kept, past hotline shifts count for fairness,
+    and every event's SEQUENCE follows the published one. ``progress`` is
+    called with a label after each stage.
+    """
+    if isinstance(period, str):
+        period = Period.parse(period)
+    step = progress or (lambda label: None)
+    assignment = assign(dataset, strategy,
+                        previous=previous.assignment if previous else None)
+    step("assign")
+    visits = schedule_visits(dataset, assignment, period,
+                             previous=previous.visits if previous else None)
+    step("visits")
+    history = tuple(PastShift(s.date, s.start, s.end, s.lawyer)
+                    for s in (previous.hotline.shifts if previous else ())
+                    if s.date < period.start)
+    hotline = hotline_rota(dataset, period, history=history or None,
+                           previous=previous.hotline if previous else None)
+    step("hotline")
+    training = plan_training(dataset, period, previous=previous.training if previous else None)
+    step("training")
+    events = plan_events(dataset, assignment, visits, hotline, training, translator)
+    when = stamp or _default_stamp(period, previous, dataset.policy.timezone)
+    result = reconcile(events, previous.events if previous else (), stamp=when,
+                       retention_days=dataset.policy.calendar.cancelled_retention_days)
+    step("calendar")
+    return Plan(period, assignment, visits, hotline, training,
+                version=previous.version + 1 if previous else 1, stamp=when,
+                events=result.events, changes=result.changes,
+                has_previous=previous is not None)

@@ -1,0 +1,408 @@
+"""The built-in training planner (``training.greedy``): fill rounds, one group at a time.
+
+A participant needing ``target`` sessions takes part in rounds 1..target; round
+*r* is planned in the *r*-th equal slice of the period (so a year's two
+sessions fall one in each half), falling back to the whole period. For each
+round, participants of one home venue and stream are cut into groups of at
+most the venue's seats, ordered by language so that Tibetan-only people sit
+together, then bilingual ones, then Chinese-only ones. Each group gets the
+first day (from a per-venue offset, to spread the load) on which a trainer —
+nearest first — speaks a language of every member, teaches a topic none of
+them has had (in curriculum rotation from the round), is free, under their
+monthly limit and within travel limits. A group nobody can teach is split by
+language and tried again; what still cannot be placed is named with why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+import attrs
+
+from ..hookspecs import Register, hookimpl
+from ..model import Trainer
+from ..period import Period
+from .problem import (
+    Participant,
+    TrainingPlan,
+    TrainingProblem,
+    TrainingSession,
+    TrainingViolation,
+    describe_languages,
+    session_id,
+)
+from .rules import analyse_training
+
+__all__ = [
+    "GreedyTrainingPlanner",
+    "Groups",
+    "Ledger",
+    "Placer",
+    "chunk",
+    "chunk_round",
+    "number_sessions",
+    "plan_rounds",
+    "register_schedulers",
+]
+
+
+@attrs.define
+class Ledger:
+    """Bookings so far: who and what is taken on which day."""
+
+    trainer_days: dict[str, dict[dt.date, str]] = attrs.field(factory=lambda: defaultdict(dict))
+    """Trainer → day → venue."""
+    trainer_month: dict[tuple[str, str], int] = attrs.field(factory=lambda: defaultdict(int))
+    person_days: dict[str, set[dt.date]] = attrs.field(factory=lambda: defaultdict(set))
+    person_topics: dict[str, set[str]] = attrs.field(factory=lambda: defaultdict(set))
+    venue_days: dict[str, set[dt.date]] = attrs.field(factory=lambda: defaultdict(set))
+    sessions: list[TrainingSession] = attrs.field(factory=list)
+
+    def book(self, s: TrainingSession) -> None:
+        """Record session ``s``."""
+        self.trainer_days[s.trainer][s.date] = s.venue
+        self.trainer_month[(s.trainer, f"{s.date:%Y-%m}")] += 1
+        self.venue_days[s.venue].add(s.date)
+        for p in s.participants:
+            self.person_days[p].add(s.date)
+            self.person_topics[p].add(s.topic)
+        self.sessions.append(s)
+
+
+def _slices(period: Period, n: int) -> list[Period]:
+    days = (period.end - period.start).days + 1
+    out = []
+    for r in range(n):
+        a = period.start + dt.timedelta(days=days * r // n)
+        b = period.start + dt.timedelta(days=days * (r + 1) // n - 1)
+        out.append(Period(a, max(a, b)))
+    return out
+
+
+def _months_text(window: Period) -> str:
+    a, b = window.start, window.end
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a:%B %Y}"
+    return f"{a:%B %Y}–{b:%B %Y}"
+
+
+class Placer:
+    """Finds a day, trainer and topic for a group; shared by the greedy and CP-SAT planners."""
+
+    def __init__(self, problem: TrainingProblem, ledger: Ledger) -> None:
+        self.problem = problem
+        self.ledger = ledger
+        data = problem.dataset
+        self.policy = data.policy.training
+        self.calendar = data.work_calendar
+        self.start, self.end = self.policy.session_start, self.policy.session_end
+        self.curriculum = self.policy.curriculum
+        self._days: dict[tuple[str, dt.date, dt.date], list[dt.date]] = {}
+        self._near: dict[str, list[tuple[float, Trainer]]] = {}
+
+    def days(self, township: str, window: Period) -> list[dt.date]:
+        """Working days of ``township`` in ``window`` (cached)."""
+        key = (township, window.start, window.end)
+        if key not in self._days:
+            self._days[key] = self.calendar.working_days(window.start, window.end, township)
+        return self._days[key]
+
+    def trainers_near(self, venue: str) -> list[tuple[float, Trainer]]:
+        """Trainers within travel reach of ``venue``, nearest first (cached)."""
+        if venue not in self._near:
+            limit = self.policy.max_trainer_travel_km
+            pairs = [(self.problem.travel.road_km(t.id, venue), t) for t in
+                     self.problem.dataset.trainers]
+            self._near[venue] = sorted((p for p in pairs if p[0] <= limit),
+                                       key=lambda p: (p[0], p[1].id))
+        return self._near[venue]
+
+    def had_earlier(self, members: Sequence[Participant]) -> dict[str, int]:
+        """Topic → how many of ``members`` had it earlier in the year (previous plans)."""
+        before: dict[str, int] = {}
+        earlier = self.problem.earlier
+        for m in members:
+            for t in earlier.get(m.id, ()):
+                before[t] = before.get(t, 0) + 1
+        return before
+
+    def topics_for(self, members: Sequence[Participant], rotation: int,
+                   before: Mapping[str, int] | None = None) -> list[str]:
+        """Curriculum topics none of ``members`` has had this period: those fewest of them had
+        earlier in the year first (``before``: :meth:`had_earlier`, computed when not given),
+        then in rotation order from ``rotation``."""
+        had: set[str] = set()
+        for m in members:
+            had |= self.ledger.person_topics.get(m.id, set())
+        if before is None:
+            before = self.had_earlier(members)
+        n = len(self.curriculum)
+        order = [self.curriculum[(rotation + i) % n] for i in range(n)]
+        fresh = [t for t in order if t not in had]
+        return sorted(fresh, key=lambda t: before.get(t, 0))  # stable: rotation breaks ties
+
+    def _travel_ok(self, trainer: str, day: dt.date, venue: str) -> bool:
+        booked = self.ledger.trainer_days.get(trainer)
+        if not booked:
+            return True
+        limit = self.policy.max_trainer_travel_km
+        for other in (day - dt.timedelta(days=1), day + dt.timedelta(days=1)):
+            there = booked.get(other)
+            if there is not None and there != venue and \
+                    self.problem.travel.road_km(there, venue) > limit:
+                return False
+        return True
+
+    def place(self, members: Sequence[Participant], venue: str, window: Period, rotation: int,
+              offset: int = 0, trainers: Sequence[Trainer] | None = None) -> TrainingSession | None:
+        """Book the first feasible (day, trainer, topic) for ``members``; ``None`` if none."""
+        township = self.problem.venues[venue].township
+        needs = {frozenset(m.languages) for m in members}
+        before = self.had_earlier(members)
+        topics = self.topics_for(members, rotation, before)
+        if not topics:
+            return None
+        allowed = None if trainers is None else {t.id for t in trainers}
+        candidates = [t for _, t in self.trainers_near(venue)
+                      if (allowed is None or t.id in allowed)
+                      and all(need & set(t.languages) for need in needs)
+                      and any(topic in t.topics for topic in topics)]
+        if not candidates:
+            return None
+        days = self.days(township, window)
+        ids = [m.id for m in members]
+        person_days = self.ledger.person_days
+        venue_days = self.ledger.venue_days.get(venue, set())
+        for i in range(len(days)):
+            day = days[(offset + i) % len(days)]
+            if day in venue_days or any(day in person_days.get(p, ()) for p in ids):
+                continue
+            month = f"{day:%Y-%m}"
+            free = [t for t in candidates
+                    if day not in self.ledger.trainer_days.get(t.id, {})
+                    and self.ledger.trainer_month.get((t.id, month), 0) < t.max_sessions_per_month
+                    and self.calendar.is_available(t.id, day)
+                    and self._travel_ok(t.id, day, venue)]
+            if not free:
+                continue
+            # the trainer whose best topic fewest members had earlier; then the nearest
+            t = min(free, key=lambda t: before.get(first_topic(t, topics), 0))
+            topic = first_topic(t, topics)
+            language = tuple(lang for lang in t.languages if any(lang in need for need in needs))
+            session = TrainingSession("", day, self.start, self.end, venue, township, t.id,
+                                      _minimal(language, needs), topic, tuple(sorted(ids)))
+            self.ledger.book(session)
+            return session
+        return None
+
+    def why_not(self, members: Sequence[Participant], venue: str, window: Period,
+                rotation: int) -> str:
+        """The sentence naming why ``members`` could not be placed."""
+        township = self.problem.township_name(self.problem.venues[venue].township)
+        needs = sorted({tuple(sorted(m.languages)) for m in members})
+        mono = sorted({n[0] for n in needs if len(n) == 1})
+        if len(mono) == 1 and len(needs) == 1:
+            who = f"{len(members)} {describe_languages(mono, only=True)} participants"
+        elif mono:
+            counts = ", ".join(
+                f"{sum(1 for m in members if m.languages == (lang,))} "
+                f"{describe_languages([lang], only=True)}" for lang in mono)
+            who = f"{len(members)} participants ({counts})"
+        else:
+            who = f"{len(members)} {describe_languages(needs[0])}-speaking participants"
+        speak = describe_languages(mono) if mono else describe_languages(needs[0][:1])
+        head = f"{township}: {who}, "
+        needsets = {frozenset(n) for n in needs}
+        speakers = [t for t in self.problem.dataset.trainers
+                    if all(n & set(t.languages) for n in needsets)]
+        if not speakers:
+            return head + f"no trainer speaks {speak}"
+        near = {t.id for _, t in self.trainers_near(venue)}
+        speakers = [t for t in speakers if t.id in near]
+        if not speakers:
+            return head + (f"no {speak}-speaking trainer within "
+                           f"{self.policy.max_trainer_travel_km:g} km")
+        topics = self.topics_for(members, rotation)
+        if not topics:
+            return head + "every topic of the curriculum already taught to them this period"
+        if not any(x in t.topics for t in speakers for x in topics):
+            return head + f"no {speak}-speaking trainer teaches a topic they have not had"
+        return head + f"no {speak}-speaking trainer free in {_months_text(window)}"
+
+
+def _minimal(language: tuple[str, ...], needs: set[frozenset[str]]) -> tuple[str, ...]:
+    # teach in as few languages as serve everyone: drop a language others already cover
+    chosen = list(language)
+    for lang in language:
+        rest = [x for x in chosen if x != lang]
+        if rest and all(need & set(rest) for need in needs):
+            chosen = rest
+    return tuple(chosen)
+
+
+def number_sessions(sessions: Sequence[TrainingSession],
+                    kept: Sequence[TrainingSession] = ()) -> list[TrainingSession]:
+    """Give new sessions (empty id) ids ``training/<township>/<YYYY-MM>/<n>`` not used by kept."""
+    used = {s.id for s in kept}
+    counters: dict[tuple[str, str], int] = defaultdict(int)
+    out = list(kept)
+    for s in sorted(sessions, key=lambda s: (s.township, s.date, s.venue, s.trainer,
+                                             s.participants)):
+        key = (s.township, f"{s.date:%Y-%m}")
+        while True:
+            counters[key] += 1
+            sid = session_id(s.township, s.date, counters[key])
+            if sid not in used:
+                break
+        used.add(sid)
+        out.append(attrs.evolve(s, id=sid))
+    return sorted(out, key=lambda s: (s.date, s.id))
+
+
+def kept_sessions(problem: TrainingProblem) -> list[TrainingSession]:
+    """Sessions of the previous plan inside the period that still keep every hard rule."""
+    if problem.previous is None:
+        return []
+    known = problem.participant_by_id()
+    candidates = []
+    for s in problem.previous.sessions:
+        if s.date not in problem.period:
+            continue
+        people = tuple(p for p in s.participants if p in known)
+        if people:
+            candidates.append(attrs.evolve(s, participants=people))
+    trial = TrainingPlan(problem.period, tuple(candidates))
+    broken = {sid for v in analyse_training(problem, trial).hard
+              if v.rule != "session_target" for sid in v.sessions}
+    return [s for s in candidates if s.id not in broken]
+
+
+def first_topic(trainer: Trainer, topics: Sequence[str]) -> str:
+    """The first of ``topics`` (in preference order) that ``trainer`` teaches."""
+    return next(x for x in topics if x in trainer.topics)
+
+
+def language_order(p: Participant) -> tuple[str, ...]:
+    """Sort key clustering people by language: bo-only, bo+zh, zh-only (tags sorted)."""
+    return tuple(sorted(p.languages))
+
+
+def chunk(members: Sequence[Participant], capacity: int) -> list[list[Participant]]:
+    """Cut ``members`` (in order) into the fewest groups of at most ``capacity``, sizes ±1."""
+    if not members:
+        return []
+    k = -(-len(members) // max(1, capacity))
+    n = len(members)
+    return [list(members[n * i // k: n * (i + 1) // k]) for i in range(k)]
+
+
+Pools = Mapping[tuple[str, str], Sequence[Participant]]
+"""(venue, stream) → the participants still needing this round, in language order."""
+Groups = Mapping[tuple[str, str], Sequence[tuple[Sequence[Participant], Sequence[Trainer] | None]]]
+"""(venue, stream) → groups, each with the trainers to try first (``None``: nearest first)."""
+RoundGrouper = Callable[[TrainingProblem, Period, Pools, "Placer"], Groups]
+"""How one round's pools are cut into groups (and, optionally, who should teach them)."""
+
+
+def chunk_round(problem: TrainingProblem, window: Period, pools: Pools, placer: Placer) -> Groups:
+    """The greedy grouping: each pool cut by :func:`chunk`, trainers chosen at placement."""
+    return {key: [(g, None) for g in chunk(pool, problem.venues[key[0]].capacity)]
+            for key, pool in pools.items()}
+
+
+def plan_rounds(problem: TrainingProblem, strategy: str,
+                grouper: RoundGrouper = chunk_round) -> TrainingPlan:
+    """Plan every round: group each round's pools with ``grouper``, then place each group."""
+    kept = kept_sessions(problem)
+    ledger = Ledger()
+    for s in kept:
+        ledger.book(s)
+    placer = Placer(problem, ledger)
+    have: dict[str, int] = defaultdict(int)
+    for s in kept:
+        for pid in s.participants:
+            have[pid] += 1
+    unmet: list[TrainingViolation] = []
+    unreachable: dict[str, list[Participant]] = defaultdict(list)
+    for p in problem.participants:
+        if not p.venue and have[p.id] < problem.target:
+            unreachable[p.village].append(p)
+    limit = problem.dataset.policy.training.max_participant_travel_km
+    for village, people in sorted(unreachable.items()):
+        name = problem.dataset.village_by_id[village].name
+        unmet.append(TrainingViolation(
+            "participant_travel", True, f"{problem.township_name(people[0].township)} {name}: "
+            f"{len(people)} participants, nearest venue {people[0].venue_km:.0f} km away "
+            f"(limit {limit:g})", tuple(p.id for p in people)))
+    pools: dict[tuple[str, str], list[Participant]] = defaultdict(list)
+    for p in problem.participants:
+        if p.venue:
+            pools[(p.venue, p.stream)].append(p)
+    venue_index = {v: i for i, v in enumerate(sorted(problem.venues))}
+    windows = _slices(problem.period, max(1, problem.target))
+    township_index = {t: i for i, t in enumerate(sorted(problem.venues_of_township))}
+    for r, window in enumerate(windows, start=1):
+        round_pools = {}
+        for key, members in sorted(pools.items()):
+            pool = sorted((m for m in members if have[m.id] < r), key=lambda m: (
+                language_order(m), m.village, m.id))
+            if pool:
+                round_pools[key] = pool
+        grouped = grouper(problem, window, round_pools, placer)
+        for (venue, stream) in sorted(grouped):
+            rotation = township_index.get(problem.venues[venue].township, 0) + r - 1
+            # spread venues over the window so trainers' monthly limits are not hit at once
+            span = len(placer.days(problem.venues[venue].township, window)) or 1
+            base = venue_index[venue] * span // len(venue_index)
+            for g, (group, preferred) in enumerate(grouped[(venue, stream)]):
+                offset = base + g * 2
+                tries: list[tuple[Sequence[Trainer] | None, Period]] = []
+                if preferred:
+                    tries += [(preferred, window), (preferred, problem.period)]
+                tries += [(None, window), (None, problem.period)]
+                if not any(placer.place(group, venue, w, rotation, offset, trainers=t)
+                           for t, w in tries):
+                    _split_and_place(placer, list(group), venue, window, problem.period,
+                                     rotation, offset, unmet)
+    sessions = number_sessions([s for s in ledger.sessions if not s.id], kept)
+    return TrainingPlan(problem.period, tuple(sessions), strategy, problem.target,
+                        tuple(unmet))
+
+
+def _split_and_place(placer: Placer, group: list[Participant], venue: str, window: Period,
+                     period: Period, rotation: int, offset: int,
+                     unmet: list[TrainingViolation]) -> None:
+    # nobody could teach the whole group: one group per single language, and the
+    # multilingual members apart, so that those who can be taught are
+    by_lang: dict[str, list[Participant]] = defaultdict(list)
+    flex: list[Participant] = []
+    for m in group:
+        (by_lang[m.languages[0]] if len(m.languages) == 1 else flex).append(m)
+    parts = [by_lang[lang] for lang in sorted(by_lang)] + ([flex] if flex else [])
+    for part in parts:
+        if len(parts) > 1 and (placer.place(part, venue, window, rotation, offset) or
+                               placer.place(part, venue, period, rotation, offset)):
+            continue
+        unmet.append(TrainingViolation(
+            "session_target", True, placer.why_not(part, venue, window, rotation),
+            tuple(sorted(m.id for m in part)), (window.start, window.end)))
+
+
+class GreedyTrainingPlanner:
+    """Greedy round-by-round planner: fast, deterministic, no solver."""
+
+    kind = "training"
+    """Which problem this scheduler solves."""
+
+    def __call__(self, problem: TrainingProblem) -> TrainingPlan:
+        """Plan ``problem``'s sessions."""
+        return plan_rounds(problem, "training.greedy")
+
+
+@hookimpl
+def register_schedulers(register: Register) -> None:
+    """Offer the greedy training planner."""
+    register("training.greedy", GreedyTrainingPlanner(),
+             "training sessions round by round, nearest free trainer first")

@@ -1,0 +1,123 @@
+"""The visit plan: service days, the pattern each village got, its analysis, its JSON form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ..errors import DataError, Problem
+from ..period import Period, month_of
+from ..policy import minutes_of
+from ..rules import Analysis, SolveStats, str_tuple
+from .patterns import Pattern
+
+__all__ = [
+    "Visit",
+    "VisitPlan",
+    "minutes_of",
+    "month_of",
+    "split_hours",
+]
+
+
+@functools.lru_cache(maxsize=256)
+def split_hours(a: int, b: int, count: int) -> tuple[tuple[str, str], ...]:
+    """``count`` equal consecutive windows from minute ``a`` to ``b``, as ``HH:MM`` pairs."""
+    step = (b - a) // count
+    return tuple((_hhmm(a + i * step), _hhmm(b if i == count - 1 else a + (i + 1) * step))
+                 for i in range(count))
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@attrs.frozen
+class Visit:
+    """One advisor's service day in one village."""
+
+    id: str
+    """Stable identity ``visit/<village>/<YYYY-MM>/<n>``, never derived from the time."""
+    village: str
+    advisor: str
+    date: dt.date
+    start: str
+    """Local time ``HH:MM``."""
+    end: str
+    lecture: bool = False
+    """This visit is the quarter's legal lecture (普法讲座)."""
+    appointments: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    """Home-visit appointments (法律援助优先) booked on this visit, as the portal's opaque
+    ids; never names, addresses or conditions — those stay in the portal's records."""
+
+    @property
+    def key(self) -> tuple[dt.date, str, str, str, str]:
+        """Sort order: date, time, advisor, village, id."""
+        return (self.date, self.start, self.advisor, self.village, self.id)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form."""
+        return {"id": self.id, "village": self.village, "advisor": self.advisor,
+                "date": self.date.isoformat(), "start": self.start, "end": self.end,
+                "lecture": self.lecture, "appointments": list(self.appointments)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Visit:
+        """Inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["village"]), str(data["advisor"]),
+                   dt.date.fromisoformat(data["date"]), str(data["start"]), str(data["end"]),
+                   bool(data.get("lecture", False)),
+                   tuple(str(a) for a in data.get("appointments", ())))
+
+
+def _sorted_visits(items: Iterable[Visit]) -> tuple[Visit, ...]:
+    return tuple(sorted(items, key=lambda v: v.key))
+
+
+@attrs.frozen
+class VisitPlan:
+    """The service days of a period, the pattern each village got, and the analysis."""
+
+    period: Period
+    visits: tuple[Visit, ...] = attrs.field(converter=_sorted_visits)
+    patterns: Mapping[str, Pattern | None]
+    """Village → the regular pattern its days follow (``None``: irregular or no visits)."""
+    analysis: Analysis
+    stats: SolveStats
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every hard rule holds."""
+        return self.analysis.feasible
+
+    def visits_of(self, village: str) -> tuple[Visit, ...]:
+        """The visits to ``village``, by date."""
+        return tuple(v for v in self.visits if v.village == village)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form; :meth:`from_dict` reads it back equal."""
+        return {
+            "kind": "visits",
+            "period": self.period.as_dict(),
+            "visits": [v.as_dict() for v in self.visits],
+            "patterns": {k: (p.as_dict() if p else None) for k, p in sorted(self.patterns.items())},
+            "analysis": self.analysis.as_dict(),
+            "stats": self.stats.as_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VisitPlan:
+        """Inverse of :meth:`as_dict`; raises DataError for another kind of plan."""
+        if data.get("kind") != "visits":
+            raise DataError([Problem("plan", "not a visit plan", field="kind",
+                                     value=str(data.get("kind")), expected="visits")])
+        return cls(Period.from_dict(data["period"]),
+                   tuple(Visit.from_dict(v) for v in data["visits"]),
+                   {k: (Pattern.from_dict(p) if p else None)
+                    for k, p in data.get("patterns", {}).items()},
+                   Analysis.from_dict(data.get("analysis", {})),
+                   SolveStats.from_dict(data.get("stats", {"strategy": ""})))
