@@ -129,9 +129,10 @@ def test_summary_and_location_in_the_villages_languages(tongren: advisors.Datase
     ds = attrs.evolve(tongren, villages=[village if v.id == village.id else v
                                          for v in tongren.villages])
     event = EventBuilder(ds).visit(village.id, "adv-01", dt.date(2026, 12, 3), 1)
-    # The bundled Tibetan catalog is empty (never invented): Chinese only in the title,
-    # the dataset's own Tibetan name in the place.
-    assert event.text("summary", "bo") == ""
+    # The bundled Tibetan catalog has no title (never invented): the Tibetan line is the
+    # dataset's own Tibetan name, the description's the CLDR Tibetan date.
+    assert event.text("summary", "bo") == "TIBETAN-NAME"
+    assert "ཟླ་བ་བཅུ་གཉིས་པའི་ཚེས་3, གཟའ་ཕུར་བུ་" in event.text("description", "bo")
     assert village.name in event.text("summary", "zh")
     assert "TIBETAN-NAME" in event.location
 
@@ -166,7 +167,7 @@ def test_reviewed_tibetan_is_shown_fuzzy_is_omitted(tongren: advisors.Dataset, t
     summary = str(vevent["SUMMARY"])
     chinese = f"法律顾问到村服务：{village.name}"
     if shown is None:
-        assert summary == chinese
+        assert summary == f"TIBETAN-NAME / {chinese}"
     else:
         assert summary == f"{shown} / {chinese}"
 

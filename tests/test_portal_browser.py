@@ -15,19 +15,16 @@ from pathlib import Path
 import pytest
 
 from .conftest import TONGREN
-from .system_tools import chromium_binary
+from .system_tools import BROWSERS, FLAGS, FONTS, INSTALL_SECONDS, system_tool
 from .test_portal import Server, start_portal
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage")
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return chromium_binary()
+    return system_tool("Chromium", BROWSERS, ("chromium", *FONTS), INSTALL_SECONDS)
 
 
 @pytest.fixture(scope="module")

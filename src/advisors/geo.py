@@ -1,21 +1,33 @@
-"""Distances and travel times between located things.
+"""Distances and travel times between located things, and the timetable travel constrains.
 
 Road distance is estimated as the great-circle distance times the policy's
 road factor (mountain roads wind); where ``travel.csv`` gives a measured
 travel time between two ids, that time wins, and distance is derived from it
 at the policy's average speed so both views agree.
+
+One timetable per person (:class:`Timetable`): a person is an advisor
+(service days, lectures, hotline shifts) or a trainer — the same person when
+``trainers.csv`` names the trainer's ``advisor``. Two bookings of one person
+never overlap, and between two consecutive bookings of a day there is at
+least the travel time between their places, in whole minutes rounded up.
+The planning problems receive a timetable of the bookings made before them
+and only place what :meth:`Timetable.fits`; the plan checks the whole with
+:meth:`Timetable.clashes`.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
 from .model import TravelTime
 
-__all__ = ["EARTH_RADIUS_KM", "TravelModel", "great_circle_km"]
+__all__ = ["EARTH_RADIUS_KM", "Booking", "Clash", "Timetable", "TravelModel", "great_circle_km",
+           "travel_minutes"]
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG)."""
@@ -70,3 +82,92 @@ class TravelModel:
         if minutes is not None:
             return minutes
         return self.road_km(a, b) / self.speed_kmh * 60.0
+
+
+def travel_minutes(minutes: Callable[[str, str], float], a: str, b: str) -> int:
+    """Whole minutes to get from place ``a`` to place ``b`` (0 for the same place)."""
+    if a == b or not a or not b:
+        return 0
+    # round away float noise first, so 30.0000001 minutes is 30, not 31
+    return math.ceil(round(minutes(a, b), 6))
+
+
+@attrs.frozen(order=True)
+class Booking:
+    """One commitment of one person: a day, a time, a place."""
+
+    person: str
+    date: dt.date
+    start: int
+    """Minutes after midnight."""
+    end: int
+    place: str = attrs.field(order=False)
+    """A located id of the travel model (village, venue, advisor's office)."""
+    what: str = attrs.field(default="", order=False)
+    """The event's id, to name it in a message."""
+
+
+@attrs.frozen
+class Clash:
+    """Two consecutive bookings of one person that overlap or leave too little travel time."""
+
+    first: Booking
+    second: Booking
+    missing: int
+    """Minutes lacking between them (overlap plus the travel time)."""
+    travel: int
+    """Minutes of travel the second needs after the first."""
+
+
+class Timetable:
+    """Bookings per person and day, and whether one more fits with travel."""
+
+    def __init__(self, bookings: Iterable[Booking],
+                 minutes: Callable[[str, str], float]) -> None:
+        self._minutes = minutes
+        self._by_day: dict[tuple[str, dt.date], list[Booking]] = {}
+        for b in sorted(bookings):
+            self._by_day.setdefault((b.person, b.date), []).append(b)
+
+    def with_bookings(self, more: Iterable[Booking]) -> Timetable:
+        """A timetable holding these bookings and ``more``."""
+        return Timetable([*self.bookings(), *more], self._minutes)
+
+    def bookings(self) -> Iterator[Booking]:
+        """Every booking, by person, day and time."""
+        for key in sorted(self._by_day):
+            yield from self._by_day[key]
+
+    def on(self, person: str, day: dt.date) -> tuple[Booking, ...]:
+        """The bookings of ``person`` on ``day``, by time."""
+        return tuple(self._by_day.get((person, day), ()))
+
+    def travel(self, a: str, b: str) -> int:
+        """Whole minutes between two places."""
+        return travel_minutes(self._minutes, a, b)
+
+    def fits(self, person: str, day: dt.date, start: int, end: int, place: str) -> bool:
+        """Whether ``person`` can be at ``place`` from ``start`` to ``end`` on ``day``."""
+        booked = self._by_day.get((person, day))
+        if not booked:
+            return True
+        i = bisect.bisect_left([b.start for b in booked], start)
+        before = booked[i - 1] if i else None
+        after = booked[i] if i < len(booked) else None
+        if before is not None and before.end + self.travel(before.place, place) > start:
+            return False
+        return after is None or end + self.travel(place, after.place) <= after.start
+
+    def clashes(self) -> list[Clash]:
+        """Consecutive bookings of a person's day that overlap or leave too little travel."""
+        found = []
+        for key in sorted(self._by_day):
+            day = self._by_day[key]
+            latest = day[0]
+            for b in day[1:]:
+                travel = self.travel(latest.place, b.place)
+                if latest.end + travel > b.start:
+                    found.append(Clash(latest, b, latest.end + travel - b.start, travel))
+                if b.end >= latest.end:
+                    latest = b
+        return found

@@ -189,6 +189,8 @@ class Advisor:
     """Takes 12348 hotline shifts."""
     active: bool = True
     """An inactive advisor keeps their record but gets no new work."""
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
 
     def speaks(self, languages: Iterable[str]) -> bool:
         """Whether this advisor speaks every one of ``languages``."""
@@ -209,6 +211,16 @@ class Trainer:
     max_sessions_per_month: int = attrs.field(default=4, validator=_non_negative)
     phone: str = attrs.field(default="", converter=_text)
     email: str = attrs.field(default="", converter=_text)
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
+    advisor: str = attrs.field(default="", converter=_text)
+    """The advisor id of the same person, when the trainer is also an advisor or hotline
+    lawyer: one person, one timetable (empty: a trainer only)."""
+
+    @property
+    def person(self) -> str:
+        """The id this person's timetable goes by: the advisor's id, else the trainer's."""
+        return self.advisor or self.id
 
 
 @attrs.frozen
@@ -225,6 +237,8 @@ class Person:
     """Personal data: never shown on public outputs."""
     certified_on: dt.date | None = None
     """Date the person was certified (持证上岗); ``None`` if not yet."""
+    name_bo: str = attrs.field(default="", converter=_text)
+    """Tibetan name as the person writes it; empty when not given (never transliterated)."""
 
 
 @attrs.frozen

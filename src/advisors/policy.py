@@ -122,6 +122,9 @@ class HotlinePolicy:
     """Most shifts one lawyer takes in a day."""
     evening_after: str = "18:00"
     """A shift ending after this time is an evening shift (balanced separately)."""
+    venue: str = ""
+    """Venue id where the hotline is staffed (travel to and from shifts is measured from
+    there); empty: each lawyer takes calls at their own office."""
 
 
 @attrs.frozen

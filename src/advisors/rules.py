@@ -124,6 +124,11 @@ class Analysis:
         """Sum of the weights of soft violations (what solvers minimise)."""
         return sum(v.weight for v in self.soft)
 
+    @property
+    def rank(self) -> tuple[int, int]:
+        """(hard violations, soft score): the smaller, the better the plan."""
+        return (len(self.hard), self.soft_score)
+
     def by_rule(self) -> dict[str, tuple[Violation, ...]]:
         """Rule name → its matches, hard rules first."""
         out: dict[str, list[Violation]] = {}
@@ -163,15 +168,19 @@ class SolveStats:
 
     strategy: str
     status: str = "heuristic"
-    """``optimal``, ``feasible`` (time limit reached) or ``heuristic`` (no bound proven)."""
+    """``optimal``, ``feasible`` (time limit reached), ``heuristic`` (no bound proven) or
+    ``hint`` (the solver found nothing better than its greedy starting solution within
+    its limit, or nothing at all: that starting solution is returned)."""
     objective: int | None = None
     bound: int | None = None
     """A proven lower bound of the objective, when the strategy has one."""
 
     @property
     def gap(self) -> float | None:
-        """``(objective - bound) / max(objective, 1)``; ``None`` without a bound."""
-        if self.objective is None or self.bound is None:
+        """``(objective - bound) / max(objective, 1)``; ``None`` without a bound, or where
+        the bound exceeds the objective (a plan breaking hard rules: its soft score is not
+        what the bound bounds)."""
+        if self.objective is None or self.bound is None or self.bound > self.objective:
             return None
         return (self.objective - self.bound) / max(self.objective, 1)
 

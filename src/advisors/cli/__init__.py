@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "advisors.cli.schedule_cmd",
     "advisors.cli.plan_cmd",
     "advisors.cli.ledger_cmd",
+    "advisors.cli.translations_cmd",
 )
 """Modules whose ``COMMANDS`` list is added to the root group, in order."""
 

@@ -16,12 +16,13 @@ from ..errors import DataError, Problem
 from ..output import ExportOptions, export
 from ..period import Period
 from ..plan.plan import Plan, make_plan
+from ..plan.shortfalls import shortfall_lines
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
 
-STAGES = ("assign", "visits", "hotline", "training", "calendar")
+STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
 
 
@@ -50,16 +51,21 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.option("--locale", "locale_dirs", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of <lang>.po catalogs on top of the bundled ones.")
-@click.option("--review", is_flag=True,
-              help="Show unreviewed (fuzzy) Tibetan strings with a ⚠ mark, for proofreading.")
+@click.option("--draft-translations", "--review", "review", is_flag=True,
+              help="Also use unreviewed (fuzzy) Tibetan strings, each marked ⚠, for "
+              "proofreading (see `advisors translations`).")
 @click.option("--exporters", "exporter_names",
               help="Comma-separated exporters to run (default: all; see `advisors plugins`).")
 @click.option("--strategy", default="auto", show_default=True,
               help="Coverage strategy: greedy, optimal (with advisors-ortools) or auto.")
+@click.option("--repattern", is_flag=True,
+              help="Let villages take new regular service days although the previous plan "
+              "promised others (by default a pattern changes only with the village's advisor "
+              "or service class; an absence moves single days).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
-         exporter_names: str | None, strategy: str, quiet: bool) -> None:
+         exporter_names: str | None, strategy: str, repattern: bool, quiet: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -92,7 +98,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
                                 review=review, progress=advance)
         result = make_plan(dataset, period, before, strategy=strategy,
                            stamp=_stamp(published), translator=options.translator(),
-                           progress=advance)
+                           progress=advance, repattern=repattern)
         publication = result.publication(dataset)
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
@@ -102,6 +108,10 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     if not quiet:
         _summary(result, out, len(written))
     if not result.feasible:
+        # what fails is said here, where the user looks, and in report.html
+        click.echo("some hard rules cannot be met; what the plan does not serve:", err=True)
+        for line in shortfall_lines(result.shortfalls()):
+            click.echo(line, err=True)
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 
 
@@ -127,27 +137,34 @@ class _Null:
         return False
 
 
+def _status(hard: int, solver: str) -> str:
+    text = "ok" if not hard else f"{hard} hard rule(s) broken"
+    if solver == "hint":
+        text += " (solver kept its greedy start)"
+    return text
+
+
 def _summary(result: Plan, out: Path, files: int) -> None:
     counts = result.change_counts()
     uncovered = len(result.assignment.uncovered)
     rows = [
         ["coverage", f"{result.assignment.covered}/{len(result.assignment.advisor_of)}",
          f"{uncovered} uncovered" if uncovered else "ok"],
-        ["visits", str(len(result.visits.visits)),
-         "ok" if result.visits.feasible else "see analysis"],
         ["hotline shifts", str(len(result.hotline.shifts)),
-         "ok" if result.hotline.feasible else "see analysis"],
+         _status(len(result.hotline.analysis.hard), result.hotline.stats.status)],
+        ["visits", str(len(result.visits.visits)),
+         _status(len(result.visits.analysis.hard), result.visits.stats.status)],
         ["training sessions", str(len(result.training.sessions)),
-         "ok" if result.training.analysis.feasible else "see analysis"],
+         _status(len(result.training.analysis.hard), "")],
+        ["one person, one place", str(len(result.timetable.hard)),
+         _status(len(result.timetable.hard), "")],
         ["calendar events", str(len(result.events)),
          ", ".join(f"{v} {k}" for k, v in counts.items())],
     ]
     click.echo(render_table(["", "count", "status"], rows))
     click.echo(f"version {result.version}, published {result.stamp.isoformat()}; "
                f"wrote {files} files to {out}")
-    if not result.feasible:
-        click.echo("some hard rules cannot be met: run `advisors schedule`, `advisors hotline` "
-                   "or `advisors train` on the same data for the full analysis", err=True)
+
 
 
 COMMANDS = [plan]

@@ -79,8 +79,14 @@ def _check_strategy(kind: str, strategy: str) -> None:
 
 
 def _report(stats: SolveStats, analysis: Analysis, changes: Changes[Any] | None) -> None:
-    gap = "" if stats.gap is None else f", bound {stats.bound}, gap {stats.gap:.2%}"
-    click.echo(f"strategy: {stats.strategy} ({stats.status}); soft score {stats.objective}{gap}")
+    # a gap bounds the soft score of a plan that keeps every hard rule; elsewhere it means nothing
+    gap = ("" if stats.gap is None or not analysis.feasible
+           else f", bound {stats.bound}, gap {stats.gap:.2%}")
+    hard = f"{len(analysis.hard)} hard rule(s) broken; " if analysis.hard else ""
+    note = (" — the solver found nothing better than its greedy start in its time limit"
+            if stats.status == "hint" else "")
+    click.echo(f"strategy: {stats.strategy} ({stats.status}{note}); {hard}"
+               f"soft score {stats.objective}{gap}")
     if changes is not None:
         click.echo(f"changes since the previous plan: {changes.summary()}")
         for e in changes.new:

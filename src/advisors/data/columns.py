@@ -208,6 +208,7 @@ FILES: dict[str, FileSpec] = {
             _opt("capacity", _count, "a whole number ≥ 0 (empty: the policy default)", None),
             _opt("hotline", _bool, "true or false", False),
             _opt("active", _bool, "true or false", True),
+            _opt("name_bo", _text, "the name in Tibetan script"),
         )),
         FileSpec("trainers", Trainer, (
             _col("id", _ident, ID),
@@ -219,6 +220,8 @@ FILES: dict[str, FileSpec] = {
             _opt("max_sessions_per_month", _count, "a whole number ≥ 0", 4),
             _opt("phone", _text, "a phone number"),
             _opt("email", _text, "an email address"),
+            _opt("advisor", _text, "the id of the same person in advisors.csv, or empty"),
+            _opt("name_bo", _text, "the name in Tibetan script"),
         )),
         FileSpec("people", Person, (
             _col("id", _ident, ID),
@@ -229,6 +232,7 @@ FILES: dict[str, FileSpec] = {
             _opt("languages", _languages, LANGS, ()),
             _opt("phone", _text, "a phone number"),
             _opt("certified_on", _date, "a date YYYY-MM-DD", None),
+            _opt("name_bo", _text, "the name in Tibetan script"),
         )),
         FileSpec("venues", Venue, (
             _col("id", _ident, ID),

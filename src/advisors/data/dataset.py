@@ -35,7 +35,10 @@ from ..model import (
 )
 from ..policy import Policy
 
-__all__ = ["COLLECTIONS", "Dataset"]
+__all__ = ["COLLECTIONS", "VIRTUAL_VENUE_CAPACITY", "Dataset"]
+
+VIRTUAL_VENUE_CAPACITY = 40
+"""Seats of a township centre standing in for a venue the dataset does not list."""
 
 COLLECTIONS: tuple[str, ...] = (
     "townships",
@@ -178,13 +181,45 @@ class Dataset:
 
     @property
     def work_calendar(self) -> WorkCalendar:
-        """The calendar with every advisor's and trainer's absences."""
-        return self.calendar.with_unavailability(self.unavailability)
+        """The calendar with every advisor's and trainer's absences.
+
+        A trainer who is also an advisor (``trainers.csv`` column ``advisor``) is
+        one person: an absence under either id holds for both."""
+        spans = list(self.unavailability)
+        linked = {t.id: t.advisor for t in self.trainers if t.advisor}
+        if linked:
+            back = {advisor: trainer for trainer, advisor in linked.items()}
+            for span in self.unavailability:
+                other = linked.get(span.who) or back.get(span.who)
+                if other:
+                    spans.append(attrs.evolve(span, who=other))
+        return self.calendar.with_unavailability(spans)
+
+    def person_of(self, ident: str) -> str:
+        """The timetable id of an advisor or trainer (a trainer's advisor id when linked)."""
+        trainer = self.trainer_by_id.get(ident)
+        return trainer.person if trainer is not None else ident
+
+    def virtual_venues(self) -> tuple[Venue, ...]:
+        """A venue ``<township>-centre`` at the mean position of its villages, for every
+        township with villages and no venue of its own (where its training is held)."""
+        with_venue = {v.township for v in self.venues}
+        out = []
+        for township in self.townships:
+            villages = self.villages_of_township.get(township.id, ())
+            if township.id in with_venue or not villages:
+                continue
+            lat = sum(v.lat for v in villages) / len(villages)
+            lon = sum(v.lon for v in villages) / len(villages)
+            out.append(Venue(f"{township.id}-centre", township.name, township.id,
+                             round(lat, 5), round(lon, 5), VIRTUAL_VENUE_CAPACITY))
+        return tuple(out)
 
     def travel_model(self) -> TravelModel:
-        """Road km and minutes between any two located ids."""
+        """Road km and minutes between any two located ids (township centres included)."""
         points: dict[str, tuple[float, float]] = {}
-        for records in (self.villages, self.advisors, self.trainers, self.venues):
+        for records in (self.villages, self.advisors, self.trainers, self.venues,
+                        self.virtual_venues()):
             for r in records:
                 points[r.id] = (r.lat, r.lon)
         return TravelModel.build(
@@ -264,6 +299,19 @@ class Dataset:
         ref("assignments", "advisor", ["advisors"], "advisor in advisors.csv")
         ref("attendance", "person", ["people"], "person in people.csv")
         ref("unavailability", "who", ["advisors", "trainers"], "advisor or trainer")
+        linked = [t for t in self.trainers if t.advisor]
+        if linked and "advisors" not in skip:
+            named: dict[str, str] = {}
+            for i, trainer in enumerate(self.trainers):
+                if trainer.advisor and trainer.advisor not in self.advisor_by_id:
+                    report("trainers", i, trainer, "advisor", "unknown reference",
+                           trainer.advisor, "the id of an advisor in advisors.csv, or empty")
+                elif trainer.advisor in named:
+                    report("trainers", i, trainer, "advisor", "advisor named twice",
+                           trainer.advisor, f"an advisor no other trainer is "
+                           f"(already {named[trainer.advisor]})")
+                elif trainer.advisor:
+                    named[trainer.advisor] = trainer.id
         located = ["villages", "advisors", "trainers", "venues"]
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")
@@ -287,6 +335,10 @@ class Dataset:
                 if topic not in curriculum:
                     report("trainers", i, trainer, "topics", "unknown topic", topic,
                            "a topic of the policy's curriculum: " + ", ".join(sorted(curriculum)))
+        hotline_venue = self.policy.hotline.venue
+        if hotline_venue and "venues" not in skip and hotline_venue not in self.venue_by_id:
+            problems.append(Problem("policy", "unknown venue", None, "hotline.venue",
+                                    hotline_venue, "the id of a venue in venues.csv, or empty"))
         for tag in self.policy.hotline.required_languages:
             if normalize_language(tag) != tag:
                 problems.append(Problem("policy", "unknown language", None,

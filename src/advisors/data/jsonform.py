@@ -16,9 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ..calendar import WorkCalendar
 from ..errors import DataError, Problem, ProblemList
 from ..policy import Policy
+from .atomic import atomic_write_text
 from .columns import FILES, REQUIRED_FILES, format_cell
 from .dataset import COLLECTIONS, Dataset
 from .records import gc_paused, parse_rows
@@ -137,8 +140,6 @@ def _is_extras(value: Any) -> bool:
 
 
 def _relocate(problem: Any, source: str) -> Any:
-    import attrs
-
     return attrs.evolve(problem, source=f"{source}: {problem.source}")
 
 
@@ -165,7 +166,5 @@ def _bad_json(name: str, exc: Exception) -> Any:
 
 def write_json(dataset: Dataset, path: str | Path) -> None:
     """Write the JSON form of ``dataset`` atomically, stable key order, UTF-8."""
-    from .atomic import atomic_write_text
-
     text = json.dumps(dataset_to_dict(dataset), ensure_ascii=False, indent=1, sort_keys=True)
     atomic_write_text(Path(path), text + "\n")

@@ -9,6 +9,7 @@ import attrs
 
 from ..constraints import with_constraints
 from ..data.dataset import Dataset
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
 from .facts import HotlineRota, PastShift, read_history
@@ -20,7 +21,7 @@ __all__ = ["hotline_rota"]
 def hotline_rota(dataset: Dataset, period: Period | str,
                  history: Iterable[PastShift] | Path | str | None = None,
                  previous: HotlineRota | None = None, strategy: str = "auto",
-                 pinned: Iterable[str] = ()) -> HotlineRota:
+                 pinned: Iterable[str] = (), busy: Timetable | None = None) -> HotlineRota:
     """Staff every 12348 hotline shift of ``period``.
 
     ``history`` is the past rotas (rows, or a CSV/JSON file ``date,start,end,lawyer``):
@@ -28,13 +29,16 @@ def hotline_rota(dataset: Dataset, period: Period | str,
     the monthly cap. With ``previous``, every shift that can stay is kept;
     ``pinned`` shift ids stay even if a rule now breaks (the analysis says which).
     The rota's ``analysis`` includes the matches of installed constraint plugins.
+    ``busy`` holds the lawyers' other bookings (service days, lectures,
+    training): a lawyer takes a shift only when it and the travel to it fit.
     """
     if isinstance(period, str):
         period = Period.parse(period)
     if isinstance(history, str | Path):
         history = read_history(Path(history))
     solver = scheduler("hotline", strategy)
-    problem = HotlineProblem(dataset, period, tuple(history or ()), previous, tuple(pinned))
+    problem = HotlineProblem(dataset, period, tuple(history or ()), previous, tuple(pinned),
+                             busy)
     assert callable(solver)
     rota: HotlineRota = solver(problem)
     analysis, changed = with_constraints(installed_constraints(), "hotline", problem, rota)

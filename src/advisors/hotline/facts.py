@@ -28,9 +28,10 @@ import attrs
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
 from ..errors import DataError, Problem, ProblemList
+from ..geo import Timetable
 from ..model import Advisor
 from ..period import Period, month_of
-from ..policy import parse_hhmm
+from ..policy import minutes_of, parse_hhmm
 from ..rules import Analysis, SolveStats, check_pinned, pinned_ids
 
 __all__ = ["Counts", "DutyShift", "HotlineFacts", "HotlineRota", "PastShift", "Slot",
@@ -192,6 +193,8 @@ class HotlineFacts:
     previous: HotlineRota | None = None
     pinned: tuple[str, ...] = attrs.field(default=(), converter=pinned_ids)
     """Shift ids of ``previous`` kept as published even if a rule now breaks (reported)."""
+    busy: Timetable | None = None
+    """Lawyers' other bookings (visits, training): a shift must fit around them."""
 
     calendar: WorkCalendar = attrs.field(init=False)
     slots: tuple[Slot, ...] = attrs.field(init=False)
@@ -264,11 +267,19 @@ class HotlineFacts:
         return self.dataset.advisor_by_id.get(ident)
 
     def can_take(self, lawyer: str, slot: Slot) -> bool:
-        """Hotline lawyer, available that day, daily cap not reached by the history."""
+        """Hotline lawyer, available that day, daily cap not reached by the history,
+        and the shift (with the travel to and from it) free in the lawyer's timetable."""
         record = self.lawyer(lawyer)
         return (record is not None and record.hotline and record.active
                 and self.calendar.is_available(lawyer, slot.date)
-                and self.past_days.get((lawyer, slot.date), 0) < self.day_cap)
+                and self.past_days.get((lawyer, slot.date), 0) < self.day_cap
+                and (self.busy is None
+                     or self.busy.fits(lawyer, slot.date, minutes_of(slot.start),
+                                       minutes_of(slot.end), self.place_of(lawyer))))
+
+    def place_of(self, lawyer: str) -> str:
+        """Where ``lawyer`` takes hotline calls: the policy's venue, else their office."""
+        return self.dataset.policy.hotline.venue or lawyer
 
     @property
     def day_cap(self) -> int:

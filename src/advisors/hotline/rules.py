@@ -49,6 +49,10 @@ def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> str:
     missing = [lang for lang in policy.required_languages
                if not any(problem.speaks(x, lang) for x in on_shift)]
     if not candidates:
+        if problem.busy is not None and any(
+                problem.calendar.is_available(a.id, slot.date) for a in problem.lawyers):
+            # free that day, but their service days or training leave no time (travel included)
+            return "every hotline lawyer free that day is booked elsewhere at that time"
         return "no hotline lawyer is available"
     for lang in missing:
         speakers = [c for c in candidates if problem.speaks(c, lang)]

@@ -50,6 +50,35 @@ class Entry:
     """``msgctxt``; empty when none."""
     fuzzy: bool = False
     """Not reviewed: for Tibetan, not checked by a native speaker."""
+    comments: tuple[str, ...] = ()
+    """Translator comments (``# …`` lines), where provenance is recorded:
+    ``source: …`` (where the translation was copied from) and
+    ``reviewed-by: NAME DATE`` (who checked it)."""
+
+    def _noted(self, key: str) -> str:
+        prefix = key + ":"
+        return "; ".join(c[len(prefix):].strip() for c in self.comments if c.startswith(prefix))
+
+    @property
+    def source(self) -> str:
+        """Where the translation comes from (``source:`` comments); empty if not recorded."""
+        return self._noted("source")
+
+    @property
+    def reviewer(self) -> str:
+        """Who reviewed it and when (``reviewed-by:`` comments); empty if nobody."""
+        return self._noted("reviewed-by")
+
+    @property
+    def status(self) -> str:
+        """``missing``, ``fuzzy``, ``reviewed``, ``sourced`` or ``translated`` (no provenance)."""
+        if not self.msgstr:
+            return "missing"
+        if self.fuzzy:
+            return "fuzzy"
+        if self.reviewer:
+            return "reviewed"
+        return "sourced" if self.source else "translated"
 
 
 def _unquote(text: str, where: str) -> str:
@@ -65,20 +94,22 @@ def _unquote(text: str, where: str) -> str:
 def parse_po(text: str, source: str = "<po>") -> list[Entry]:
     """Read the entries of a ``.po`` file (the header entry is skipped).
 
-    Handles ``msgctxt``, multi-line strings, C escapes, the ``fuzzy`` flag and
-    plural forms (the first form is kept). Raises ``ValueError`` naming the line.
+    Handles ``msgctxt``, multi-line strings, C escapes, the ``fuzzy`` flag,
+    translator comments and plural forms (the first form is kept). Raises
+    ``ValueError`` naming the line.
     """
     entries: list[Entry] = []
     fields: dict[str, str] = {}
     flags: set[str] = set()
+    comments: list[str] = []
     current: str | None = None
 
     def flush() -> None:
-        nonlocal fields, flags, current
+        nonlocal fields, flags, comments, current
         if fields.get("msgid"):
             entries.append(Entry(fields["msgid"], fields.get("msgstr", ""),
-                                 fields.get("msgctxt", ""), "fuzzy" in flags))
-        fields, flags, current = {}, set(), None
+                                 fields.get("msgctxt", ""), "fuzzy" in flags, tuple(comments)))
+        fields, flags, comments, current = {}, set(), [], None
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -92,6 +123,8 @@ def parse_po(text: str, source: str = "<po>") -> list[Entry]:
         elif line.startswith("#"):
             if "msgid" in fields and "msgstr" in fields:
                 flush()
+            if line == "#" or line.startswith("# "):
+                comments.append(line[2:].strip())
         elif line.startswith('"'):
             if current is None:
                 raise ValueError(f"{where}: string continues no keyword")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import PluginError
+from ..plugins import collect
 from .base import Exporter, ExportOptions, Publication, sorted_paths
 
 __all__ = ["ExportOptions", "Exporter", "Publication", "export"]
@@ -22,8 +24,6 @@ def export(publication: Publication, out: Path, options: ExportOptions | None = 
 
     Returns the files written, relative to ``out``, sorted.
     """
-    from ..plugins import collect
-
     options = options or ExportOptions()
     registered = collect("exporters")
     chosen = list(registered) if names is None else list(names)
@@ -31,8 +31,6 @@ def export(publication: Publication, out: Path, options: ExportOptions | None = 
     out.mkdir(parents=True, exist_ok=True)
     for name in chosen:
         if name not in registered:
-            from ..errors import PluginError
-
             raise PluginError(f"no exporter named {name!r}; available: "
                               + ", ".join(sorted(registered)))
         written.extend(registered[name].implementation(publication, out, options))

@@ -55,6 +55,8 @@ class Publication:
     """When this version is published (deterministic, from the plan): DTSTAMP of changes."""
     patterns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     """Village → the regular service days a notice board promises, per language."""
+    moves: Mapping[str, Mapping[dt.date, dt.date]] = attrs.field(factory=dict)
+    """Village → one-off changes of its pattern: day held → the pattern day it replaces."""
     facts: Mapping[str, Any] = attrs.field(factory=dict)
     """Extra figures for the report from the planners (e.g. ``hotline_unstaffed``)."""
     plan_json: str = ""

@@ -98,11 +98,17 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         persons = [p.name for p in sorted(data.people_of_village.get(village.id, ()),
                                           key=lambda p: p.id)
                    if p.role == "legal_savvy" and p.status == "active"]
+    if "name" in shown:  # the Tibetan form beside it, when the data gives one
+        shown["name_bo"] = advisor.name_bo if advisor is not None else ""
+    moved = pub.moves.get(village.id, {})
     visits: list[dict[str, Any]] = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
-         "lecture": e.event.kind == "lecture"}
-        for e in pub.of_owner(f"village:{village.id}") if e.event.kind in ("visit", "lecture")
+         "begins": e.event.start, "ends": e.event.end,
+         "lecture": e.event.kind == "lecture",
+         "moved_from": moved.get(e.event.start.date())}
+        for e in pub.of_owner(f"village:{village.id}")
+        if e.event.kind in ("visit", "lecture")
     ]
     months: dict[str, list[dict[str, Any]]] = {}
     years = len({e["date"].year for e in visits})
@@ -135,6 +141,12 @@ def write_notices(pub: Publication, out: Path, renderer: Renderer) -> list[Path]
     ]
 
 
+_PART_LABELS = {"coverage": "Coverage", "hotline": "12348 hotline duty",
+                "visits": "Service days", "training": "Training sessions",
+                "timetable": "One person, one place"}
+"""Msgids naming each part of a plan in the report's list of what is not served."""
+
+
 def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
     """``report.html``: coverage, visits, hotline, legal-savvy persons, training."""
     facts = report_facts(pub)
@@ -151,5 +163,6 @@ def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
         )
     ]
     html = renderer.render("report.html", facts=facts, charts=charts, langs=("zh",),
+                           shortfalls=pub.facts.get("shortfalls", ()), parts=_PART_LABELS,
                            **_common(pub))
     return [_write(out, Path("report.html"), html)]

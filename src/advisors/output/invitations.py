@@ -20,11 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.events import EventChange, Party
 from .base import sorted_paths
 from .ics import FeedWriter
-from .render import when_text
 
 __all__ = ["invitation", "write_invitations"]
 
@@ -46,8 +45,8 @@ def subject(change: EventChange, title: str, translator: Translator | None = Non
     event = change.current.event
     old = change.previous.event.start if change.previous else event.start
     msgid = _SUBJECTS.get(change.kind, _SUBJECTS["changed"])
-    return translator.text(msgid, "zh", what=title, when=when_text(event.start),
-                           old=when_text(old), new=when_text(event.start))
+    return translator.text(msgid, "zh", what=title, when=cldr.when(event.start),
+                           old=cldr.when(old), new=cldr.when(event.start))
 
 
 def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
@@ -69,7 +68,7 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
     msg["Message-ID"] = f"<{digest}@{writer.domain}>"
-    when = f"{event.start:%Y-%m-%d %H:%M}–{event.end:%H:%M}"
+    when = cldr.day_range(event.start, event.end, "zh")
     body = "\n".join(x for x in (summary, when, event.location,
                                  writer.text(item, "description")) if x)
     msg.set_content(body + "\n")

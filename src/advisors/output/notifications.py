@@ -25,9 +25,9 @@ from typing import Any, Final
 import attrs
 
 from ..languages import language_names
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..plan.event_builders import village_languages
-from ..plan.events import EventChange, PublishedEvent
+from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .recipients import Concern, Recipient, concerns
@@ -71,6 +71,18 @@ class Notification:
 
 
 def _langs(translator: Translator, recipient: Recipient) -> list[str]:
+    """The languages a message is written in, one version each.
+
+    Someone who reads Chinese gets Chinese, plus each of their languages
+    whose catalog translates the headline. Someone who does not gets their
+    own language even where the catalog is thin: each sentence then falls
+    back to Chinese, but dates and weekdays are theirs (CLDR), which is what
+    a reader without Chinese most needs to act on.
+    """
+    if "zh" not in recipient.languages:
+        own = [lang for lang in recipient.languages if lang in LANGUAGES]
+        if own:
+            return own[:1]
     langs = [lang for lang in village_languages(recipient.languages)
              if translator.get(HEADLINE, lang) is not None]
     return langs or ["zh"]
@@ -81,6 +93,7 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
     event = item.event
     previous = change.previous.event if change and change.previous else None
     advisor = pub.dataset.advisor_by_id.get(event.get("advisor"))
+    people = pub.dataset.person_by_id
     topic = event.get("topic")
     taught = [t for t in event.get("language").split(";") if t]
     return {
@@ -97,7 +110,11 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
         "advisor": advisor.name if advisor else "",
         "topic": pub.dataset.policy.training.topic_names.get(topic, topic),
         "languages": language_names(taught) if taught else {},
-        "booked": "、".join(concern.booked),
+        # Names as the reader knows them: in Tibetan script for a Tibetan version where
+        # the data gives one.
+        "booked": {"zh": "、".join(people[p].name for p in concern.booked),
+                   "bo": "、".join(people[p].name_bo or people[p].name for p in concern.booked)}
+        if concern.booked else {},
     }
 
 
@@ -124,16 +141,24 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
         langs = _langs(translator, recipient)
+        # The period sits inside a sentence: written in the language the sentence comes out in.
+        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                           lang if translator.get(HEADLINE, lang) else "zh")
+                   for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
         subject_id = SUBJECTS[(recipient.kind, kind)]
+        shown = recipient
+        if langs == ["bo"] and recipient.name_bo:
+            shown = attrs.evolve(recipient, name=recipient.name_bo)
         context = {
-            "recipient": recipient, "items": items, "kind": kind, "langs": langs,
-            "period": pub.period.label, "sender": sender, "counts": counts,
+            "recipient": shown, "items": items, "kind": kind, "langs": langs,
+            "period": pub.period.label, "periods": periods, "sender": sender, "counts": counts,
             "version": pub.version, "subject_id": subject_id,
         }
-        subject = translator.bilingual(subject_id, langs, period=pub.period.label,
-                                       village=recipient.village)
+        subject = " / ".join(dict.fromkeys(
+            translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
+            for lang in langs))
         for channel in channels:
             body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None

@@ -46,6 +46,8 @@ class Recipient:
     """One of :data:`RECIPIENT_KINDS`."""
     village: str = ""
     """The village's name, for a liaison officer or a trainee."""
+    name_bo: str = ""
+    """The name in Tibetan script, when the data gives it: used in Tibetan-only messages."""
 
 
 @attrs.frozen
@@ -59,7 +61,7 @@ class Concern:
     """What changed for them: the event's change, or ``new`` / ``dropped`` for a person
     added to or removed from a session that stays; empty for a first plan."""
     booked: tuple[str, ...] = ()
-    """For a liaison officer and a training session: the village's people booked into it."""
+    """For a liaison officer and a training session: ids of the village's people booked."""
 
 
 def people_of(event: CalendarEvent) -> tuple[str, ...]:
@@ -75,7 +77,7 @@ def _seen(event: CalendarEvent) -> tuple[object, ...]:
 def _person(person: Person, data: Dataset, kind: str) -> Recipient:
     village = data.village_by_id.get(person.village)
     return Recipient(f"person:{person.id}", person.name, person.languages or ("zh",),
-                     kind=kind, village=village.name if village else "")
+                     kind=kind, village=village.name if village else "", name_bo=person.name_bo)
 
 
 def _liaisons(data: Dataset, villages: Iterable[str]) -> list[tuple[str, Person]]:
@@ -89,11 +91,13 @@ def _staff(data: Dataset, event: CalendarEvent, change: str) -> list[Concern]:
     for ident in event.owner_ids("advisor"):
         if advisor := data.advisor_by_id.get(ident):
             out.append(Concern(Recipient(f"advisor:{ident}", advisor.name, advisor.languages,
-                                         advisor.email, "advisor"), "own", change))
+                                         advisor.email, "advisor", name_bo=advisor.name_bo),
+                               "own", change))
     for ident in event.owner_ids("trainer"):
         if trainer := data.trainer_by_id.get(ident):
             out.append(Concern(Recipient(f"trainer:{ident}", trainer.name, trainer.languages,
-                                         trainer.email, "trainer"), "own", change))
+                                         trainer.email, "trainer", name_bo=trainer.name_bo),
+                               "own", change))
     return out
 
 
@@ -122,9 +126,9 @@ def _training(data: Dataset, item: PublishedEvent, change: EventChange | None
         out.append(Concern(_person(person, data, "participant"), "own", told))
     booked_in = {data.person_by_id[p].village for p in now | before if p in data.person_by_id}
     for village, liaison in _liaisons(data, booked_in):
-        names = tuple(data.person_by_id[p].name for p in sorted(now)
-                      if p in data.person_by_id and data.person_by_id[p].village == village)
-        out.append(Concern(_person(liaison, data, "liaison"), "village", kind, names))
+        booked = tuple(p for p in sorted(now)
+                       if p in data.person_by_id and data.person_by_id[p].village == village)
+        out.append(Concern(_person(liaison, data, "liaison"), "village", kind, booked))
     return out
 
 

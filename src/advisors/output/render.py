@@ -13,6 +13,9 @@
 * Plugins get the environment through the ``prepare_jinja2_environment``
   hook to add filters and globals.
 * Undefined names raise, so a misspelt variable in an override fails loudly.
+* Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.locale.cldr`)
+  in the language asked: ``when(d, lang)``, ``day_range(start, end, lang)``,
+  ``d|date(lang, form)``, ``d|weekday(lang)``, ``t|hhmm(lang)``, ``x|percent``.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ import jinja2
 import jinja2.sandbox
 import pluggy
 
-from ..locale import Translator
+from ..locale import Translator, cldr
+from ..plugins import get_plugin_manager
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language", "when_text"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
 
-WEEKDAYS_ZH: Final = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-"""Chinese weekday names, Monday first."""
+WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
+"""Chinese weekday names from CLDR, Monday first."""
 
 _AUTOESCAPE = jinja2.select_autoescape(
     enabled_extensions=("html", "htm", "xml", "svg"), default_for_string=True, default=False
@@ -41,27 +45,19 @@ _AUTOESCAPE = jinja2.select_autoescape(
 
 
 def _date_zh(value: dt.date | dt.datetime) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    return cldr.format_date(value, "zh", "long")
 
 
-def _weekday_zh(value: dt.date | dt.datetime) -> str:
-    return WEEKDAYS_ZH[value.weekday()]
+def _weekday(value: dt.date | dt.datetime, lang: str = "zh") -> str:
+    return cldr.weekday_name(value, lang)
 
 
-def _hhmm(value: dt.datetime | dt.time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
+def _hhmm(value: dt.datetime | dt.time, lang: str = "zh") -> str:
+    return cldr.format_time(value, lang)
 
 
-def when_text(value: dt.datetime | dt.date, lang: str = "zh") -> str:
-    """A date or time as people of ``lang`` write it (``12月3日 09:00``)."""
-    clock = f" {value.hour:02d}:{value.minute:02d}" if isinstance(value, dt.datetime) else ""
-    if lang == "zh":
-        return f"{value.month}月{value.day}日{clock}"
-    return f"{value:%Y-%m-%d}{clock}"
-
-
-def _percent(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{100 * value:.{digits}f}%"
+def _percent(value: float | None, digits: int = 0, lang: str = "zh") -> str:
+    return cldr.format_percent(value, lang, digits)
 
 
 _MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
@@ -115,16 +111,16 @@ def make_environment(
         keep_trailing_newline=True,
     )
     translator = translator or Translator.load()
-    env.filters.update(date_zh=_date_zh, weekday_zh=_weekday_zh, hhmm=_hhmm, percent=_percent)
+    env.filters.update(date_zh=_date_zh, weekday_zh=_weekday, weekday=_weekday, hhmm=_hhmm,
+                       percent=_percent, date=cldr.format_date, number=cldr.format_number)
     env.globals.update(
         t=translator.text,
         bi=translator.bilingual,
         each=translator.each,
-        when=when_text,
+        when=cldr.when,
+        day_range=cldr.day_range,
     )
     if pm is None:
-        from ..plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     pm.hook.prepare_jinja2_environment(env=env)
     return env

@@ -7,8 +7,8 @@ from typing import Final
 
 import attrs
 
-from ..languages import language_names
-from ..locale import Translator
+from ..languages import LANGUAGE_ALIASES
+from ..locale import Translator, cldr
 from ..plan.events import PublishedEvent
 from .base import Publication
 from .render import WEEKDAYS_ZH
@@ -66,6 +66,16 @@ class RosterRow:
         return [getattr(self, c) for c in ROSTER_COLUMNS]
 
 
+_ALIAS_NAMES: Final = {tag: name for name, tag in LANGUAGE_ALIASES.items()
+                       if name.endswith("语")}
+
+
+def _language_names(tags: str) -> str:
+    # Staff read 藏语、中文, not codes; a tag CLDR does not name keeps its Chinese alias.
+    return "、".join(cldr.language_name(t, "zh") or _ALIAS_NAMES.get(t, t)
+                    for t in tags.split(";") if t)
+
+
 def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) -> RosterRow:
     event = item.event
     data = pub.dataset
@@ -92,8 +102,7 @@ def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) ->
         organization=advisor.organization if advisor else "",
         location=event.location,
         topic=data.policy.training.topic_names.get(topic, topic),
-        language=language_names(event.get("language").split(";"))["zh"]
-        if event.get("language") else "",
+        language=_language_names(event.get("language")),
         participants=event.get("participants"),
         event=event.id,
         township_id=township_id,

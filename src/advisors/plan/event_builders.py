@@ -5,8 +5,9 @@ need titles in the audience's languages, a place, coordinates and the
 people to invite. :class:`EventBuilder` turns the one into the other for
 visits, lectures, hotline shifts and training sessions. Text comes from the
 gettext catalogs (:mod:`advisors.locale`); Tibetan appears only where the
-catalog has a reviewed string or the dataset has a Tibetan name — never
-made up. Descriptions show only the fields the policy marks public, because
+catalog has a reviewed string or the dataset has a Tibetan name, and
+as dates from CLDR (:mod:`advisors.locale.cldr`) — never made up. Descriptions
+show only the fields the policy marks public, because
 village and township feeds are public.
 """
 
@@ -20,7 +21,8 @@ import attrs
 
 from ..data.dataset import Dataset
 from ..languages import language_names
-from ..locale import Translator
+from ..locale import Translator, cldr
+from ..model import Advisor, Trainer, Venue
 from ..policy import parse_hhmm
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
 
@@ -35,12 +37,22 @@ def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _dates(day: dt.date) -> dict[str, str]:
+    """A date as placeholder values per language: ``12月15日``, ``2026-12-15``."""
+    return {"zh": f"{day.month}月{day.day}日", "en": day.isoformat()}
+
+
 @attrs.frozen
 class EventBuilder:
     """Builds :class:`~advisors.plan.events.CalendarEvent` values for one dataset."""
 
     dataset: Dataset
     translator: Translator = attrs.field(factory=Translator.load)
+    _centres: dict[str, Venue] = attrs.field(init=False, repr=False)
+
+    @_centres.default
+    def _township_centres(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.dataset.virtual_venues()}
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,6 +86,21 @@ class EventBuilder:
                 texts.setdefault(lang, []).append(text)
         return {lang: "\n".join(lines) for lang, lines in texts.items()}
 
+    @staticmethod
+    def _with_tibetan(texts: dict[str, str], *lines: str) -> dict[str, str]:
+        """``texts`` with the sourced Tibetan ``lines`` (CLDR dates, names from the data) added.
+
+        The catalog's Tibetan, where it has any, comes first; a line that is empty
+        (a name the data does not give) is left out.
+        """
+        bo = [texts["bo"]] if texts.get("bo") else []
+        bo += [line for line in lines if line]
+        return {**texts, "bo": "\n".join(bo)} if bo else texts
+
+    def _public_name_bo(self, record: Advisor | Trainer | None, kind: str) -> str:
+        shown = getattr(self.dataset.policy.public, kind)
+        return record.name_bo if record is not None and "name" in shown else ""
+
     def _village_names(self, village_id: str) -> dict[str, str]:
         village = self.dataset.village_by_id[village_id]
         names = {"zh": village.name, "en": village.name}
@@ -99,11 +126,12 @@ class EventBuilder:
 
     def visit(self, village_id: str, advisor_id: str, day: dt.date, ordinal: int, *,
               lecture: bool = False, key: str = "", start: str = "", end: str = "",
-              ) -> CalendarEvent:
+              moved_from: dt.date | None = None) -> CalendarEvent:
         """An on-site service day (到村服务), or the quarter's legal lecture (普法讲座).
 
         Identity: village, advisor, month and ``ordinal`` (the n-th visit of that
         month), or ``key`` when the scheduler has its own stable key; never the date.
+        ``moved_from``: the pattern day this visit replaces once (told in the text).
         """
         village = self.dataset.village_by_id[village_id]
         advisor = self.dataset.advisor_by_id.get(advisor_id)
@@ -115,19 +143,29 @@ class EventBuilder:
                  ("12348 public legal service hotline", None)]
         if lecture:
             parts.insert(0, ("Legal lecture for villagers", None))
+        if moved_from is not None:
+            parts.insert(0, ("One-off change: {old} moved to {new}",
+                             {"old": _dates(moved_from), "new": _dates(day)}))
         township = self.dataset.township_by_id.get(village.township)
         location = village.name + (f"（{township.name}）" if township else "")
         if village.name_bo:
             location = f"{village.name_bo} {location}"
         attendees = (Party(advisor.name, advisor.email),) if advisor else ()
         ident = stable_id("visit", village_id, advisor_id, key or f"{day:%Y-%m}#{ordinal}")
+        begins, ends = self.at(day, start or policy.start), self.at(day, end or policy.end)
+        summary, description = self._texts(title, langs, names), self._lines(parts, langs)
+        if "bo" in langs:
+            if "bo" not in summary:
+                summary = self._with_tibetan(summary, village.name_bo)
+            description = self._with_tibetan(description, cldr.day_range(begins, ends, "bo"),
+                                             self._public_name_bo(advisor, "advisor"))
         return CalendarEvent(
             id=ident,
             kind="lecture" if lecture else "visit",
-            start=self.at(day, start or policy.start),
-            end=self.at(day, end or policy.end),
-            summary=self._texts(title, langs, names),
-            description=self._lines(parts, langs),
+            start=begins,
+            end=ends,
+            summary=summary,
+            description=description,
             languages=langs,
             location=location,
             geo=(village.lat, village.lon),
@@ -156,10 +194,16 @@ class EventBuilder:
             description=self._lines(parts, langs),
             languages=langs,
             location=self.translator.text("12348 public legal service hotline", "zh"),
+            geo=self._hotline_geo(lawyer.lat, lawyer.lon),
             attendees=(Party(lawyer.name, lawyer.email),),
             owners=[f"advisor:{lawyer_id}"],
             extra={"shift": f"{start}-{end}", "advisor": lawyer_id},
         )
+
+    def _hotline_geo(self, lat: float, lon: float) -> tuple[float, float]:
+        # where the hotline is staffed: the policy's venue, else the lawyer's office
+        venue = self.dataset.venue_by_id.get(self.dataset.policy.hotline.venue)
+        return (venue.lat, venue.lon) if venue is not None else (lat, lon)
 
     def training(self, session: str, trainer_id: str, venue_id: str, day: dt.date, *,
                  topic: str, language: Sequence[str] | str, participants: Sequence[str],
@@ -171,7 +215,7 @@ class EventBuilder:
         """
         policy = self.dataset.policy.training
         trainer = self.dataset.trainer_by_id.get(trainer_id)
-        venue = self.dataset.venue_by_id.get(venue_id)
+        venue = self.dataset.venue_by_id.get(venue_id) or self._centres.get(venue_id)
         langs_taught = (language.split(";") if isinstance(language, str)
                         else list(language))
         langs = village_languages(langs_taught)
@@ -192,16 +236,24 @@ class EventBuilder:
         owners = [f"village:{v}" for v in villages]
         if trainer is not None:
             owners.append(f"trainer:{trainer_id}")
+            if trainer.advisor:  # the same person: one calendar holds all their bookings
+                owners.append(f"advisor:{trainer.advisor}")
         if township:
             owners.append(f"township:{township}")
+        begins = self.at(day, start or policy.session_start)
+        ends = self.at(day, end or policy.session_end)
+        description = self._lines(parts, langs)
+        if "bo" in langs:
+            description = self._with_tibetan(description, cldr.day_range(begins, ends, "bo"),
+                                              self._public_name_bo(trainer, "trainer"))
         return CalendarEvent(
             id=stable_id("training", session, trainer_id),
             kind="training",
-            start=self.at(day, start or policy.session_start),
-            end=self.at(day, end or policy.session_end),
+            start=begins,
+            end=ends,
             summary=self._texts("Legal-savvy person training: {topic}", langs,
                                 {"topic": {"zh": topic_name, "en": topic}}),
-            description=self._lines(parts, langs),
+            description=description,
             languages=langs,
             location=location,
             geo=(venue.lat, venue.lon) if venue else None,

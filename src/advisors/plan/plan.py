@@ -27,17 +27,29 @@ import attrs
 from ..assignment import Assignment
 from ..coverage.api import assign
 from ..data.dataset import Dataset
+from ..errors import DataError, Problem
 from ..hotline.api import hotline_rota
 from ..hotline.facts import HotlineRota, PastShift
 from ..locale import Translator
 from ..output.base import Publication
 from ..period import Period
+from ..rules import Analysis
 from ..training.api import plan_training
 from ..training.problem import TrainingPlan
 from ..visits.api import schedule_visits
 from ..visits.visit_plan import VisitPlan
 from .event_builders import EventBuilder
 from .events import CalendarEvent, EventChange, PublishedEvent, change_counts, reconcile
+from .shortfalls import Shortfall, shortfalls
+from .timetable import (
+    busy_before,
+    clash_analysis,
+    plan_bookings,
+    session_bookings,
+    shift_bookings,
+    timetable,
+    visit_bookings,
+)
 
 __all__ = ["PLAN_FORMAT", "Plan", "make_plan", "plan_events"]
 
@@ -63,12 +75,20 @@ class Plan:
     changes: tuple[EventChange, ...] = ()
     """What changed against the previous version (all ``new`` for a first plan)."""
     has_previous: bool = False
+    timetable: Analysis = attrs.field(factory=Analysis)
+    """Clashes across the parts: a person in two places, travel included (hard)."""
 
     @property
     def feasible(self) -> bool:
         """Whether every hard rule of every part holds (else the CLI exits 3)."""
         return (not self.assignment.uncovered and self.visits.feasible
-                and self.hotline.feasible and self.training.analysis.feasible)
+                and self.hotline.feasible and self.training.analysis.feasible
+                and self.timetable.feasible)
+
+    def shortfalls(self) -> list[Shortfall]:
+        """Every village, day or seat the plan does not serve, with the reason and the fix."""
+        return shortfalls(self.assignment, self.hotline, self.visits, self.training,
+                          self.timetable)
 
     def change_counts(self) -> dict[str, int]:
         """How many events are new, moved, changed, cancelled."""
@@ -86,6 +106,7 @@ class Plan:
             "visits": self.visits.as_dict(),
             "hotline": self.hotline.as_dict(),
             "training": self.training.as_dict(),
+            "timetable": self.timetable.as_dict(),
             "events": [e.as_dict() for e in self.events],
             "changes": [
                 {"kind": c.kind, "current": c.current.as_dict(),
@@ -97,8 +118,6 @@ class Plan:
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         """Read the form written by :meth:`as_dict`."""
         if data.get("format") != PLAN_FORMAT:
-            from ..errors import DataError, Problem
-
             raise DataError([Problem("plan.json", "not an advisors plan", field="format",
                                      value=str(data.get("format")), expected=PLAN_FORMAT)])
         return cls(
@@ -115,6 +134,7 @@ class Plan:
                             PublishedEvent.from_dict(c["previous"]) if c["previous"] else None)
                 for c in data.get("changes", ())),
             has_previous=bool(data.get("has_previous", False)),
+            timetable=Analysis.from_dict(data.get("timetable", {})),
         )
 
     def to_json(self) -> str:
@@ -138,7 +158,10 @@ class Plan:
         return Publication(
             dataset, self.period, self.events, self.changes, self.assignment.advisor_of,
             version=self.version, stamp=self.stamp, patterns=patterns,
-            facts={"training_scheduled": self.training_scheduled(dataset)},
+            moves={village: {new: old for old, new in moved}
+                   for village, moved in sorted(self.visits.moves.items())},
+            facts={"training_scheduled": self.training_scheduled(dataset),
+                   "shortfalls": [attrs.asdict(s) for s in self.shortfalls()]},
             plan_json=self.to_json(), has_previous=self.has_previous,
         )
 
@@ -163,8 +186,11 @@ def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,
                 translator: Translator | None = None) -> list[CalendarEvent]:
     """The calendar events of a plan's parts, with their texts."""
     builder = EventBuilder(dataset, translator or Translator.load())
+    moved = {(village, new): old for village, pairs in visits.moves.items()
+             for old, new in pairs}
     events = [builder.visit(v.village, v.advisor, v.date, 0, lecture=v.lecture, key=v.id,
-                            start=v.start, end=v.end) for v in visits.visits]
+                            start=v.start, end=v.end, moved_from=moved.get((v.village, v.date)))
+              for v in visits.visits]
     events += [builder.hotline(s.lawyer, s.date, s.start, s.end, key=s.id)
                for s in hotline.shifts]
     events += [builder.training(s.id, s.trainer, s.venue, s.date, topic=s.topic,
@@ -186,31 +212,63 @@ def _default_stamp(period: Period, previous: Plan | None, zone: str) -> dt.datet
 def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = None, *,
               strategy: str = "auto", stamp: dt.datetime | None = None,
               translator: Translator | None = None,
-              progress: Callable[[str], None] | None = None) -> Plan:
+              progress: Callable[[str], None] | None = None,
+              coherent: bool = True, repattern: bool = False) -> Plan:
     """Assign, schedule visits and the hotline, plan training; publish as calendar events.
 
     With ``previous`` (the last published plan), contracts, visits, shifts and
     sessions that can stay are kept, past hotline shifts count for fairness,
     and every event's SEQUENCE follows the published one. ``progress`` is
     called with a label after each stage.
+
+    One person, one place: the hotline is planned first (around the previous
+    plan's visits and sessions still binding: a seat of the 12348 line has
+    no other day, a service day has), then visits around the shifts, then
+    training around both, so nobody is booked twice, travel included.
+    ``coherent=False`` plans the parts separately (as before this rule; for
+    measuring its cost). Either way the plan's ``timetable``
+    analysis names every clash left. ``repattern`` lets villages take new
+    regular patterns (see :func:`~advisors.visits.api.schedule_visits`).
     """
     if isinstance(period, str):
         period = Period.parse(period)
     step = progress or (lambda label: None)
+    travel = dataset.travel_model()
     assignment = assign(dataset, strategy,
                         previous=previous.assignment if previous else None)
     step("assign")
-    visits = schedule_visits(dataset, assignment, period,
-                             previous=previous.visits if previous else None)
-    step("visits")
+    held_visits = [v for v in previous.visits.visits if v.date in period] if previous else []
+    held_sessions = ([s for s in previous.training.sessions if s.date in period]
+                     if previous else [])
+    busy = None
+    if coherent:
+        prior = busy_before(dataset, [*visit_bookings(held_visits),
+                                      *session_bookings(dataset, held_sessions)])
+        busy = timetable(dataset, prior, travel)
     history = tuple(PastShift(s.date, s.start, s.end, s.lawyer)
                     for s in (previous.hotline.shifts if previous else ())
                     if s.date < period.start)
     hotline = hotline_rota(dataset, period, history=history or None,
-                           previous=previous.hotline if previous else None)
+                           previous=previous.hotline if previous else None, busy=busy)
     step("hotline")
-    training = plan_training(dataset, period, previous=previous.training if previous else None)
+    if coherent:
+        busy = timetable(dataset, [*shift_bookings(dataset, hotline.shifts),
+                                   *busy_before(dataset, session_bookings(dataset,
+                                                                          held_sessions))],
+                         travel)
+    visits = schedule_visits(dataset, assignment, period,
+                             previous=previous.visits if previous else None, busy=busy,
+                             repattern=repattern)
+    step("visits")
+    if coherent:
+        busy = timetable(dataset, [*visit_bookings(visits.visits),
+                                   *shift_bookings(dataset, hotline.shifts)], travel)
+    training = plan_training(dataset, period, previous=previous.training if previous else None,
+                             busy=busy)
     step("training")
+    clashes = clash_analysis(dataset, timetable(
+        dataset, plan_bookings(dataset, visits.visits, hotline.shifts, training.sessions),
+        travel))
     events = plan_events(dataset, assignment, visits, hotline, training, translator)
     when = stamp or _default_stamp(period, previous, dataset.policy.timezone)
     result = reconcile(events, previous.events if previous else (), stamp=when,
@@ -219,4 +277,4 @@ def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = No
     return Plan(period, assignment, visits, hotline, training,
                 version=previous.version + 1 if previous else 1, stamp=when,
                 events=result.events, changes=result.changes,
-                has_previous=previous is not None)
+                has_previous=previous is not None, timetable=clashes)

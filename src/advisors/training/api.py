@@ -7,6 +7,7 @@ import attrs
 from ..constraints import check_constraints
 from ..data.dataset import Dataset
 from ..errors import PluginError
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import collect, installed_constraints
 from ..rules import Violation
@@ -24,7 +25,7 @@ def training_strategies() -> list[str]:
 
 
 def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan | None = None,
-                  strategy: str = "auto") -> TrainingPlan:
+                  strategy: str = "auto", busy: Timetable | None = None) -> TrainingPlan:
     """Plan the training sessions of ``period`` and check the plan against every rule.
 
     The plan's ``violations`` (``plan.analysis``) list every rule it breaks;
@@ -36,7 +37,9 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
     period that still keep every hard rule are kept with their ids; its
     sessions earlier in the same year, and its ``history``, say which topics
     people have had already: they are taught other topics first
-    (``plan.history`` carries this on to the next plan).
+    (``plan.history`` carries this on to the next plan). ``busy`` holds the
+    trainers' other bookings (visits and hotline shifts of a trainer who is also
+    an advisor): sessions are placed around them, travel included.
     """
     if isinstance(period, str):
         period = Period.parse(period)
@@ -47,7 +50,7 @@ def plan_training(dataset: Dataset, period: Period | str, previous: TrainingPlan
         raise PluginError(f"no training planner named {strategy!r}; available: "
                           + (", ".join(installed) or "none installed"))
     planner = collect("schedulers")[f"training.{strategy}"].implementation
-    problem = TrainingProblem.build(dataset, period, previous)
+    problem = TrainingProblem.build(dataset, period, previous, busy)
     plan: TrainingPlan = planner(problem)
     plan = attrs.evolve(plan, violations=analyse_training(problem, plan).violations,
                         history=problem.earlier)

@@ -184,7 +184,8 @@ class Placer:
                     if day not in self.ledger.trainer_days.get(t.id, {})
                     and self.ledger.trainer_month.get((t.id, month), 0) < t.max_sessions_per_month
                     and self.calendar.is_available(t.id, day)
-                    and self._travel_ok(t.id, day, venue)]
+                    and self._travel_ok(t.id, day, venue)
+                    and self.problem.trainer_free(t, day, venue)]
             if not free:
                 continue
             # the trainer whose best topic fewest members had earlier; then the nearest
@@ -276,7 +277,11 @@ def kept_sessions(problem: TrainingProblem) -> list[TrainingSession]:
     trial = TrainingPlan(problem.period, tuple(candidates))
     broken = {sid for v in analyse_training(problem, trial).hard
               if v.rule != "session_target" for sid in v.sessions}
-    return [s for s in candidates if s.id not in broken]
+    trainers = problem.dataset.trainer_by_id
+    # a session whose trainer is now booked elsewhere at that time cannot stay
+    return [s for s in candidates if s.id not in broken
+            and (s.trainer not in trainers
+                 or problem.trainer_free(trainers[s.trainer], s.date, s.venue))]
 
 
 def first_topic(trainer: Trainer, topics: Sequence[str]) -> str:

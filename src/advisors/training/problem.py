@@ -32,10 +32,11 @@ from typing import Any
 import attrs
 
 from ..data.dataset import Dataset
-from ..geo import TravelModel
+from ..geo import Timetable, TravelModel
 from ..languages import language_name
-from ..model import Person, Venue
+from ..model import Person, Trainer, Venue
 from ..period import Period
+from ..policy import minutes_of
 from ..rules import Violation
 
 __all__ = [
@@ -51,8 +52,6 @@ __all__ = [
 ]
 
 
-VIRTUAL_VENUE_CAPACITY = 40
-"""Seats of the virtual venue of a township that lists none (the model's default)."""
 
 
 def describe_languages(languages: Iterable[str], only: bool = False) -> str:
@@ -330,26 +329,22 @@ class TrainingProblem:
     earlier: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     """Person → topics taught to them earlier in the period's calendar year
     (:func:`earlier_topics`)."""
+    busy: Timetable | None = None
+    """Trainers' other bookings (visits, hotline shifts) a session must fit around."""
 
     @classmethod
     def build(cls, dataset: Dataset, period: Period,
-              previous: TrainingPlan | None = None) -> TrainingProblem:
+              previous: TrainingPlan | None = None,
+              busy: Timetable | None = None) -> TrainingProblem:
         """Derive participants, home venues and the target from the dataset."""
         policy = dataset.policy.training
         venues: dict[str, Venue] = {v.id: v for v in dataset.venues}
         of_township: dict[str, list[str]] = {}
         for v in dataset.venues:
             of_township.setdefault(v.township, []).append(v.id)
-        for township in dataset.townships:
-            villages = dataset.villages_of_township.get(township.id, ())
-            if township.id in of_township or not villages:
-                continue
-            lat = sum(v.lat for v in villages) / len(villages)
-            lon = sum(v.lon for v in villages) / len(villages)
-            vid = f"{township.id}-centre"
-            venues[vid] = Venue(vid, township.name, township.id, round(lat, 5), round(lon, 5),
-                                VIRTUAL_VENUE_CAPACITY)
-            of_township[township.id] = [vid]
+        for centre in dataset.virtual_venues():
+            venues[centre.id] = centre
+            of_township[centre.township] = [centre.id]
         points: dict[str, tuple[float, float]] = {}
         for records in (dataset.villages, dataset.trainers, venues.values()):
             for r in records:
@@ -378,11 +373,19 @@ class TrainingProblem:
         return cls(dataset, period, session_target(policy.sessions_per_person_year, period),
                    tuple(participants), venues,
                    {k: tuple(v) for k, v in sorted(of_township.items())}, travel, previous,
-                   earlier)
+                   earlier, busy)
 
     def participant_by_id(self) -> dict[str, Participant]:
         """Participants indexed by id."""
         return {p.id: p for p in self.participants}
+
+    def trainer_free(self, trainer: Trainer, day: dt.date, venue: str) -> bool:
+        """Whether the trainer's other bookings leave the session's time at ``venue`` free."""
+        if self.busy is None:
+            return True
+        policy = self.dataset.policy.training
+        return self.busy.fits(trainer.person, day, minutes_of(policy.session_start),
+                              minutes_of(policy.session_end), venue)
 
     def township_name(self, township: str) -> str:
         """The township's Chinese name (its id if unknown)."""

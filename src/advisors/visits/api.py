@@ -9,6 +9,7 @@ import attrs
 from ..assignment import Assignment
 from ..constraints import with_constraints
 from ..data.dataset import Dataset
+from ..geo import Timetable
 from ..period import Period
 from ..plugins import installed_constraints, scheduler
 from .problem import VisitProblem
@@ -19,7 +20,8 @@ __all__ = ["schedule_visits"]
 
 def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | str,
                     previous: VisitPlan | None = None, strategy: str = "auto",
-                    pinned: Iterable[str] = ()) -> VisitPlan:
+                    pinned: Iterable[str] = (), busy: Timetable | None = None,
+                    repattern: bool = False) -> VisitPlan:
     """Plan every village's on-site service days in ``period``.
 
     ``assignment`` gives each village's advisor of record. With ``previous``
@@ -29,11 +31,17 @@ def schedule_visits(dataset: Dataset, assignment: Assignment, period: Period | s
     is ``greedy``, ``cpsat`` (advisors-ortools) or ``auto`` (best installed).
     The plan's ``analysis`` lists every broken rule, those of installed
     constraint plugins included; compare versions with :func:`advisors.diff`.
+    ``busy`` holds the advisors' other bookings (hotline shifts, training they
+    give): a visit day must leave them, and the travel to and from them, free.
+    ``repattern`` lets villages take a new regular pattern although the
+    previous plan promised one (by default a pattern changes only with the
+    village's advisor or service class; a one-off absence moves one day).
     """
     if isinstance(period, str):
         period = Period.parse(period)
     solver = scheduler("visits", strategy)
-    problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned))
+    problem = VisitProblem(dataset, assignment, period, previous, tuple(pinned), busy,
+                           repattern)
     assert callable(solver)
     plan: VisitPlan = solver(problem)
     analysis, changed = with_constraints(installed_constraints(), "visits", problem, plan)

@@ -26,9 +26,11 @@ import attrs
 from ..assignment import Assignment
 from ..calendar import WorkCalendar
 from ..data.dataset import Dataset
+from ..geo import Timetable, travel_minutes
 from ..model import Village
 from ..period import Period
 from ..rules import check_pinned, pinned_ids
+from .patterns import Pattern, find_pattern, one_off_moves
 from .visit_plan import (
     Visit,
     VisitPlan,
@@ -91,6 +93,11 @@ class VisitFacts:
     previous: VisitPlan | None = None
     pinned: tuple[str, ...] = attrs.field(default=(), converter=pinned_ids)
     """Ids of published visits that must stay as they are, even against a rule."""
+    busy: Timetable | None = None
+    """Advisors' other bookings (hotline shifts, training they give): a visit day leaves
+    them, and the travel to and from them, free."""
+    repattern: bool = False
+    """Let a village take a new regular pattern although the previous plan promised one."""
 
     calendar: WorkCalendar = attrs.field(init=False)
     months: tuple[Period, ...] = attrs.field(init=False)
@@ -110,6 +117,7 @@ class VisitFacts:
     _working: dict[str, frozenset[dt.date]] = attrs.field(init=False, repr=False)
     _working_sorted: dict[str, tuple[dt.date, ...]] = attrs.field(init=False, repr=False)
     _villages: list[Village] = attrs.field(init=False, repr=False)
+    _promises: dict[str, Pattern | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
@@ -123,6 +131,7 @@ class VisitFacts:
         set_(self, "_working", {})
         set_(self, "_working_sorted", {})
         set_(self, "_villages", [])
+        set_(self, "_promises", {})
         set_(self, "_kept_by_village", {})
         need, lectures = visits_due(self.dataset, self.period)
         set_(self, "need", need)
@@ -138,6 +147,51 @@ class VisitFacts:
         set_(self, "_kept_by_village", {k: tuple(v) for k, v in by_village.items()})
 
     # ---- questions strategies ask -------------------------------------------------
+    def promised(self, village: str) -> Pattern | None:
+        """The regular pattern the previous plan promised ``village``, while it still holds.
+
+        It holds while the village keeps its advisor and its visits a month
+        (service class), unless ``repattern`` was asked: an absence or another
+        booking then moves single days (:func:`~advisors.visits.patterns.one_off_moves`),
+        never the pattern.
+        """
+        if self.previous is None or self.repattern:
+            return None
+        if not self._promises:
+            advisors: dict[str, set[str]] = {}
+            for v in self.previous.visits:
+                advisors.setdefault(v.village, set()).add(v.advisor)
+            for village_id, pattern in self.previous.patterns.items():
+                per_month = max((self.need.get((village_id, m.label), 0) for m in self.months),
+                                default=0)
+                if (pattern is not None and len(pattern.ordinals) == per_month
+                        and advisors.get(village_id) == {self.advisor_of(village_id)}):
+                    self._promises[village_id] = pattern
+            self._promises.setdefault("", None)  # computed, even when nothing is promised
+        return self._promises.get(village)
+
+    def standing(self, village: str, days: Sequence[dt.date],
+                 ) -> tuple[Pattern | None, tuple[tuple[dt.date, dt.date], ...]]:
+        """The pattern a notice board shows for ``village`` and the one-off changes to it.
+
+        The promised pattern stays when the days are it with single days
+        moved; otherwise the pattern the days follow, if any.
+        """
+        promised = self.promised(village)
+        if promised is not None:
+            moved = one_off_moves(promised, days, self.period.__contains__)
+            if moved is not None:
+                return promised, moved
+        return find_pattern(days), ()
+
+    def travel(self, a: str, b: str) -> int:
+        """Whole minutes of road between two villages (0 for the same)."""
+        if a == b:
+            return 0
+        if not self._travel:
+            self._travel.append(self.dataset.travel_model())
+        return travel_minutes(self._travel[0].minutes, a, b)
+
     def advisor_of(self, village: str) -> str | None:
         """The village's advisor of record, if any and known."""
         advisor = self.assignment.advisor_of.get(village)
@@ -171,6 +225,10 @@ class VisitFacts:
                 days = self._working_sorted[township]
                 if self.calendar.absences(advisor):
                     days = tuple(d for d in days if self.calendar.is_available(advisor, d))
+                if self.busy is not None:
+                    start, end = self.hours
+                    days = tuple(d for d in days
+                                 if self.busy.fits(advisor, d, start, end, village))
             self._open[village] = days
         return self._open[village]
 

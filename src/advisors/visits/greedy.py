@@ -54,6 +54,9 @@ def _place(problem: VisitProblem, advisor: str, village: str,
             return False
         return problem.day_allows(advisor, day, [*others, village])
 
+    promised = problem.promised(village)
+    if promised is not None:
+        return _keep_promise(problem, promised, missing, own, fits)
     best: list[dt.date] = []
     for share in (False, True):
         def fits_now(day: dt.date, share: bool = share) -> bool:
@@ -74,6 +77,35 @@ def _place(problem: VisitProblem, advisor: str, village: str,
             if day is None:
                 break
             placed.append(day)
+    return placed
+
+
+def _keep_promise(problem: VisitProblem, pattern: Pattern, missing: dict[str, int],
+                  own: set[dt.date], fits: Callable[[dt.date, bool], bool]) -> list[dt.date]:
+    """The promised pattern's days; one that cannot be held moves to the nearest free day
+    of its month (later first), a one-off change — the pattern itself stays."""
+    placed: list[dt.date] = []
+    for month in problem.months:
+        want = missing[month.label]
+        if not want:
+            continue
+        due = [d for d in pattern.dates(month.start.year, month.start.month)
+               if d in month and d not in own]
+        free = [d for d in month.days if d not in own]
+        for day in due:
+            if want == 0:
+                break
+            taken = set(placed)
+            pick = next((d for share in (False, True) for d in [day] if fits(d, share)
+                         and d not in taken), None)
+            if pick is None:
+                by_distance = sorted((d for d in free if d not in taken and d not in due),
+                                     key=lambda d: (abs((d - day).days), d < day, d))
+                pick = next((d for share in (False, True) for d in by_distance
+                             if fits(d, share)), None)
+            if pick is not None:
+                placed.append(pick)
+                want -= 1
     return placed
 
 

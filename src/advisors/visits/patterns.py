@@ -2,6 +2,12 @@
 
 A pattern is a weekday (Monday–Friday) and the occurrences of it in each
 month (1st–4th; a 5th does not exist every month, so it is never promised).
+
+Weekday names come from CLDR (:mod:`advisors.locale.cldr`). There is no Tibetan
+text: CLDR has the Tibetan weekday names but no ordinal wording ("the 2nd
+and 4th … of every month"), and no source we hold gives one, so a Tibetan
+reader gets the Chinese line with the Tibetan dates of the service days
+(:meth:`Pattern.text` returns ``None`` for ``bo``).
 """
 
 from __future__ import annotations
@@ -9,15 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-__all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "ordinal_of"]
+from ..locale.cldr import weekday_name
 
-_ZH_DAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+__all__ = ["Pattern", "candidate_patterns", "find_pattern", "nth_weekday", "one_off_moves",
+           "ordinal_of"]
+
 _EN_ORD = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
 
 
@@ -53,14 +60,19 @@ class Pattern:
     @property
     def zh(self) -> str:
         """Chinese text for the notice board: ``每月第2、4个星期二``."""
-        return f"每月第{'、'.join(str(n) for n in self.ordinals)}个{_ZH_DAYS[self.weekday]}"
+        day = weekday_name(self.weekday, "zh")
+        return f"每月第{'、'.join(str(n) for n in self.ordinals)}个{day}"
 
     @property
     def en(self) -> str:
         """English text: ``the 2nd and 4th Tuesday of the month``."""
         words = [_EN_ORD[n] for n in self.ordinals]
         joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return f"the {joined} {_EN_DAYS[self.weekday]} of the month"
+        return f"the {joined} {weekday_name(self.weekday, 'en')} of the month"
+
+    def text(self, lang: str) -> str | None:
+        """The line in ``lang``, or ``None`` where no sourced wording exists (Tibetan)."""
+        return {"zh": self.zh, "en": self.en}.get(lang)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form (the texts included for portals)."""
@@ -128,3 +140,29 @@ def _find_pattern(days: tuple[dt.date, ...]) -> Pattern | None:
     if max(ordinals) > 4:
         return None
     return Pattern(weekday, ordinals)
+
+
+def one_off_moves(pattern: Pattern, days: Iterable[dt.date],
+                  within: Callable[[dt.date], bool] | None = None,
+                  ) -> tuple[tuple[dt.date, dt.date], ...] | None:
+    """The one-off changes taking ``pattern`` to ``days``: (pattern day, day held instead).
+
+    Month by month, the pattern's days not held are paired in order with the
+    held days off the pattern. ``within`` limits the pattern days considered
+    (to the period). ``None`` when the days are no such change of the pattern
+    (another count in a month, or a held day off the pattern in a month where
+    every pattern day is held too).
+    """
+    held = sorted(set(days))
+    by_month: dict[tuple[int, int], list[dt.date]] = {}
+    for d in held:
+        by_month.setdefault((d.year, d.month), []).append(d)
+    out: list[tuple[dt.date, dt.date]] = []
+    for (year, month), mine in sorted(by_month.items()):
+        due = [d for d in pattern.dates(year, month) if within is None or within(d)]
+        missed = [d for d in due if d not in mine]
+        extra = [d for d in mine if d not in due]
+        if len(missed) != len(extra):
+            return None
+        out.extend(zip(missed, extra, strict=True))
+    return tuple(out)

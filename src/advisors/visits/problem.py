@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -18,9 +18,9 @@ from ..period import month_of
 from ..policy import minutes_of
 from ..rules import SolveStats, run_rules
 from .facts import VisitFacts
-from .patterns import find_pattern
+from .patterns import Pattern
 from .rules import VISIT_RULES
-from .visit_plan import Visit, VisitPlan, split_hours
+from .visit_plan import Visit, VisitPlan, split_with_gaps
 
 __all__ = ["VisitProblem"]
 
@@ -43,7 +43,7 @@ class VisitProblem(VisitFacts):
             by_day.setdefault((advisor, day), []).append(village)
         new: list[Visit] = []
         for (advisor, day), villages in sorted(by_day.items()):
-            for village, (start, end) in zip(villages, self._times(advisor, day, len(villages)),
+            for village, (start, end) in zip(villages, self._times(advisor, day, villages),
                                              strict=True):
                 month = month_of(day)
                 taken = used.setdefault((village, month), set())
@@ -58,28 +58,40 @@ class VisitProblem(VisitFacts):
         days: dict[str, list[dt.date]] = {}
         for x in ordered:
             days.setdefault(x.village, []).append(x.date)
-        patterns = {v.id: find_pattern(days.get(v.id, ())) for v in self.villages()}
+        patterns: dict[str, Pattern | None] = {}
+        moves: dict[str, tuple[tuple[dt.date, dt.date], ...]] = {}
+        for place in self.villages():
+            pattern, moved = self.standing(place.id, days.get(place.id, ()))
+            patterns[place.id] = pattern
+            if moved:
+                moves[place.id] = moved
         # the objective is always the analysis's score, so gaps are honest whatever the solver
         return VisitPlan(self.period, ordered, patterns, analysis,
-                         attrs.evolve(stats, objective=analysis.soft_score))
+                         attrs.evolve(stats, objective=analysis.soft_score), moves)
 
-    def _times(self, advisor: str, day: dt.date, count: int) -> tuple[tuple[str, str], ...]:
+    def _times(self, advisor: str, day: dt.date, villages: Sequence[str],
+               ) -> tuple[tuple[str, str], ...]:
         start, end = self.hours
-        if not self.kept_on(advisor, day):
-            return split_hours(start, end, count)
+        gaps = [self.travel(a, b) for a, b in itertools.pairwise(villages)]
         kept = sorted(self.kept_on(advisor, day), key=lambda v: v.start)
+        if not kept:
+            return split_with_gaps(start, end, tuple(gaps))
         free: list[tuple[int, int]] = []
-        cursor = start
+        cursor, last = start, ""
         for v in kept:
-            if minutes_of(v.start) > cursor:
-                free.append((cursor, minutes_of(v.start)))
-            cursor = max(cursor, minutes_of(v.end))
-        if cursor < end:
-            free.append((cursor, end))
-        if not free:  # no time left: the double-booking rule will say so
+            # leave the road to and from the kept visit around the new ones
+            lead = max((self.travel(last, x) for x in villages), default=0) if last else 0
+            tail = max(self.travel(x, v.village) for x in villages)
+            if minutes_of(v.start) - tail > cursor + lead:
+                free.append((cursor + lead, minutes_of(v.start) - tail))
+            cursor, last = max(cursor, minutes_of(v.end)), v.village
+        lead = max(self.travel(last, x) for x in villages)
+        if cursor + lead < end:
+            free.append((cursor + lead, end))
+        if not free:  # no time left: the timetable check will say so
             free = [(start, end)]
         a, b = max(free, key=lambda w: (w[1] - w[0], -w[0]))
-        return split_hours(a, b, count)
+        return split_with_gaps(a, b, tuple(gaps))
 
     def _mark_lectures(self, new: list[Visit]) -> list[Visit]:
         lectures = {(v.village, month_of(v.date)): 0 for v in self.kept}

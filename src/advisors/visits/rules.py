@@ -17,15 +17,16 @@ from ..period import month_of
 from ..policy import minutes_of
 from ..rules import Rule, Violation
 from .facts import VisitFacts
-from .patterns import find_pattern
 from .visit_plan import Visit
 
-__all__ = ["IRREGULAR_WEIGHT", "SPREAD_WEIGHT", "VISIT_RULES", "min_gap"]
+__all__ = ["IRREGULAR_WEIGHT", "ONE_OFF_WEIGHT", "SPREAD_WEIGHT", "VISIT_RULES", "min_gap"]
 
 IRREGULAR_WEIGHT = 10
 """Penalty of a village whose days follow no notice-board pattern."""
 SPREAD_WEIGHT = 3
 """Penalty of two visits to a village too close together in a month."""
+ONE_OFF_WEIGHT = 2
+"""Penalty of one day of a promised pattern moved once (an absence, another booking)."""
 
 Visits = Sequence["Visit"]
 
@@ -168,7 +169,13 @@ def irregular_days(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     for v in visits:
         days.setdefault(v.village, []).append(v.date)
     for village, ds in sorted(days.items()):
-        if find_pattern(ds) is None:
+        pattern, moved = problem.standing(village, ds)
+        for old, new in moved:
+            # the promise stays; the single day it could not be kept is a one-off change
+            yield Violation("", False, f"{village}: {old} moved to {new} (one-off change of "
+                            f"{pattern.zh if pattern else ''})", (village,), (old, new),
+                            ONE_OFF_WEIGHT)
+        if pattern is None:
             yield Violation("", False, f"{village}: days {', '.join(str(d) for d in sorted(ds))}"
                             " follow no regular pattern", (village,), tuple(sorted(ds)),
                             IRREGULAR_WEIGHT)

@@ -21,6 +21,7 @@ __all__ = [
     "minutes_of",
     "month_of",
     "split_hours",
+    "split_with_gaps",
 ]
 
 
@@ -30,6 +31,24 @@ def split_hours(a: int, b: int, count: int) -> tuple[tuple[str, str], ...]:
     step = (b - a) // count
     return tuple((_hhmm(a + i * step), _hhmm(b if i == count - 1 else a + (i + 1) * step))
                  for i in range(count))
+
+
+def split_with_gaps(a: int, b: int, gaps: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+    """``len(gaps) + 1`` equal windows from minute ``a`` to ``b`` with the ``gaps`` (travel
+    minutes) between them; without room for the travel, :func:`split_hours`."""
+    count = len(gaps) + 1
+    usable = b - a - sum(gaps)
+    if not any(gaps) or usable < count:
+        return split_hours(a, b, count)
+    step = usable // count
+    out = []
+    cursor = a
+    for i in range(count):
+        stop = b if i == count - 1 else cursor + step
+        out.append((_hhmm(cursor), _hhmm(stop)))
+        if i < count - 1:
+            cursor = stop + gaps[i]
+    return tuple(out)
 
 
 def _hhmm(minutes: int) -> str:
@@ -88,6 +107,8 @@ class VisitPlan:
     """Village → the regular pattern its days follow (``None``: irregular or no visits)."""
     analysis: Analysis
     stats: SolveStats
+    moves: Mapping[str, tuple[tuple[dt.date, dt.date], ...]] = attrs.field(factory=dict)
+    """Village → one-off changes to its pattern: (pattern day, day held instead)."""
 
     @property
     def feasible(self) -> bool:
@@ -107,6 +128,8 @@ class VisitPlan:
             "patterns": {k: (p.as_dict() if p else None) for k, p in sorted(self.patterns.items())},
             "analysis": self.analysis.as_dict(),
             "stats": self.stats.as_dict(),
+            "moves": {k: [[a.isoformat(), b.isoformat()] for a, b in m]
+                      for k, m in sorted(self.moves.items())},
         }
 
     @classmethod
@@ -120,4 +143,6 @@ class VisitPlan:
                    {k: (Pattern.from_dict(p) if p else None)
                     for k, p in data.get("patterns", {}).items()},
                    Analysis.from_dict(data.get("analysis", {})),
-                   SolveStats.from_dict(data.get("stats", {"strategy": ""})))
+                   SolveStats.from_dict(data.get("stats", {"strategy": ""})),
+                   {k: tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m)
+                    for k, m in data.get("moves", {}).items()})

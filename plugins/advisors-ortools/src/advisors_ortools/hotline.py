@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
+
 from advisors.hookspecs import Register
 from advisors.hotline.facts import HotlineRota, Slot
 from advisors.hotline.problem import HotlineProblem
@@ -95,24 +97,29 @@ class CpsatHotline:
                                      - kept_month.get((lawyer, month), 0)))
         soft = self._fairness(problem, model, x, seats)
         model.Minimize(MISSING_WEIGHT * sum(penalties) + sum(w * t for w, t in soft))
-        self._hint(problem, model, x)
+        start = self._hint(problem, model, x)
         solver = cpsat.solver(self.deterministic_time, self.workers, self.seed)
         result = solver.Solve(model)
+        if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # nothing found in the limit (UNKNOWN): never publish less than the start
+            return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "hint",
+                                                        start.stats.objective))
         chosen: list[tuple[str, str]] = []
-        bound = None
-        status = "feasible"
-        if result in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for shift, free in sorted(seats.items()):
-                lawyers = sorted(lw for lw in problem.eligible
-                                 if (lw, shift) in x and solver.Value(x[(lw, shift)]))
-                chosen.extend((slot.id, lw) for slot, lw in zip(free, lawyers, strict=False))
-            hard = sum(solver.Value(p) for p in penalties)
-            bound = max(0, round(solver.BestObjectiveBound()) - MISSING_WEIGHT * hard)
-            status = "optimal" if result == cp_model.OPTIMAL else "feasible"
-        return problem.finish(chosen, SolveStats("hotline.cpsat", status, None, bound))
+        for shift, free in sorted(seats.items()):
+            lawyers = sorted(lw for lw in problem.eligible
+                             if (lw, shift) in x and solver.Value(x[(lw, shift)]))
+            chosen.extend((slot.id, lw) for slot, lw in zip(free, lawyers, strict=False))
+        hard = sum(solver.Value(p) for p in penalties)
+        bound = max(0, round(solver.BestObjectiveBound()) - MISSING_WEIGHT * hard)
+        status = "optimal" if result == cp_model.OPTIMAL else "feasible"
+        rota = problem.finish(chosen, SolveStats("hotline.cpsat", status, None, bound))
+        if rota.analysis.rank > start.analysis.rank:
+            return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "hint",
+                                                        start.stats.objective))
+        return rota
 
     @staticmethod
-    def _hint(problem: HotlineProblem, model: Any, x: dict[Any, Any]) -> None:
+    def _hint(problem: HotlineProblem, model: Any, x: dict[Any, Any]) -> HotlineRota:
         # start from the greedy rota: CP-SAT then only has to improve it
         from advisors.hotline.greedy import GreedyHotline
 
@@ -120,6 +127,7 @@ class CpsatHotline:
         on = {(s.lawyer, (s.date, s.index)) for s in greedy.shifts}
         for key, var in sorted(x.items(), key=lambda kv: (kv[0][0], kv[0][1])):
             model.AddHint(var, key in on)
+        return greedy
 
     @staticmethod
     def _fairness(problem: HotlineProblem, model: Any, x: dict[Any, Any],

@@ -43,6 +43,7 @@ from advisors.training.greedy import (
     plan_rounds,
 )
 from advisors.training.problem import Participant, TrainingPlan, TrainingProblem
+from advisors.training.rules import analyse_training
 
 from . import cpsat
 
@@ -78,7 +79,16 @@ class CpSatTrainingPlanner:
                     placer: Placer) -> Groups:
             return solve_round(problem, window, pools, placer, self.time_limit)
 
-        return plan_rounds(problem, "training.cpsat", grouper)
+        plan = plan_rounds(problem, "training.cpsat", grouper)
+        # never worse than the greedy plan its pools start from: keep that one, and say so
+        start = plan_rounds(problem, "training.cpsat (greedy start kept)")
+        return start if _rank(problem, start) < _rank(problem, plan) else plan
+
+
+def _rank(problem: TrainingProblem, plan: TrainingPlan) -> tuple[int, int, int]:
+    """(people short of sessions, hard violations, sessions): the smaller, the better."""
+    hard = analyse_training(problem, plan).hard
+    return (sum(len(v.people) for v in hard), len(hard), len(plan.sessions))
 
 
 def _capacity_left(placer: Placer, trainer: Trainer, window: Period) -> int:

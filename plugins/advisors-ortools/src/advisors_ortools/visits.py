@@ -70,11 +70,17 @@ class CpsatVisits:
             days, sub_bound, optimal = self._solve(problem, advisor, villages, hint)
             if not optimal and not days:  # no solution within the limit: keep greedy's
                 days = sorted(hint)
+                status = "hint"
             chosen.extend(days)
             bound += sub_bound
-            if not optimal:
+            if not optimal and status == "optimal":
                 status = "feasible"
-        return problem.finish(chosen, SolveStats("visits.cpsat", status, None, bound))
+        plan = problem.finish(chosen, SolveStats("visits.cpsat", status, None, bound))
+        if plan.analysis.rank > greedy.analysis.rank:
+            # never worse than the starting solution: keep it, and say so
+            return attrs.evolve(greedy, stats=SolveStats("visits.cpsat", "hint",
+                                                         greedy.stats.objective))
+        return plan
 
     def _solve(self, problem: VisitProblem, advisor: str, villages: tuple[str, ...],
                hint: set[tuple[str, dt.date]]) -> tuple[list[tuple[str, dt.date]], int, bool]:
@@ -86,9 +92,14 @@ class CpsatVisits:
         misses: list[Any] = []
         for v in villages:
             own = {k.date for k in problem.kept_of(v)}
+            promised = problem.promised(v) is not None
             for d in problem.open_days(v):
+                if promised and (v, d) not in hint:
+                    continue
                 if d not in own and problem.day_allows(advisor, d, [v]):
                     x[(v, d)] = model.NewBoolVar(f"x|{v}|{d}")
+                    if promised:  # a promise stays: its days (one-off moves included) are fixed
+                        model.Add(x[(v, d)] == 1)
             for m in problem.months:
                 due = problem.missing(v, m.label)
                 if not due:
@@ -98,7 +109,8 @@ class CpsatVisits:
                 model.Add(sum(ds) + miss == due)
                 misses.append(miss)
             _spread(problem, model, x, v, own, terms)
-            _regular(problem, model, x, v, own, terms)
+            if not promised:
+                _regular(problem, model, x, v, own, terms)
         _per_day(problem, model, x, advisor, villages)
         model.Minimize(MISSING_WEIGHT * sum(misses) + sum(w * t for w, t in terms))
         for key, var in sorted(x.items()):

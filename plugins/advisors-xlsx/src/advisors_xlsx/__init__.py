@@ -2,11 +2,16 @@
 
 Registers the ``xlsx`` dataset format — read a dataset from one workbook
 (``advisors check book.xlsx``) and write a template with drop-downs
-(``advisors init DIR --format xlsx``) — and the ``roster-xlsx`` and ``assignments-xlsx`` exporters.
+(``advisors init DIR --format xlsx``), the ``roster-xlsx`` and ``assignments-xlsx`` exporters,
+and the translator's workbook (``advisors translations export`` / ``import``).
 openpyxl is imported only when a workbook is read or written.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import click
 
 from advisors import hookimpl
 from advisors.hookspecs import Register
@@ -30,3 +35,14 @@ def register_exporters(register: Register) -> None:
              "hotline rota; A4, repeated bilingual header row")
     register("assignments-xlsx", assignments_xlsx,
              "rosters/assignments.xlsx: each village's advisor of record")
+
+
+@hookimpl
+def register_commands(cli: Any) -> None:
+    """Add ``translations export`` and ``translations import`` (the translator's workbook)."""
+    from .translation_cmds import export_command, import_command
+
+    group = cli.commands.get("translations")
+    if isinstance(group, click.Group):
+        group.add_command(export_command)
+        group.add_command(import_command)
