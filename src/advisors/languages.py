@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 __all__ = ["CHINESE_NAMES", "ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "instruction_words",
-           "language_name", "normalize_language", "parse_languages"]
+           "language_name", "language_names", "normalize_language", "parse_languages"]
 
 ISO_639_1 = frozenset(
     [
@@ -275,9 +275,24 @@ def language_name(tag: str) -> str:
     return ENGLISH_NAMES.get(tag, tag)
 
 
-CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "中文", "mn": "蒙古语", "ug": "维吾尔语",
+CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "汉语", "mn": "蒙古语", "ug": "维吾尔语",
                                  "en": "英语", "mjg": "土族语", "slr": "撒拉语"}
-"""The Chinese name of a language, for what township staff and villagers read."""
+"""Chinese names of languages, for what people read (never the tag)."""
+
+
+def language_names(tags: Iterable[str]) -> dict[str, str]:
+    """The languages ``tags`` in words, in each language that has their names.
+
+    ``("bo", "zh")`` → ``{"zh": "藏语、汉语", "en": "Tibetan and Chinese"}``; a tag
+    without a name stays as written. No Tibetan: language names are not in the
+    reviewed sources yet, and Tibetan is never made up.
+    """
+    tags = list(tags)
+    zh = "、".join(CHINESE_NAMES.get(tag, tag) for tag in tags)
+    english = [language_name(tag) for tag in tags]
+    en = " and ".join(english) if len(english) <= 2 else (
+        ", ".join(english[:-1]) + " and " + english[-1])
+    return {"zh": zh, "en": en}
 
 
 def instruction_words(tags: Iterable[str], lang: str = "zh") -> str:

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -66,6 +67,12 @@ class Publication:
     rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
     """The options the caller exported with (its template and catalog folders), so that a
     ``plan_published`` plugin renders its messages as the written files were rendered."""
+
+    @property
+    def published_on(self) -> dt.date:
+        """The date of publication where the plan applies (the policy's zone, Beijing):
+        a plan stamped 16:00 UTC on 29 November is published on 30 November."""
+        return self.stamp.astimezone(ZoneInfo(self.dataset.policy.timezone)).date()
 
     @property
     def active(self) -> tuple[PublishedEvent, ...]:

@@ -27,6 +27,7 @@ def feed_writer(pub: Publication, options: ExportOptions) -> FeedWriter:
                  if policy.calendar.organizer_email else None)
     return FeedWriter(domain=policy.calendar.uid_domain, zone=policy.timezone,
                       alarms=tuple(policy.calendar.alarm_minutes), organizer=organizer,
+                      aggregate_alarms=policy.calendar.aggregate_alarms,
                       translator=options.translator())
 
 

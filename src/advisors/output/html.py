@@ -10,6 +10,8 @@ villager's phone — the template cannot show what it is not given.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ def _write(out: OutputFolder, relative: Path, text: str) -> Path:
 
 def _common(pub: Publication) -> dict[str, Any]:
     return {"period": pub.period, "version": pub.version,
-            "stamp": pub.stamp.date().isoformat()}
+            "stamp": pub.published_on.isoformat()}
 
 
 def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
@@ -100,7 +102,7 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
     if "name" in shown:  # the Tibetan form beside it, when the data gives one
         shown["name_bo"] = advisor.name_bo if advisor is not None else ""
     moved = pub.moves.get(village.id, {})
-    visits = [
+    visits: list[dict[str, Any]] = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
          "begins": e.event.start, "ends": e.event.end,
@@ -109,6 +111,12 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         for e in pub.of_owner(f"village:{village.id}")
         if e.event.kind in ("visit", "lecture")
     ]
+    months: dict[str, list[dict[str, Any]]] = {}
+    years = len({e["date"].year for e in visits})
+    for visit in visits:
+        day: dt.date = visit["date"]
+        label = f"{day.year}年{day.month}月" if years > 1 else f"{day.month}月"
+        months.setdefault(label, []).append(visit)
     return {
         "village": village,
         "township": data.township_by_id.get(village.township),
@@ -116,6 +124,10 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         "advisor": shown,
         "pattern": dict(pub.patterns.get(village.id, {})),
         "visits": visits,
+        # A long period's days are listed a month per line, so the card stays one page.
+        "visit_months": [{"label": label, "visits": days} for label, days in months.items()],
+        "usual": Counter((v["start"], v["end"]) for v in visits).most_common(1)[0][0]
+        if visits else ("", ""),
         "persons": persons,
         **_common(pub),
     }
@@ -146,7 +158,7 @@ def write_report(pub: Publication, out: OutputFolder, renderer: Renderer) -> lis
         for msgid, share, part, whole in (
             ("Coverage", "coverage", "covered", "villages"),
             ("Visits planned", "visits", "visits_planned", "visits_required"),
-            ("Legal-savvy persons", "legal_savvy", "legal_savvy_active", "legal_savvy_target"),
+            ("Villages at the legal-savvy target", "legal_savvy", "at_target", "villages"),
             ("Training planned", "training_planned", "scheduled", "trainees"),
             ("Training completion", "training", "trained", "trainees"),
         )

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..locale import cldr
+import attrs
+
+from ..locale import Translator, cldr
 from ..plan.events import EventChange, Party
 from .base import sorted_paths
 from .folder import OutputFolder
@@ -29,17 +31,39 @@ __all__ = ["invitation", "write_invitations"]
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+_SUBJECTS = {
+    "moved": "Moved: {what}, {old} → {new}",
+    "cancelled": "Cancelled: {what}, {when}",
+    "changed": "Changed: {what}, {when}",
+    "new": "New: {what}, {when}",
+}
+
+
+def subject(change: EventChange, title: str, translator: Translator | None = None) -> str:
+    """What the mail is about, at a glance; a move says from when to when
+    (``调整：普法讲座：隆务村，12月3日 09:00 → 12月4日 09:00``)."""
+    translator = translator or Translator.load()
+    event = change.current.event
+    old = change.previous.event.start if change.previous else event.start
+    msgid = _SUBJECTS.get(change.kind, _SUBJECTS["changed"])
+    return translator.text(msgid, "zh", what=title, when=cldr.when(event.start),
+                           old=cldr.when(old), new=cldr.when(event.start))
+
+
 def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
                organizer: Party) -> EmailMessage:
     """The invitation (or cancellation) of one change for one recipient."""
     item = change.current
     method = "CANCEL" if item.cancelled else "REQUEST"
     event = item.event
-    ics = b"".join(writer.feed_bytes(writer.uid(item), [item], private=True, method=method))
+    title = writer.text(item, "summary")
+    # The calendar's name is what a mail client shows for it: a title, not the UID.
+    ics = b"".join(writer.feed_bytes(title, [item], private=True, method=method))
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = address(organizer.name, organizer.email, "policy calendar.organizer_email")
     msg["To"] = address(recipient.name, recipient.email)
-    summary = writer.text(item, "summary")
+    summary = subject(change, writer.text(attrs.evolve(item, cancelled=False), "summary"),
+                      writer.translator)
     msg["Subject"] = summary
     msg["Date"] = email.utils.format_datetime(item.stamp)
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"

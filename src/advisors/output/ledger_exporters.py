@@ -41,7 +41,7 @@ def _facts(pub: Publication) -> tuple[Ledger | None, Assessment | None]:
 
 def _common(pub: Publication) -> dict[str, Any]:
     return {"period": pub.period, "version": pub.version,
-            "stamp": pub.stamp.date().isoformat(), "langs": ("zh",)}
+            "stamp": pub.published_on.isoformat(), "langs": ("zh",)}
 
 
 def _topics(pub: Publication, record: ServiceRecord) -> str:

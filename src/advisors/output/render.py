@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ from ..errors import DataError, Problem
 from ..locale import Translator, cldr
 from ..plugins import get_plugin_manager
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
 
 WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
 """Chinese weekday names from CLDR, Monday first."""
@@ -62,6 +63,28 @@ def _hhmm(value: dt.datetime | dt.time, lang: str = "zh") -> str:
 
 def _percent(value: float | None, digits: int = 0, lang: str = "zh") -> str:
     return cldr.format_percent(value, lang, digits)
+
+
+_MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_SCRIPTS: Final = (
+    ("bo", re.compile(r"[\u0F40-\u0FBC]+")),  # a Tibetan syllable's letters
+    ("zh", re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")),  # one Han character
+    ("en", re.compile(r"[A-Za-z]+")),  # a Latin word
+)
+_ROOT_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def page_language(html: str) -> str:
+    """The language of most of a page's text: Tibetan syllables, Han characters, Latin words.
+
+    A page is tagged with this language and the runs in other languages carry
+    their own ``lang``, so that the Tibetan font rules apply to Tibetan text only
+    (a Chinese page tagged ``bo`` prints its Chinese and digits in the wrong fonts).
+    Ties go to Chinese, the language every township office reads.
+    """
+    text = _MARKUP.sub(" ", html)
+    counts = {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
+    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
 
 
 def make_environment(
@@ -133,9 +156,10 @@ class Renderer:
 
         Raises :class:`DataError` (template file, line, what went wrong) when a
         deployment's template fails.
+        An HTML page's root ``lang`` is set to :func:`page_language` of what it shows.
         """
         try:
-            return self.env.get_template(name).render(**context)
+            text = self.env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             where = _template_frame(exc, self.template_dirs)
             if where is None:
@@ -144,6 +168,9 @@ class Renderer:
                                      line=where[1], value=str(exc.message or exc)[:200],
                                      expected="a template that renders (docs/outputs.md)")]
                             ) from None
+        if name.endswith(".html"):
+            text = _ROOT_LANG.sub(f'<html lang="{page_language(text)}"', text, count=1)
+        return text
 
 
 def _template_frame(exc: jinja2.TemplateError, dirs: Sequence[Path]
