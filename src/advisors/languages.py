@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "language_name", "normalize_language",
+__all__ = ["ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "LANGUAGE_GROUPS", "language_name", "normalize_language",
            "parse_languages"]
 
 ISO_639_1 = frozenset(
@@ -227,6 +227,14 @@ LANGUAGE_ALIASES: dict[str, str] = {
 }
 """Names people type for a language, mapped to its tag."""
 
+LANGUAGE_GROUPS: dict[str, tuple[str, ...]] = {
+    "藏汉双语": ("bo", "zh"),
+    "汉藏双语": ("zh", "bo"),
+    "藏汉": ("bo", "zh"),
+    "汉藏": ("zh", "bo"),
+}
+"""Names of a pair of languages, as offices write a bilingual village or advisor."""
+
 _ISO_639_3 = re.compile(r"[a-z]{3}")
 _SEPARATORS = re.compile(r"[;；、,，/]")
 
@@ -256,6 +264,10 @@ def parse_languages(raw: str | Iterable[str]) -> tuple[tuple[str, ...], list[str
     bad: list[str] = []
     for piece in pieces:
         if not piece.strip():
+            continue
+        group = LANGUAGE_GROUPS.get(piece.strip())
+        if group:
+            tags.extend(t for t in group if t not in tags)
             continue
         tag = normalize_language(piece)
         if tag is None:
