@@ -10,6 +10,7 @@ import csv
 import random
 import shutil
 from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -49,7 +50,7 @@ def _rewrite(folder: Path, rnd: random.Random) -> None:
         for row in rows:
             for column, field in columns.items():
                 row[column] = rnd.choice(_spellings(field, row[column]))
-            if "languages" in row and row["languages"]:
+            if row.get("languages"):
                 tags = row["languages"].split(";")
                 if tags == ["bo", "zh"] and rnd.random() < 0.5:
                     row["languages"] = "藏汉双语"
@@ -65,7 +66,8 @@ def _rewrite(folder: Path, rnd: random.Random) -> None:
             writer.writerows(rows)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32))
 def test_chinese_names_in_a_folder_read_as_the_codes(tmp_path: Path, seed: int) -> None:
     rnd = random.Random(seed)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "LANGUAGE_GROUPS", "language_name", "normalize_language",
-           "parse_languages"]
+__all__ = ["CHINESE_NAMES", "ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "LANGUAGE_GROUPS",
+           "chinese_names", "language_name", "normalize_language", "parse_languages"]
 
 ISO_639_1 = frozenset(
     [
@@ -280,6 +280,16 @@ def parse_languages(raw: str | Iterable[str]) -> tuple[tuple[str, ...], list[str
 ENGLISH_NAMES: dict[str, str] = {"bo": "Tibetan", "zh": "Chinese", "mn": "Mongolian",
                                  "ug": "Uyghur", "en": "English"}
 """English names of languages in messages; other tags are shown as written."""
+
+
+CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "汉语", "en": "英语", "mn": "蒙古语",
+                                 "ug": "维吾尔语", "mjg": "土族语", "slr": "撒拉语"}
+"""The Chinese name of each language offices meet here; read back by :data:`LANGUAGE_ALIASES`."""
+
+
+def chinese_names(tags: Iterable[str], sep: str = "、") -> str:
+    """``("bo", "zh")`` → ``藏语、汉语``: what people read instead of codes (others as written)."""
+    return sep.join(CHINESE_NAMES.get(t, t) for t in tags)
 
 
 def language_name(tag: str) -> str:

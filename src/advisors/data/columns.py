@@ -213,7 +213,8 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "a name"),
             _col("languages", _languages, LANGS),
-            _col("topics", _list, "curriculum topics separated by ';' (their id or the policy's name, such as 民法典)"),
+            _col("topics", _list, "curriculum topics separated by ';' "
+                                  "(their id or the policy's name, such as 民法典)"),
             _col("lat", LAT, "a latitude in degrees, -90 to 90"),
             _col("lon", LON, "a longitude in degrees, -180 to 180"),
             _opt("max_sessions_per_month", _count, "a whole number ≥ 0", 4),
