@@ -14,7 +14,7 @@ from .ics import FeedWriter
 from .invitations import write_invitations
 from .markdown import table
 from .notifications import write_notifications
-from .rows import ROSTER_COLUMNS, roster_rows
+from .rows import ROSTER_COLUMNS, ROSTER_HEADINGS, roster_rows
 
 __all__ = ["feed_names", "feed_writer", "register_exporters"]
 
@@ -59,7 +59,7 @@ def roster_csv(pub: Publication, out: Path, options: ExportOptions) -> list[Path
     """``rosters/roster.csv``: UTF-8 with BOM, formulas neutralised."""
     relative = Path("rosters") / "roster.csv"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    write_csv(out / relative, ROSTER_COLUMNS, rows)
+    write_csv(out / relative, [ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
     return [relative]
 
 
@@ -67,7 +67,7 @@ def roster_md(pub: Publication, out: Path, options: ExportOptions) -> list[Path]
     """``rosters/roster.md``: the roster as a Markdown table."""
     relative = Path("rosters") / "roster.md"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    text = f"# {pub.period.label}\n\n" + table(ROSTER_COLUMNS, rows)
+    text = f"# {pub.period.label}\n\n" + table([ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
     (out / relative).parent.mkdir(parents=True, exist_ok=True)
     (out / relative).write_text(text, encoding="utf-8")
     return [relative]
