@@ -21,6 +21,12 @@ from ..policy import Policy
 from ._table import render_table
 
 STARTER_README = """\
+本文件夹是 advisors 的数据文件夹。请用 Excel 或 WPS 填写各 CSV 文件（保存为"CSV UTF-8"），
+每行一条记录；类别、语言等可直接填中文（如 律师、藏语;汉语、是/否）。填好后运行：
+  advisors check {folder}
+必填：townships.csv、villages.csv、advisors.csv、trainers.csv、people.csv。
+policy.toml 是工作规则，所列均为默认值，去掉行首的 # 即可修改。
+
 This folder is an advisors dataset. Fill in the CSV files (UTF-8; Excel and
 WPS: "CSV UTF-8"), one row per record, then run:  advisors check {folder}
 
@@ -32,7 +38,8 @@ The format of every column: docs/data-format.md in the advisors repository.
 """
 
 
-def _starter(tmp: Path) -> None:
+def _starter(tmp: Path, folder: Path) -> None:
+    """The empty files of a new dataset in ``tmp``, which becomes ``folder`` when all is written."""
     for name in (*REQUIRED_FILES, "assignments", "unavailability", "venues"):
         spec = FILES[name]
         (tmp / spec.filename).write_text(",".join(c.name for c in spec.columns) + "\n", "utf-8")
@@ -45,7 +52,7 @@ def _starter(tmp: Path) -> None:
         "# Operating rules; every value is the default. Uncomment to change.\n" + commented + "\n",
         "utf-8",
     )
-    (tmp / "README.txt").write_text(STARTER_README.format(folder=tmp.name), "utf-8")
+    (tmp / "README.txt").write_text(STARTER_README.format(folder=_shown_path(folder)), "utf-8")
 
 
 @click.command()
@@ -76,9 +83,15 @@ def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
             for path in example_files(example):
                 shutil.copy2(path, tmp / path.name)
         else:
-            _starter(tmp)
+            _starter(tmp, folder)
     what = f"the {example} example" if example else "a starter dataset"
     click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
+
+
+def _shown_path(folder: Path) -> str:
+    """The folder as the user will type it in ``advisors check``: quoted if it has spaces."""
+    text = str(folder)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _format_writer(fmt: str) -> Any:

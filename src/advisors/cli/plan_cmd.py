@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +106,9 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
-    get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
-                                             publication=publication)
+    with _plugin_warnings(shown=not quiet):
+        get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
+                                                 publication=publication)
     if not quiet:
         _summary(result, out, len(written))
     if not result.feasible:
@@ -122,6 +126,20 @@ def _read_previous(path: Path) -> Plan:
         raise DataError([Problem(str(path), "not a plan.json written by `advisors plan`",
                                  value=str(exc)[:120], expected="the plan.json of an earlier run")]
                         ) from None
+
+
+@contextlib.contextmanager
+def _plugin_warnings(*, shown: bool) -> Iterator[None]:
+    """Plugins' logged warnings (the outbox's "not queued") are silenced under --quiet."""
+    if shown:
+        yield
+        return
+    before = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(before)
 
 
 class _Null:
