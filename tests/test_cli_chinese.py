@@ -18,8 +18,9 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     base = {k: v for k, v in os.environ.items()
             if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "ADVISORS_OUTBOX",
                          "ADVISORS_PORTAL_DATA")}
-    return subprocess.run([str(Path(sys.executable).parent / "advisors"), *args], capture_output=True,
-                          text=True, env={**base, **(env or {})}, timeout=300)
+    command = [str(Path(sys.executable).parent / "advisors"), *args]
+    return subprocess.run(command, capture_output=True, text=True,
+                          env={**base, **(env or {})}, timeout=300)
 
 
 def test_init_readme_names_the_real_folder(tmp_path: Path,
