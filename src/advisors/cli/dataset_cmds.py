@@ -19,6 +19,7 @@ from ..data.tomlwrite import dumps_toml
 from ..plugins import collect
 from ..policy import Policy
 from ._table import render_table
+from .speak import say
 
 STARTER_README = """\
 本文件夹是 advisors 的数据文件夹。请用 Excel 或 WPS 填写各 CSV 文件（保存为"CSV UTF-8"），
@@ -72,7 +73,8 @@ def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
       advisors init mydata --format xlsx      # one workbook with drop-downs
     """
     if folder.exists() and any(folder.iterdir()) and not force:
-        raise click.UsageError(f"{folder} exists and is not empty; use --force to replace it")
+        raise click.UsageError(say("{path} exists and is not empty; use --force to replace it",
+                                   path=folder))
     writer = None if fmt == "folder" else _format_writer(fmt)
     with atomic_directory(folder) as tmp:
         if writer is not None:
@@ -84,8 +86,9 @@ def init(folder: Path, example: str | None, force: bool, fmt: str) -> None:
                 shutil.copy2(path, tmp / path.name)
         else:
             _starter(tmp, folder)
-    what = f"the {example} example" if example else "a starter dataset"
-    click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
+    what = say("the {example} example", example=example) if example else say("a starter dataset")
+    click.echo(say("wrote {what} to {folder}; next: advisors check {folder}", what=what,
+                   folder=folder))
 
 
 def _shown_path(folder: Path) -> str:
@@ -146,20 +149,21 @@ def check(source: Path, as_json: bool, fmt: str | None) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    headers = ["township", "名称", "villages", "communities", "advisors of record",
-               "without advisor", "legal-savvy", "target", "below target"]
+    headers = [say(h) for h in ("township", "name", "villages", "communities",
+                                "advisors of record", "without advisor", "legal-savvy",
+                                "target", "below target")]
     keys = ["township", "name", "villages", "communities", "advisors_of_record",
             "villages_without_advisor", "legal_savvy_active", "legal_savvy_target",
             "villages_below_target"]
     table_rows = [[r[k] for k in keys] for r in report["townships"]]  # type: ignore[attr-defined]
     totals = report["totals"]
-    table_rows.append(["total", "", *(totals.get(k, "") for k in keys[2:])])  # type: ignore[attr-defined]
+    table_rows.append([say("total"), "", *(totals.get(k, "") for k in keys[2:])])  # type: ignore[attr-defined]
     click.echo(render_table(headers, table_rows))
-    click.echo(
-        f"\n{report['active_advisors']} active advisors (capacity {report['capacity']} villages), "
-        f"{report['hotline_lawyers']} on the 12348 hotline, {report['trainers']} trainers, "
-        f"{report['people']} people. Data OK."
-    )
+    click.echo("\n" + say(
+        "{active} active advisors (capacity {capacity} villages), {hotline} on the 12348 "
+        "hotline, {trainers} trainers, {people} people. Data OK.",
+        active=report["active_advisors"], capacity=report["capacity"],
+        hotline=report["hotline_lawyers"], trainers=report["trainers"], people=report["people"]))
 
 
 COMMANDS = [init, check]
