@@ -31,6 +31,7 @@ bench: install  # every benchmark below national scale; add national by hand (mi
 	$(BIN)/python benchmarks/bench_schedule.py --scales prefecture
 	$(BIN)/python benchmarks/bench_training.py --scale province
 	$(BIN)/python benchmarks/bench_ics.py --events 100000
+	$(BIN)/python benchmarks/bench_plan_stages.py --repeat 3
 
 clean:
 	rm -rf $(VENV) out

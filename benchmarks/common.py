@@ -21,13 +21,14 @@ import os
 import resource
 import shutil
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BENCH_DIR", "CACHE_DIR", "dataset_dir", "measure", "peak_rss_mb"]
+__all__ = ["BENCH_DIR", "CACHE_DIR", "dataset_dir", "measure", "peak_rss_mb", "tree_rss_mb"]
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / ".cache"
@@ -102,8 +103,10 @@ def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, f
     """Run ``fn(*args, **kwargs)`` in a fresh ``spawn`` subprocess.
 
     Returns ``(seconds, peak_mb, result)``: wall-clock seconds of the call
-    alone (interpreter start-up excluded), the child's peak RSS in MiB
-    (including the interpreter and whatever ``fn`` imports), and ``fn``'s
+    alone (interpreter start-up excluded), the peak RSS in MiB of the child
+    *and the workers it starts* (the larger of the child's own peak and the
+    largest sum over its process tree sampled every 50 ms on Linux; it
+    includes the interpreter and whatever ``fn`` imports), and ``fn``'s
     return value, which must be picklable. An exception in the child is
     raised here as :class:`RuntimeError` carrying the child's traceback.
     """
@@ -112,6 +115,7 @@ def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, f
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs))
     proc.start()
     child.close()
+    tree = TreePeak(proc.pid) if os.path.isdir("/proc") else None
     try:
         message = parent.recv()
     except EOFError:
@@ -119,8 +123,52 @@ def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, f
         raise RuntimeError(f"benchmark child died with exit code {proc.exitcode}") from None
     finally:
         parent.close()
+        tree_peak = tree.stop() if tree is not None else 0.0
     proc.join()
     status, a, b, result = message
     if status != "ok":
         raise RuntimeError(f"benchmark child failed: {a}\n{b}")
-    return a, b, result
+    return a, max(b, tree_peak), result
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident set of process ``pid`` and all its descendants now, in MiB (Linux ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21])  # pages
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+class TreePeak:
+    """Largest :func:`tree_rss_mb` of a process seen while sampling every ``interval`` s."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(pid, interval), daemon=True)
+        self._thread.start()
+
+    def _run(self, pid: int, interval: float) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss_mb(pid))
+            self._stop.wait(interval)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MiB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak

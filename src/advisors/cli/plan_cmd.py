@@ -20,6 +20,7 @@ from ..output import ExportOptions, export
 from ..period import Period
 from ..plan.plan import Plan, make_plan
 from ..plan.shortfalls import shortfall_lines
+from ..plan.stopwatch import Stopwatch
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
@@ -67,9 +68,12 @@ def _stamp(text: str | None) -> dt.datetime | None:
               "promised others (by default a pattern changes only with the village's advisor "
               "or service class; an absence moves single days).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--timings", is_flag=True,
+              help="Print the seconds each stage took to stderr (never into OUT).")
 def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
-         exporter_names: str | None, strategy: str, repattern: bool, quiet: bool) -> None:
+         exporter_names: str | None, strategy: str, repattern: bool, quiet: bool,
+         timings: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -84,7 +88,9 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
       advisors plan examples/tongren --period 2026-12 --out out
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
+    watch = Stopwatch()
     dataset = load_dataset(source)
+    watch("load")
     before = _read_previous(previous) if previous else None
     names = None
     if exporter_names:
@@ -95,6 +101,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
         sink = _Null()
     with click.progressbar(length=steps, label=say("planning"), file=sink, show_pos=True) as bar:
         def advance(label: str) -> None:
+            watch(label)
             bar.label = say(label) if label in STAGES else say("writing {name}", name=label)
             bar.update(1)
 
@@ -104,12 +111,17 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance, repattern=repattern)
         publication = result.publication(dataset)
+        watch("publication")
         with atomic_directory(out) as tmp:
             written = export(publication, tmp, options, names)
+        watch("swap")
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
     with _plugin_warnings(shown=not quiet):
         get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
                                                  publication=publication)
+    watch("published-hook")
+    if timings:
+        click.echo("\n".join(watch.lines()), err=True)
     if not quiet:
         _summary(result, out, len(written))
     if not result.feasible:

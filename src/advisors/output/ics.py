@@ -93,6 +93,14 @@ def feed_members(event_owners: Iterable[str]) -> list[str]:
     return ["all", *(owner.replace(":", "/", 1) for owner in event_owners)]
 
 
+def _lines(name: str, value: str) -> bytes:
+    """One calendar property's content line(s), serialised by icalendar."""
+    cal = icalendar.Calendar()
+    cal.add(name, value)
+    raw: bytes = cal.to_ical()
+    return raw[len(b"BEGIN:VCALENDAR\r\n"):-len(_END)]
+
+
 def _attendee_lines(organizer: Party | None, attendees: Sequence[Party]) -> bytes:
     """The ORGANIZER and ATTENDEE content lines, serialised by icalendar."""
     holder = icalendar.Event()
@@ -125,6 +133,10 @@ class FeedWriter:
     organizer: Party | None = None
     translator: Translator | None = None
     _cache: dict[str, tuple[bytes, bytes]] = attrs.field(factory=dict, init=False)
+    _heads: dict[tuple[dt.date, dt.date, str], tuple[bytes, bytes]] = attrs.field(
+        factory=dict, init=False)
+    _people: dict[tuple[Party | None, tuple[Party, ...]], bytes] = attrs.field(
+        factory=dict, init=False)
 
     def uid(self, item: PublishedEvent) -> str:
         """The UID of an event."""
@@ -177,7 +189,10 @@ class FeedWriter:
                 alarm.add("trigger", dt.timedelta(minutes=-minutes))
                 vevent.add_component(alarm)
         public: bytes = vevent.to_ical()
-        people = _attendee_lines(event.organizer or self.organizer, event.attendees)
+        who = (event.organizer or self.organizer, tuple(event.attendees))
+        people = self._people.get(who)
+        if people is None:
+            people = self._people[who] = _attendee_lines(*who)
         if not people:
             return public, public
         # ATTENDEE lines go before the first VALARM (or END:VEVENT): same bytes as
@@ -198,17 +213,26 @@ class FeedWriter:
 
     def header(self, name: str, first: dt.date, last: dt.date, method: str = "PUBLISH"
                ) -> bytes:
-        """The feed's VCALENDAR head with its VTIMEZONE, without the closing line."""
-        cal = icalendar.Calendar()
-        cal.add("prodid", PRODID)
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", method)
-        cal.add("x-wr-calname", name)
-        cal.add("x-wr-timezone", self.zone)
-        cal.add_component(vtimezone(self.zone, first, last))
-        raw: bytes = cal.to_ical()
-        return raw[: -len(_END)]
+        """The feed's VCALENDAR head with its VTIMEZONE, without the closing line.
+
+        Each property is one content line of its own and the properties come
+        before the components, so the head is the same bytes as serialising
+        the whole calendar: the lines shared by every feed of the same dates
+        (and the VTIMEZONE) are serialised once, the feed's name per feed.
+        """
+        key = (first, last, method)
+        parts = self._heads.get(key)
+        if parts is None:
+            cal = icalendar.Calendar()
+            cal.add("prodid", PRODID)
+            cal.add("version", "2.0")
+            cal.add("calscale", "GREGORIAN")
+            cal.add("method", method)
+            before = cal.to_ical()[: -len(_END)]
+            after = _lines("x-wr-timezone", self.zone)
+            parts = (before, after + vtimezone(self.zone, first, last).to_ical())
+            self._heads[key] = parts
+        return parts[0] + _lines("x-wr-calname", name) + parts[1]
 
     def feed_bytes(self, name: str, items: Sequence[PublishedEvent], *, private: bool,
                    method: str = "PUBLISH") -> Iterator[bytes]:

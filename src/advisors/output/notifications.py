@@ -166,17 +166,39 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     return out
 
 
-def _email(pub: Publication, note: Notification) -> bytes:
-    calendar = pub.dataset.policy.calendar
+def _header(name: str, value: str) -> bytes:
+    """One header as an SMTP-policy message folds it, with its line end."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    if calendar.organizer_email:
-        msg["From"] = email.utils.formataddr((calendar.organizer_name, calendar.organizer_email))
-    if note.recipient.email:
-        msg["To"] = email.utils.formataddr((note.recipient.name, note.recipient.email))
-    msg["Subject"] = note.subject
-    msg["Date"] = email.utils.format_datetime(pub.stamp)
-    msg.set_content(note.body)
-    return msg.as_bytes()
+    msg[name] = value
+    return msg.as_bytes()[:-2]  # without the blank line that ends the headers
+
+
+class _Mailer:
+    """The ``.eml`` of each message.
+
+    A message's header lines are folded one by one, so the lines every
+    message shares (From, Date) and the few subjects are folded once, and
+    each message adds its To line and its body: the same bytes as building
+    the whole message each time.
+    """
+
+    def __init__(self, pub: Publication) -> None:
+        calendar = pub.dataset.policy.calendar
+        self._from = (_header("From", email.utils.formataddr((calendar.organizer_name,
+                                                              calendar.organizer_email)))
+                      if calendar.organizer_email else b"")
+        self._date = _header("Date", email.utils.format_datetime(pub.stamp))
+        self._subjects: dict[str, bytes] = {}
+
+    def __call__(self, note: Notification) -> bytes:
+        to = (_header("To", email.utils.formataddr((note.recipient.name, note.recipient.email)))
+              if note.recipient.email else b"")
+        subject = self._subjects.get(note.subject)
+        if subject is None:
+            subject = self._subjects[note.subject] = _header("Subject", note.subject)
+        body = EmailMessage(policy=email.policy.SMTP)
+        body.set_content(note.body)
+        return self._from + to + subject + self._date + body.as_bytes()
 
 
 def write_notifications(pub: Publication, out: Path, renderer: Renderer,
@@ -184,12 +206,16 @@ def write_notifications(pub: Publication, out: Path, renderer: Renderer,
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
     written: list[Path] = []
     rows: list[list[object]] = []
+    mail = _Mailer(pub)
+    folders: set[str] = set()
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        data = _email(pub, note) if note.channel == "email" else note.body.encode("utf-8")
+        if note.channel not in folders:
+            (out / relative).parent.mkdir(parents=True, exist_ok=True)
+            folders.add(note.channel)
+        data = mail(note) if note.channel == "email" else note.body.encode("utf-8")
         (out / relative).write_bytes(data)
         written.append(relative)
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,

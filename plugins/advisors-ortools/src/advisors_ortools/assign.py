@@ -35,6 +35,8 @@ from advisors.coverage.facts import Candidate
 from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 from advisors.hookspecs import Register
 
+from .certificate import eligible_pairs, negative_pairs, potentials
+
 __all__ = ["optimal_assign", "optimal_choice", "register"]
 
 SCALE = 1000
@@ -96,8 +98,9 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
         and _fits(problem))
     graph = _Graph(problem, k, paths)
     widened: set[int] = set()
-    rounds = 0
+    rounds = added = searched = 0
     work = ""
+    components: list[list[int]] = []
     while True:
         rounds += 1
         choice: dict[int, int] = {}
@@ -108,33 +111,65 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
             components = graph.components()
             for comp in components:
                 choice.update(graph.solve(comp))
-        short = [vi for vi in problem.open
-                 if vi not in choice and problem.candidates(vi, None)[0]]
-        if not short:
+        if _widen(problem, graph, choice, widened):
+            continue
+        # Maximal coverage: now price every eligible pair outside the graph.
+        extra, looked = _price(problem, graph, choice, k, widened)
+        searched += looked
+        if not extra:
             break
-        villages, _, path = alternating_reach(problem, choice, short)
-        if path is None:
-            break
-        grow = [vi for vi in villages if vi not in widened]
-        if not grow:  # pragma: no cover - a path over exhaustive lists is always in the graph
-            break
-        graph.widen({vi: problem.candidates(vi, None)[0] for vi in grow})
-        widened.update(grow)
+        graph.add_pairs(extra)
+        added += sum(map(len, extra.values()))
     if paths:
-        notes = [f"optimal for the candidate graph: {k} cheapest eligible advisors per village; "
+        notes = [f"solved on the candidate graph: {k} cheapest eligible advisors per village; "
                  f"shortest augmenting paths ({work})"]
     else:
         notes = [
-            f"optimal for the candidate graph: {k} cheapest eligible advisors per village, "
+            f"solved on the candidate graph: {k} cheapest eligible advisors per village, "
             f"{len(components)} independent component{'' if len(components) == 1 else 's'} "
             f"(largest {max(map(len, components), default=0)} villages)",
         ]
     if widened:
         notes.append(f"candidates widened to every eligible advisor for {len(widened)} villages "
-                     f"(up to {graph.longest()} candidates) in {rounds} rounds")
+                     f"(up to {graph.longest()} candidates)")
     else:
         notes.append("no widening needed")
+    everything = (f"all {eligible_pairs(problem):,} eligible pairs" if not paths
+                  else f"every eligible pair within {problem.max_km:g} km")
+    notes.append(f"optimal over {everything} (certificate: no negative reduced cost; "
+                 f"{searched:,} villages' pairs priced, {added:,} pairs added, {rounds} solves)")
     return choice, tuple(notes)
+
+
+def _widen(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int],
+           widened: set[int]) -> bool:
+    """Widen the villages on an alternating path to an uncovered village; whether any was."""
+    short = [vi for vi in problem.open
+             if vi not in choice and problem.candidates(vi, None)[0]]
+    if not short:
+        return False
+    villages, _, path = alternating_reach(problem, choice, short)
+    if path is None:
+        return False
+    grow = [vi for vi in villages if vi not in widened]
+    if not grow:  # pragma: no cover - a path over exhaustive lists is always in the graph
+        return False
+    graph.widen({vi: problem.candidates(vi, None)[0] for vi in grow})
+    widened.update(grow)
+    return True
+
+
+def _price(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int], k: int,
+           widened: set[int]) -> tuple[dict[int, list[tuple[int, int]]], int]:
+    """The pairs outside the graph that price negative, and how many villages were searched."""
+    import numpy as np
+
+    chosen = np.asarray([choice.get(vi, -1) for vi in problem.open], np.int64)
+    d_village, d_advisor = potentials(graph.offsets, graph.advs, graph.costs, chosen,
+                                      *_places(problem), prices=graph.prices)
+    exhaustive = np.isin(graph.open, np.asarray(sorted(widened), np.int64))
+    return negative_pairs(problem, graph.open, graph.offsets, graph.advs, graph.costs,
+                          exhaustive, d_village, d_advisor, k)
 
 
 def _fits(problem: CoverageProblem) -> bool:
@@ -181,6 +216,8 @@ class _Graph:
         self.problem = problem
         self.open = np.asarray(problem.open, dtype=np.int64)
         self.augmenter: Any = None
+        self.prices: Any = None
+        """Advisor prices of the last augmenting-path solve (a start for the potentials)."""
         if paths:
             from .augment import Augmenter
 
@@ -214,23 +251,42 @@ class _Graph:
         return int((self.offsets[1:] - self.offsets[:-1]).max(initial=0))
 
     def widen(self, lists: Mapping[int, list[Candidate]]) -> None:
-        """Replace the candidate lists of some villages."""
+        """Replace the candidate lists of some villages (by village index)."""
+        import numpy as np
+
+        pos = {vi: p for p, vi in enumerate(self.problem.open)}
+        self._replace({pos[vi]: (np.asarray([ai for _, ai, _ in found], np.int32),
+                                 np.asarray([round(c * SCALE) for c, _, _ in found], np.int64))
+                       for vi, found in lists.items()})
+
+    def add_pairs(self, pairs: Mapping[int, list[tuple[int, int]]]) -> None:
+        """Add arcs ``(advisor, cost in metres)`` to the lists of village positions, in order."""
+        import numpy as np
+
+        lists = {}
+        for p, extra in pairs.items():
+            lo, hi = self.offsets[p], self.offsets[p + 1]
+            a = np.concatenate([self.advs[lo:hi], np.asarray([x for x, _ in extra], np.int32)])
+            c = np.concatenate([self.costs[lo:hi], np.asarray([y for _, y in extra], np.int64)])
+            order = np.lexsort((a, c))
+            lists[p] = (a[order], c[order])
+        self._replace(lists)
+
+    def _replace(self, lists: Mapping[int, tuple[Any, Any]]) -> None:
+        """Replace the arcs of some village positions by (advisors, costs)."""
         import numpy as np
 
         self.augmenter = None
-
-        pos = {vi: p for p, vi in enumerate(self.problem.open)}
         parts_a, parts_c, sizes = [], [], []
         last = 0
-        for vi in sorted(lists, key=pos.__getitem__):
-            p = pos[vi]
+        for p in sorted(lists):
             lo, hi = self.offsets[last], self.offsets[p]
             parts_a.append(self.advs[lo:hi])
             parts_c.append(self.costs[lo:hi])
             sizes.extend(int(n) for n in self.offsets[last + 1:p + 1] - self.offsets[last:p])
-            parts_a.append(np.asarray([ai for _, ai, _ in lists[vi]], np.int32))
-            parts_c.append(np.asarray([round(c * SCALE) for c, _, _ in lists[vi]], np.int64))
-            sizes.append(len(lists[vi]))
+            parts_a.append(lists[p][0])
+            parts_c.append(lists[p][1])
+            sizes.append(len(lists[p][0]))
             last = p + 1
         lo = self.offsets[last]
         parts_a.append(self.advs[lo:])
@@ -283,6 +339,7 @@ class _Graph:
         if found is None:  # not placed while searching, or widened since
             found = solve(self.offsets, self.advs, self.costs, *_places(self.problem))
         self.augmenter = None
+        self.prices = found.prices
         chosen = found.chosen
         hit = np.flatnonzero(chosen >= 0)
         choice = dict(zip(self.open[hit].tolist(), self.advs[chosen[hit]].tolist(),

@@ -106,6 +106,11 @@ class Augmenter:
         self.added = hi
 
     @property
+    def prices(self) -> Any:
+        """The price of each advisor (the dual potentials the searches kept), a copy."""
+        return self._state[0].copy()
+
+    @property
     def chosen(self) -> Any:
         """Chosen arc of each village added (an index into the arcs), -1 when uncovered."""
         return self._state[4][:self.added]

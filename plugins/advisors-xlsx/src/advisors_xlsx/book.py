@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.data.atomic import atomic_write_bytes
@@ -48,8 +49,8 @@ def style_header(ws: Worksheet, row: int, width: int, *, wrap: bool = True) -> N
         cell.alignment = Alignment(wrap_text=wrap, vertical="center")
 
 
-def set_widths(ws: Worksheet, columns: Sequence[Iterable[Any]], *, least: int = 6,
-               most: int = 40) -> None:
+def set_widths(ws: Worksheet | WriteOnlyWorksheet, columns: Sequence[Iterable[Any]], *,
+               least: int = 6, most: int = 40) -> None:
     """Widths from each column's longest text (header included), within [least, most]."""
     for i, values in enumerate(columns, start=1):
         longest = max((display_width(_shown(v)) for v in values), default=0)

@@ -8,6 +8,11 @@ advisor of record. Cells hold values, never formulas: a name typed as
 ``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
 (:func:`advisors.output.rows.roster_rows`), the same as the CSV and HTML
 rosters'.
+
+The workbooks are written in openpyxl's write-only mode, rows streamed as
+they come, with four named styles (title, header, cell, cancelled) instead
+of a style per cell: a province's roster (130,000 cells) takes seconds, not
+the half-minute a cell-by-cell workbook spent hashing styles.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.output.base import ExportOptions, Publication
 from advisors.output.rows import ROSTER_COLUMNS, ROSTER_HEADINGS, RosterRow, roster_rows
 
-from .book import BORDER, save_book, set_widths, style_header
+from .book import BORDER, HEADER_FILL, HEADER_FONT, save_book, set_widths
 
 __all__ = ["ASSIGNMENT_COLUMNS", "HEADINGS", "HOTLINE_SHEET", "assignments_xlsx", "roster_book",
            "roster_xlsx", "sheet_title"]
@@ -61,21 +69,40 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any) -> None:
-    cell = ws.cell(row, column)
-    cell.value = value
+STYLES = (
+    NamedStyle("advisors title", font=Font(bold=True, size=14)),
+    NamedStyle("advisors header", font=HEADER_FONT, fill=HEADER_FILL, border=BORDER,
+               alignment=Alignment(wrap_text=True, vertical="center")),
+    NamedStyle("advisors cell", font=DEFAULT_FONT, border=BORDER),
+    NamedStyle("advisors cancelled", font=Font(strike=True, color="808080"), border=BORDER),
+)
+"""The named styles every cell of a roster workbook takes one of."""
+
+
+def _book() -> Workbook:
+    """An empty write-only workbook with the named styles registered."""
+    book = Workbook(write_only=True)
+    for style in STYLES:
+        book.add_named_style(style)
+    return book
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula: data never runs
-    cell.border = BORDER
+    cell.style = style
+    return cell
 
 
 def _heading(pair: tuple[str, str]) -> str:
     return f"{pair[0]}\n{pair[1]}"
 
 
-def _print_setup(ws: Worksheet, header_row: int, width: int, title: str) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+def _print_setup(ws: WriteOnlyWorksheet, header_row: int, width: int, last_row: int,
+                 title: str) -> None:
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -86,29 +113,25 @@ def _print_setup(ws: Worksheet, header_row: int, width: int, title: str) -> None
     ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "&P / &N"
     ws.freeze_panes = f"A{header_row + 1}"
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(ws.max_row, header_row)}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
 
 
-def _table(ws: Worksheet, title: str, headings: Sequence[tuple[str, str]],
+def _table(ws: WriteOnlyWorksheet, title: str, headings: Sequence[tuple[str, str]],
            rows: Sequence[Sequence[Any]], struck: Sequence[bool] = ()) -> None:
     """Title in row 1, bilingual header in row 2, rows below; printable."""
     width = len(headings)
-    ws.cell(1, 1).value = title
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    for c, pair in enumerate(headings, start=1):
-        ws.cell(2, c).value = _heading(pair)
-    style_header(ws, 2, width)
-    ws.row_dimensions[2].height = 30
-    for r, row in enumerate(rows, start=3):
-        for c, value in enumerate(row, start=1):
-            _put(ws, r, c, value)
-        if r - 3 < len(struck) and struck[r - 3]:
-            for c in range(1, width + 1):
-                ws.cell(r, c).font = Font(strike=True, color="808080")
+    # Widths, print setup and frozen panes go before the first row: write-only mode
+    # writes the sheet's head when the first row comes.
     set_widths(ws, [[pair[0], pair[1], *(row[i] for row in rows)]
                     for i, pair in enumerate(headings)], most=30)
-    _print_setup(ws, 2, width, title)
+    ws.row_dimensions[2].height = 30
+    ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
+    _print_setup(ws, 2, width, max(2, len(rows) + 2), title)
+    ws.append([_cell(ws, title, "advisors title")])
+    ws.append([_cell(ws, _heading(pair), "advisors header") for pair in headings])
+    for i, row in enumerate(rows):
+        style = "advisors cancelled" if i < len(struck) and struck[i] else "advisors cell"
+        ws.append([_cell(ws, value, style) for value in row])
 
 
 def _title(pub: Publication, name: str, name_bo: str = "") -> str:
@@ -122,10 +145,7 @@ def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
     by_township: dict[str, list[RosterRow]] = {}
     for row in rows:
         by_township.setdefault(row.township_id, []).append(row)
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
+    book = _book()
     taken: set[str] = set()
     headings = [HEADINGS[c] for c in ROSTER_COLUMNS]
 
@@ -172,10 +192,8 @@ def assignment_rows(pub: Publication) -> list[list[str]]:
 def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
     """``rosters/assignments.xlsx``: each village's advisor of record, printable."""
     relative = Path("rosters") / "assignments.xlsx"
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = "顾问分配"
+    book = _book()
+    ws = book.create_sheet("顾问分配")
     rows = assignment_rows(pub)
     _table(ws, f"村(居)法律顾问分配表 Advisors of record · {pub.period.label}",
            ASSIGNMENT_COLUMNS, rows)

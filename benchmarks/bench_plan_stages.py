@@ -1,0 +1,132 @@
+"""`advisors plan` end to end, stage by stage, at township, prefecture and province scale.
+
+Run:  python benchmarks/bench_plan_stages.py [--repeat 3] [--scales township,prefecture,province]
+                                      [--strategy auto] [--keep DIR]
+
+Each run is the real command line in a fresh process
+(``advisors plan DATA --period 2026-12 --out TMP -q --timings``), so
+interpreter start-up and imports count. The command prints the seconds of
+each stage to stderr (``--timings``; nothing of it reaches the outputs);
+*start-up* is the time of the process minus the stages it timed: the
+interpreter, imports, building the command line and exit. Each stage has
+its wall time and its CPU time (the process's own; on a machine shared
+with other jobs CPU time moves much less than wall time). Every figure is
+the best of ``--repeat`` runs; end to end is the best run's, not a sum of
+bests. Peak RSS is the largest resident set of
+the command's process (``wait4``), not a sum over a process tree.
+
+``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
+to compare two versions with ``diff -r``. Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import dataset_dir
+
+SCALES = ("township", "prefecture", "province")
+PERIOD = "2026-12"
+STAGE_NAMES = {"assign": "coverage"}
+"""Table labels for the command's stage names where they differ."""
+
+
+Times = dict[str, tuple[float, float]]
+"""Stage → (wall seconds, CPU seconds)."""
+
+
+def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float, Times, int]:
+    """One `advisors plan` process: wall s, CPU s, peak RSS MiB, stage times, exit code."""
+    command = [sys.executable, "-c", "from advisors.cli import main; main()", "plan", str(data),
+               "--period", PERIOD, "--out", str(out), "-q", "--timings", "--strategy", strategy]
+    env = dict(os.environ, ADVISORS_OUTBOX="")
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read()
+    if proc.returncode not in (0, 3):  # 3: a plan with unmet hard rules, still written
+        raise SystemExit(f"advisors plan failed ({proc.returncode}):\n{stderr}")
+    stages: Times = {}
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "timing" and parts[1] != "total":
+            stages[parts[1]] = (float(parts[2]), float(parts[3]))
+    peak = usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak, stages, proc.returncode
+
+
+def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
+                ) -> tuple[tuple[float, float], float, Times, int]:
+    """Best-of-``repeat`` (wall, CPU) end to end and per stage, peak RSS, exit code."""
+    data = dataset_dir(scale)
+    best_wall = best_cpu = float("inf")
+    best: dict[str, tuple[float, float]] = {}
+    peak = 0.0
+    code = 0
+    with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
+        out = Path(tmp) / "out"
+        for _ in range(repeat):
+            wall, cpu, run_peak, stages, code = run_once(data, out, strategy)
+            peak = max(peak, run_peak)
+            startup = (wall - sum(w for w, _ in stages.values()),
+                       cpu - sum(c for _, c in stages.values()))
+            stages = {"start-up": startup, **stages}
+            for name, (w, c) in stages.items():
+                was = best.get(name, (float("inf"), float("inf")))
+                best[name] = (min(was[0], w), min(was[1], c))
+            best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
+        if keep is not None:
+            target = keep / scale
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(out, target)
+    return (best_wall, best_cpu), peak, best, code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scales", default=",".join(SCALES))
+    parser.add_argument("--strategy", default="auto")
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    results = {scale: bench_scale(scale, args.repeat, args.strategy, args.keep)
+               for scale in scales}
+
+    names: list[str] = []
+    for _, _, stages, _ in results.values():
+        names += [n for n in stages if n not in names]
+    print(f"`advisors plan --period {PERIOD} --strategy {args.strategy}`, best of "
+          f"{args.repeat}, {dt.date.today().isoformat()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}\n")
+    print("| stage | " + " | ".join(f"{s} wall | {s} CPU" for s in scales) + " |")
+    print("|---|" + "---:|---:|" * len(scales))
+    for name in names:
+        cells = []
+        for s in scales:
+            found = results[s][2].get(name)
+            cells += [f"{found[0]:.2f} s", f"{found[1]:.2f} s"] if found else ["—", "—"]
+        print(f"| {STAGE_NAMES.get(name, name)} | " + " | ".join(cells) + " |")
+    print("| **end to end** | " + " | ".join(
+        f"**{results[s][0][0]:.2f} s** | **{results[s][0][1]:.2f} s**" for s in scales) + " |")
+    print("| peak RSS | " + " | ".join(f"{results[s][1]:.0f} MiB | " for s in scales) + " |")
+    print("| exit code | " + " | ".join(f"{results[s][3]} | " for s in scales) + " |")
+
+
+if __name__ == "__main__":
+    main()
