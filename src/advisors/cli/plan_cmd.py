@@ -143,16 +143,19 @@ def _read_previous(path: Path) -> Plan:
 
 @contextlib.contextmanager
 def _plugin_warnings(*, shown: bool) -> Iterator[None]:
-    """Plugins' logged warnings (the outbox's "not queued") are silenced under --quiet."""
+    """Plugins' logged warnings (the outbox's "not queued") are not printed under --quiet.
+
+    Python prints a warning nobody handles on stderr; a silent handler on the
+    root logger stops that, while an application's own handlers still get it."""
     if shown:
         yield
         return
-    before = logging.root.manager.disable
-    logging.disable(logging.WARNING)
+    silent = logging.NullHandler()
+    logging.root.addHandler(silent)
     try:
         yield
     finally:
-        logging.disable(before)
+        logging.root.removeHandler(silent)
 
 
 class _Null:
