@@ -9,6 +9,7 @@ import click
 
 from ..errors import DataError
 from ..period import Period
+from .speak import say
 
 __all__ = ["parse_period", "period_option", "read_text"]
 
@@ -20,9 +21,9 @@ def parse_period(ctx: click.Context, param: click.Parameter, value: Any) -> Peri
     try:
         return Period.parse(str(value))
     except DataError:
-        raise click.BadParameter(
-            f"not a period: {value!r} (a month 2026-12, a quarter 2026-Q4, a year 2027, "
-            "or a span 2026-12-01..2027-02-28)", ctx, param) from None
+        raise click.BadParameter(say(
+            "not a period: {value} (a month 2026-12, a quarter 2026-Q4, a year 2027, "
+            "or a span 2026-12-01..2027-02-28)", value=repr(value)), ctx, param) from None
 
 
 period_option = click.option(

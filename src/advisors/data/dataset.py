@@ -22,6 +22,7 @@ from ..errors import Problem, ProblemList
 from ..geo import TravelModel
 from ..languages import normalize_language
 from ..limits import record_values
+from ..locale.codes import fold, reverse
 from ..model import (
     Advisor,
     Attendance,
@@ -118,6 +119,25 @@ def _group(records: Iterable[Any], key: str) -> dict[str, tuple[Any, ...]]:
 _get_id = operator.attrgetter("id")
 
 
+def _topics_by_id(trainers: tuple[Trainer, ...], policy: Policy) -> tuple[Trainer, ...]:
+    """Trainers whose topics are written by the policy's name (``民法典``) get the topic id.
+
+    A topic neither an id nor a name stays as written, for :meth:`Dataset.check`.
+    """
+    curriculum = set(policy.training.curriculum)
+    if all(curriculum.issuperset(t.topics) for t in trainers):
+        return trainers
+    ids = reverse(policy.training.topic_names)
+
+    def topic_id(topic: str) -> str:
+        return topic if topic in curriculum else ids.get(fold(topic), topic)
+
+    return tuple(
+        t if curriculum.issuperset(t.topics)
+        else attrs.evolve(t, topics=tuple(dict.fromkeys(map(topic_id, t.topics))))
+        for t in trainers)
+
+
 @attrs.frozen
 class Dataset:
     """Townships, villages, advisors, trainers and people, with the policy and calendar."""
@@ -159,6 +179,7 @@ class Dataset:
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "trainers", _topics_by_id(self.trainers, self.policy))
         prebuilt = _PREBUILT.get() or {}
 
         def built(collection: str, field: str) -> Any:
@@ -370,17 +391,13 @@ class Dataset:
             assigned.add(row.village)
 
         curriculum = set(self.policy.training.curriculum)
+        names = self.policy.training.topic_names
         for i, trainer in enumerate(() if "policy" in skip else self.trainers):
             for topic in trainer.topics:
                 if topic not in curriculum:
                     report("trainers", i, trainer, "topics", "unknown topic", topic,
-                           "a topic of the policy's curriculum: " + ", ".join(sorted(curriculum)))
-        for i, festival in enumerate(self.calendar.festivals):
-            for township in festival.townships:
-                if "townships" not in skip and township not in self.township_by_id:
-                    problems.append(Problem("calendar.toml", "unknown reference", None,
-                                            f"festival[{i}].townships", township,
-                                            "the id of a township in townships.csv"))
+                           "a topic of the policy's curriculum: " + ", ".join(
+                               f"{names.get(c, c)} ({c})" for c in sorted(curriculum)))
         hotline_venue = self.policy.hotline.venue
         if hotline_venue and "venues" not in skip and hotline_venue not in self.venue_by_id:
             problems.append(Problem("policy", "unknown venue", None, "hotline.venue",

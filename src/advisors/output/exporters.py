@@ -15,7 +15,7 @@ from .ics import FeedWriter
 from .invitations import write_invitations
 from .markdown import table
 from .notifications import write_notifications
-from .rows import ROSTER_COLUMNS, roster_rows
+from .rows import ROSTER_COLUMNS, ROSTER_HEADINGS, roster_rows
 
 __all__ = ["feed_names", "feed_writer", "register_exporters"]
 
@@ -61,7 +61,7 @@ def roster_csv(pub: Publication, out: OutputFolder, options: ExportOptions) -> l
     """``rosters/roster.csv``: UTF-8 with BOM, formulas neutralised."""
     relative = Path("rosters") / "roster.csv"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    write_csv(out.path(relative), ROSTER_COLUMNS, rows)
+    write_csv(out.path(relative), [ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
     return [relative]
 
 
@@ -69,7 +69,7 @@ def roster_md(pub: Publication, out: OutputFolder, options: ExportOptions) -> li
     """``rosters/roster.md``: the roster as a Markdown table."""
     relative = Path("rosters") / "roster.md"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    text = f"# {pub.period.label}\n\n" + table(ROSTER_COLUMNS, rows)
+    text = f"# {pub.period.label}\n\n" + table([ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
     return [out.write_text(relative, text)]
 
 

@@ -16,6 +16,7 @@ from ..hookspecs import Register, hookimpl
 from ..ledger.assess import Assessment, grades_rows
 from ..ledger.effective import Figures, Ledger, Outcome
 from ..ledger.records import ServiceRecord
+from ..locale.codes import CODE_NAMES
 from .base import ExportOptions, Publication
 from .csvout import write_csv
 from .folder import OutputFolder
@@ -26,9 +27,7 @@ LEDGER_EXPORTERS: Final = ("ledger-village", "ledger-report", "ledger-csv")
 """Names of the exporters in this module."""
 
 STATUS_ZH: Final = {"held": "按时", "late": "迟到", "missed": "未到", "unplanned": "计划外"}
-KIND_ZH: Final = {"duty_day": "坐班", "lecture": "法治讲座", "home_visit": "入户走访",
-                  "consultation": "法律咨询", "mediation": "矛盾调解",
-                  "document_review": "合同/村规审查", "legal_aid_referral": "法律援助转介"}
+KIND_ZH: Final = CODE_NAMES["service_kind"]
 """Chinese names of the service kinds."""
 
 

@@ -33,22 +33,21 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.output import ExportOptions, OutputFolder, Publication
-from advisors.output.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+from advisors.output.rows import ROSTER_COLUMNS, ROSTER_HEADINGS, RosterRow, roster_rows
 
 from .book import BORDER, HEADER_FILL, HEADER_FONT, save_book, set_widths
 
 __all__ = ["ASSIGNMENT_COLUMNS", "DATE_FORMAT", "HEADINGS", "HOTLINE_SHEET", "TIME_FORMAT",
            "assignments_xlsx", "roster_book", "roster_xlsx", "sheet_title"]
 
-HEADINGS: dict[str, tuple[str, str]] = {
-    "date": ("日期", "Date"), "weekday": ("星期", "Weekday"), "start": ("开始", "Start"),
-    "end": ("结束", "End"), "kind": ("类型", "Kind"), "status": ("状态", "Status"),
-    "change": ("变更", "Change"), "township": ("乡镇", "Township"),
-    "village": ("村(社区)", "Village"), "who": ("人员", "Who"),
-    "organization": ("单位", "Organization"), "location": ("地点", "Location"),
-    "topic": ("主题", "Topic"), "language": ("语言", "Language"),
-    "participants": ("人数", "Participants"), "event": ("编号", "Event id"),
+_ENGLISH: dict[str, str] = {
+    "date": "Date", "weekday": "Weekday", "start": "Start", "end": "End", "kind": "Kind",
+    "status": "Status", "change": "Change", "township": "Township", "village": "Village",
+    "who": "Who", "organization": "Organization", "location": "Location", "topic": "Topic",
+    "language": "Language", "participants": "Participants", "event": "Calendar event id",
 }
+HEADINGS: dict[str, tuple[str, str]] = {c: (ROSTER_HEADINGS[c], _ENGLISH[c])
+                                        for c in ROSTER_COLUMNS}
 """Chinese and English heading of each roster column."""
 ASSIGNMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("乡镇", "Township"), ("村(社区)编号", "Village id"), ("村(社区)", "Village"),
