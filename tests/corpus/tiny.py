@@ -34,18 +34,20 @@ def make_tiny(folder: Path) -> Path:
     """Write the small dataset into ``folder`` (made); return it."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(TONGREN / "policy.toml", folder / "policy.toml")
-    calendar = WorkCalendar.from_toml(TONGREN / "calendar.toml")
-    festivals = [f for f in calendar.festivals if not f.townships or TOWNSHIP in f.townships]
-    festivals = [attrs.evolve(f, townships=tuple(t for t in f.townships if t == TOWNSHIP))
-                 for f in festivals]
-    calendar = attrs.evolve(calendar, festivals=tuple(festivals))
-    (folder / "calendar.toml").write_text(dumps_toml(calendar.as_dict(), dates=True), "utf-8")
     header, townships = _rows("townships.csv")
     _write(folder, "townships.csv", header, [t for t in townships if t["id"] == TOWNSHIP])
     header, villages = _rows("villages.csv")
     villages = [v for v in villages if v["township"] == TOWNSHIP][:VILLAGES]
     _write(folder, "villages.csv", header, villages)
     village_ids = {v["id"] for v in villages}
+    calendar = WorkCalendar.from_toml(TONGREN / "calendar.toml")
+    festivals = [attrs.evolve(f, townships=tuple(t for t in f.townships if t == TOWNSHIP),
+                              villages=tuple(v for v in f.villages if v in village_ids))
+                 for f in calendar.festivals]
+    festivals = [f for f, was in zip(festivals, calendar.festivals, strict=True)
+                 if was.everywhere or not f.everywhere]
+    calendar = attrs.evolve(calendar, festivals=tuple(festivals))
+    (folder / "calendar.toml").write_text(dumps_toml(calendar.as_dict(), dates=True), "utf-8")
     header, assignments = _rows("assignments.csv")
     assignments = [a for a in assignments if a["village"] in village_ids]
     _write(folder, "assignments.csv", header, assignments)
@@ -64,4 +66,6 @@ def make_tiny(folder: Path) -> Path:
     _write(folder, "venues.csv", header, [v for v in venues if v["township"] == TOWNSHIP])
     header, people = _rows("people.csv")
     _write(folder, "people.csv", header, [p for p in people if p["village"] in village_ids])
+    header, requests = _rows("requests.csv")
+    _write(folder, "requests.csv", header, [r for r in requests if r["village"] in village_ids])
     return folder

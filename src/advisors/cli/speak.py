@@ -109,11 +109,35 @@ def _expected(text: str) -> str:
     return text
 
 
+_PROBLEM_PATTERNS: Final = (
+    (re.compile(r"the output folder would replace the input (?P<source>.+)"),
+     "the output folder would replace the input {source}"),
+    (re.compile(r"the folder holds files an earlier run did not write \((?P<shown>.+)\); "
+                r"it would be replaced whole"),
+     "the folder holds files an earlier run did not write ({shown}); it would be replaced whole"),
+)
+
+
+def _problem_message(text: str) -> str:
+    found = lookup(text, "problem")
+    if found:
+        return found
+    for pattern, msgid in _PROBLEM_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return say(msgid, "problem", **match.groupdict())
+    return text
+
+
 def data_error_text(problems: Sequence[Problem]) -> str:
     """Every problem of a DataError, one a line, under a count, in the current language."""
+    options = bool(problems) and all(p.source.startswith("--") for p in problems)
     if language() == "en":
         count = len(problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the data:"
+        head = (f"{count} problem{'s' if count != 1 else ''} "
+                f"{'with the options' if options else 'in the data'}:")
+    elif options:
+        head = say("{count} problems with the options:", count=len(problems))
     else:
         head = say("{count} problems in the data:", count=len(problems))
     return "\n".join([head, *(f"  {problem_text(p)}" for p in problems)])
@@ -125,7 +149,7 @@ def problem_text(problem: Problem) -> str:
         return str(problem)
     where = problem.source + (f":{problem.line}" if problem.line is not None else "")
     text = where + (f" [{problem.field}]" if problem.field else "")
-    text += "：" + (lookup(problem.message, "problem") or problem.message)
+    text += "：" + _problem_message(problem.message)
     if problem.value is not None:
         text += "（" + say("got {value}", value=repr(problem.value)) + "）"
     if problem.expected:

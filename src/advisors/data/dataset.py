@@ -373,7 +373,8 @@ class Dataset:
                     continue
                 for ident in getattr(festival, key):
                     if ident not in index:
-                        problems.append(Problem("calendar", "unknown reference", None,
+                        problems.append(Problem("calendar.toml" if origins else "calendar",
+                                                "unknown reference", None,
                                                 f"festival[{i}].{key}", ident,
                                                 f"the id of a {key[:-1]} in {key}.csv"))
 
