@@ -128,6 +128,7 @@ def direct(count: int, villages: int, every: bool) -> float:
 
 def library(count: int, villages: int, every: bool) -> float:
     """The library's FeedWriter: each VEVENT serialised once, feeds streamed."""
+    from advisors.output import OutputFolder
     from advisors.output.ics import FeedWriter
 
     events = make_events(count, villages)
@@ -135,7 +136,7 @@ def library(count: int, villages: int, every: bool) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         if every:
-            writer.write_all(Path(tmp), events)
+            writer.write_all(OutputFolder(tmp), events)
         else:
             writer.write_feed(Path(tmp) / "all.ics", "all", events, private=True)
         return time.perf_counter() - t0

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-__all__ = ["BROWSERS", "FLAGS", "FONTS", "INSTALL_SECONDS", "system_font", "system_tool"]
+__all__ = ["BROWSERS", "FLAGS", "FONTS", "INSTALL_SECONDS", "chromium_binary", "system_font",
+           "system_tool"]
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FONTS = ("fonts-wqy-microhei", "fonts-tibetan-machine")
@@ -96,3 +97,8 @@ def _font_families(script: str) -> str | None:
 def system_font(label: str, script: str, packages: Sequence[str], seconds: float) -> str:
     """Families of installed fonts covering ``script`` (``bo``), installing ``packages`` in CI."""
     return _found_or_installed(label, lambda: _font_families(script), packages, seconds)
+
+
+def chromium_binary() -> str:
+    """Chromium with the Chinese and Tibetan fonts (installed in CI when missing)."""
+    return system_tool("Chromium", BROWSERS, ("chromium", *FONTS), INSTALL_SECONDS)

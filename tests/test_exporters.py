@@ -99,9 +99,9 @@ def test_roster_csv_has_bom_and_neutralised_hostile_names(tongren: advisors.Data
     raw = (tmp_path / "rosters" / "roster.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    hostile = [r for r in rows if "HYPERLINK" in r["village"]]
-    assert hostile and all(r["village"].startswith("'=") for r in hostile)
-    assert any(r["who"] == "'@SUM(1+1)" for r in rows)
+    hostile = [r for r in rows if "HYPERLINK" in r["村(社区)"]]
+    assert hostile and all(r["村(社区)"].startswith("'=") for r in hostile)
+    assert any(r["人员"] == "'@SUM(1+1)" for r in rows)
     for row in rows:
         assert not any(value.startswith(FORMULA_STARTS) for value in row.values())
 

@@ -225,3 +225,22 @@ def test_each_hard_rule_given_a_bad_shift() -> None:
     assert hits("Not a shift", [closed]) == 1
     assert hits("Unfair shift counts", [shift(1, 0, "a0"), shift(3, 1, "a0")]) == 1
     assert hits("Unfair shift counts", [shift(1, 0, "a1")]) == 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(LANGS, st.integers(1, 2), st.integers(2, 14), st.booleans())
+def test_cpsat_stops_at_a_clean_start_and_is_never_worse(langs: list[str], seats: int, cap: int,
+                                                          weekends: bool) -> None:
+    """A greedy rota that breaks no rule is optimal (no score is below 0): CP-SAT returns it
+    as proved, with the bound 0; otherwise CP-SAT's rota ranks no worse than greedy's."""
+    ds = small_dataset(["remote"], len(langs), (), langs,
+                       policy=_policy(lawyers_per_shift=seats, max_shifts_per_month=cap,
+                                      weekends_open=weekends))
+    greedy = _solve(ds, "2026-12", "greedy")
+    rota = _solve(ds, "2026-12", "cpsat")
+    assert rota.analysis.rank <= greedy.analysis.rank
+    if greedy.analysis.rank == (0, 0):
+        assert rota.shifts == greedy.shifts
+        assert (rota.stats.status, rota.stats.objective, rota.stats.bound) == ("optimal", 0, 0)
+    else:
+        assert rota.stats.status != "optimal" or rota.stats.bound is not None

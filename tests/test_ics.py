@@ -70,10 +70,23 @@ def test_every_vevent_has_the_required_properties(feeds: Path) -> None:
         assert vevent["DTSTAMP"].dt.tzinfo is not None
         assert str(vevent["UID"]).endswith("@advisors.invalid")
         uids.add(str(vevent["UID"]))
-        alarms = vevent.walk("VALARM")
-        assert sorted(-a["TRIGGER"].dt for a in alarms) == sorted(
-            dt.timedelta(minutes=m) for m in (1440, 60))
     assert len(uids) == len(cal.walk("VEVENT"))
+
+
+def test_personal_and_village_feeds_remind_aggregate_feeds_do_not(
+        tongren: advisors.Dataset, feeds: Path, tmp_path: Path) -> None:
+    def triggers(cal: icalendar.Calendar) -> list[list[dt.timedelta]]:
+        return [sorted(-a["TRIGGER"].dt for a in v.walk("VALARM")) for v in cal.walk("VEVENT")]
+
+    policy = sorted(dt.timedelta(minutes=m) for m in tongren.policy.calendar.alarm_minutes)
+    for name, cal in _calendars(feeds).items():
+        aggregate = name == "calendars/all.ics" or name.startswith("calendars/township/")
+        assert triggers(cal) == [[] if aggregate else policy] * len(cal.walk("VEVENT")), name
+    calendar = attrs.evolve(tongren.policy.calendar, aggregate_alarms=True)
+    asked = attrs.evolve(tongren, policy=attrs.evolve(tongren.policy, calendar=calendar))
+    export(publish(asked, sample_events(asked)), tmp_path, names=["ics"])
+    everything = icalendar.Calendar.from_ical((tmp_path / "calendars" / "all.ics").read_bytes())
+    assert triggers(everything) == [policy] * len(everything.walk("VEVENT"))
 
 
 def test_vtimezone_has_no_daylight_history(feeds: Path) -> None:

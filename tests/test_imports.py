@@ -137,7 +137,7 @@ def test_capabilities_do_not_import_each_other(capability: str) -> None:
 def test_few_modules_at_the_top_of_the_package() -> None:
     top = ROOT / "src" / "advisors"
     loose = sorted(p.name for p in top.glob("*.py"))
-    assert len(loose) <= 13, loose
+    assert len(loose) <= 14, loose  # 14: limits.py, the value rules every reader applies
     for capability in CAPABILITIES:
         shape = {p.stem for p in (top / capability).glob("*.py")}
         assert {"__init__", "problem", "greedy", "api"} <= shape, (capability, sorted(shape))

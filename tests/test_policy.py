@@ -122,8 +122,8 @@ hhmm = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integer
     road_factor=st.floats(1, 5),
     per_month=st.dictionaries(st.sampled_from(["community", "suburban", "remote"]),
                               st.integers(0, 10)),
-    start=hhmm,
-    shifts=st.lists(st.tuples(hhmm, hhmm), min_size=1, max_size=3),
+    start=hhmm.filter(lambda t: t < "17:00"),  # visit hours end at 17:00 by default
+    shifts=st.lists(st.tuples(hhmm, hhmm).filter(lambda s: s[0] < s[1]), min_size=1, max_size=3),
     langs=st.lists(st.sampled_from(["bo", "zh", "mn"]), unique=True),
     curriculum=st.lists(st.text("abcdefghij_", min_size=1, max_size=6), unique=True),
     excluded=st.lists(st.tuples(st.text("abc-1", min_size=1), st.text("xyz-2", min_size=1))),

@@ -17,6 +17,7 @@ from jinja2.exceptions import SecurityError
 
 import advisors
 from advisors import hookspecs
+from advisors.errors import DataError
 from advisors.locale import CATALOG_DIR, REVIEW_MARK, Catalog, Translator, parse_po
 from advisors.output import ExportOptions, export
 from advisors.output.html import notice_context
@@ -129,8 +130,13 @@ def test_sandbox_refuses_unsafe_access_in_an_external_template(tmp_path: Path,
                                                                source: str) -> None:
     (tmp_path / "evil.html").write_text(source, "utf-8")
     renderer = Renderer.create([tmp_path])
-    with pytest.raises(SecurityError):
+    # the sandbox's SecurityError, told as bad input naming the template and its line
+    with pytest.raises(DataError) as info:
         renderer.render("evil.html", x=object(), items=[])
+    (problem,) = info.value.problems
+    assert problem.source == str(tmp_path / "evil.html") and problem.line == 1
+    assert problem.message == "template error: SecurityError"
+    assert isinstance(info.value.__context__, SecurityError)
 
 
 def test_bundled_templates_render_unsandboxed_by_default() -> None:

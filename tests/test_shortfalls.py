@@ -86,7 +86,8 @@ def test_cpsat_hotline_out_of_time_returns_its_greedy_start(tongren: advisors.Da
     problem = HotlineProblem(tongren, Period.parse("2026-12"))
     greedy = GreedyHotline()(problem)
     rota = cpsat.CpsatHotline(deterministic_time=1e-9)(problem)
-    assert rota.stats.status == "hint"
+    # a start that breaks no rule is returned as proved (score 0 is the floor), else as the hint
+    assert rota.stats.status == ("optimal" if greedy.analysis.rank == (0, 0) else "hint")
     assert rota.shifts == greedy.shifts
     assert rota.stats.objective == greedy.stats.objective
 

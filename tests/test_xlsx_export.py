@@ -79,7 +79,8 @@ def test_roster_has_a_sheet_per_township_and_the_hotline(exported: tuple[Publica
     for ws in book.worksheets:
         header = [c.value for c in ws[2]]
         assert header[0] == "日期\nDate" and all("\n" in h for h in header)  # bilingual
-        assert ws.print_title_rows == "$2:$2"  # the header row repeats on every page
+        assert ws.print_title_rows == "$1:$2"  # title and header repeat on every page
+        assert not ws.oddHeader.center.text  # LibreOffice prints a page header over row 1
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.page_setup.orientation == "landscape"
         assert ws.freeze_panes == "A3"
@@ -94,6 +95,25 @@ def test_roster_has_a_sheet_per_township_and_the_hotline(exported: tuple[Publica
         elif event.kind in ("visit", "lecture"):
             assert sheet == ds.township_by_id[township_of[event.get("village")]].name
     assert len(seen) == len(pub.events)
+
+
+def test_dates_and_times_are_date_and_time_cells_in_chinese_formats(
+        exported: tuple[Publication, Path]) -> None:
+    pub, out = exported
+    book = openpyxl.load_workbook(out / "rosters" / "roster.xlsx")
+    starts = {e.event.id: e.event.start for e in pub.events}
+    ends = {e.event.id: e.event.end for e in pub.events}
+    seen = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows(min_row=3):
+            date, start, end, ident = row[0], row[2], row[3], row[-1].value
+            assert date.is_date and date.number_format == 'yyyy"年"m"月"d"日"'
+            assert date.value.date() == starts[ident].date()
+            assert start.value == starts[ident].time().replace(tzinfo=None)
+            assert end.value == ends[ident].time().replace(tzinfo=None)
+            assert start.number_format == end.number_format == "hh:mm"
+            seen += 1
+    assert seen == len(pub.events)
 
 
 def test_cells_are_values_never_formulas(exported: tuple[Publication, Path]) -> None:
@@ -139,5 +159,28 @@ def test_libreoffice_opens_the_roster(exported: tuple[Publication, Path], tmp_pa
     township = pub.dataset.townships[0]
     assert rows[0][0].startswith(township.name)
     assert rows[1][0] == "日期\nDate"
+    first = min(e.event.start for e in pub.events if e.event.get("village") in {
+        v.id for v in pub.dataset.villages_of_township[township.id]})
+    assert rows[2][0] == f"{first.year}年{first.month}月{first.day}日"  # a date, shown Chinese
+    assert rows[2][2] == f"{first:%H:%M}"
     ids = {r[-1] for r in rows[2:]}
     assert ids and ids <= {e.event.id for e in pub.events}
+
+
+def test_libreoffice_prints_the_title_once_per_page(exported: tuple[Publication, Path],
+                                                    tmp_path: Path) -> None:
+    soffice = system_tool("LibreOffice", ("soffice", "libreoffice"),
+                          ("libreoffice-calc-nogui",), 120)
+    pdftotext = system_tool("pdftotext", ("pdftotext",), ("poppler-utils",), 60)
+    pub, out = exported
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(out / "rosters" / "roster.xlsx")], check=True, timeout=120,
+                   capture_output=True)
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "roster.pdf"), "-"],
+                          check=True, capture_output=True, text=True, timeout=60).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= len(pub.dataset.townships)
+    for page in pages:
+        # A page header printed over the title row would show the title twice.
+        assert page.count("Service roster") + page.count("Hotline rota") == 1, page[:300]
+        assert "Date" in page

@@ -17,6 +17,7 @@ import advisors
 from advisors.cli import run
 from advisors.data.columns import FILES
 from advisors.errors import DataError, Problem
+from advisors.locale.codes import CODE_NAMES
 
 openpyxl = pytest.importorskip("openpyxl", reason="the advisors-xlsx plugin needs openpyxl")
 xlsx_reader = pytest.importorskip("advisors_xlsx.reader", reason="advisors-xlsx not installed")
@@ -43,6 +44,18 @@ def test_template_filled_with_tongren_loads_to_the_folders_dataset(tongren_book:
     assert run(["check", str(tongren_book)]) == 0
 
 
+def test_the_filled_template_shows_chinese_names_not_codes(tongren_book: Path) -> None:
+    book = openpyxl.load_workbook(tongren_book)
+    cells = {sheet: [str(c.value) for row in book[sheet].iter_rows(min_row=2) for c in row]
+             for sheet in ("villages", "advisors", "people")}
+    codes = {*advisors.model.ADVISOR_ROLES, *advisors.model.PERSON_ROLES,
+             *advisors.model.PERSON_STATUSES, *advisors.model.SERVICE_CLASSES,
+             "bo", "zh", "bo;zh", "true", "false"}
+    assert not codes.intersection(v for values in cells.values() for v in values)
+    assert "律师" in cells["advisors"] and "是" in cells["advisors"]
+    assert "藏语;汉语" in cells["villages"] and "法律明白人" in cells["people"]
+
+
 def test_empty_template_has_headers_drop_downs_and_instructions(tmp_path: Path) -> None:
     assert run(["init", str(tmp_path / "new"), "--format", "xlsx"]) == 0
     path = tmp_path / "new" / "dataset.xlsx"
@@ -58,15 +71,19 @@ def test_empty_template_has_headers_drop_downs_and_instructions(tmp_path: Path) 
              for v in villages.data_validations.dataValidation}
     letter = {c.name: openpyxl.utils.get_column_letter(i + 1)
               for i, c in enumerate(FILES["villages"].columns)}
-    assert set(rules[letter["kind"]].strip('"').split(",")) == set(advisors.model.VILLAGE_KINDS)
-    assert set(rules[letter["service_class"]].strip('"').split(",")) == set(
-        advisors.model.SERVICE_CLASSES)
+    # Drop-downs show the Chinese name of every code, in the model's order.
+    assert rules[letter["kind"]].strip('"').split(",") == [
+        CODE_NAMES["village_kind"][c] for c in advisors.model.VILLAGE_KINDS]
+    assert rules[letter["service_class"]].strip('"').split(",") == [
+        CODE_NAMES["service_class"][c] for c in advisors.model.SERVICE_CLASSES]
     assert rules[letter["township"]].startswith("townships!$A$2")
-    assert "bo;zh" in rules[letter["languages"]]
+    assert "藏汉双语" in rules[letter["languages"]]
+    assert "bo" not in rules[letter["languages"]]
     people = book["people"]
     people_rules = [v.formula1 for v in people.data_validations.dataValidation]
-    for choices in (advisors.model.PERSON_ROLES, advisors.model.PERSON_STATUSES):
-        assert '"' + ",".join(choices) + '"' in people_rules
+    for field, choices in (("person_role", advisors.model.PERSON_ROLES),
+                           ("person_status", advisors.model.PERSON_STATUSES)):
+        assert '"' + ",".join(CODE_NAMES[field][c] for c in choices) + '"' in people_rules
     assert all(book[n].column_dimensions["A"].width >= 6 for n in ("villages", "people"))
     empty = xlsx_reader.read_workbook(path)
     assert empty.villages == () and empty.policy == advisors.Policy()

@@ -51,7 +51,7 @@ from .model import (
     Venue,
     Village,
 )
-from .output import ExportOptions, Publication, export
+from .output import ExportOptions, OutputFolder, Publication, export
 from .output.notifications import Notification, notifications
 from .period import Period
 from .plan.diff import Changes, diff
@@ -94,6 +94,7 @@ __all__ = [
     "HotlineRota",
     "Ledger",
     "Notification",
+    "OutputFolder",
     "Pattern",
     "Period",
     "Person",

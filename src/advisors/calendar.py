@@ -30,6 +30,7 @@ package does not know it yet::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import tomllib
@@ -40,9 +41,15 @@ from typing import Any
 import attrs
 
 from .errors import DataError, Problem, ProblemList
+from .limits import bad_text
 from .model import Unavailability
 
-__all__ = ["Festival", "WorkCalendar", "YearSchedule", "days_between"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
+
+FIRST_YEAR = 2000
+"""Earliest year a calendar.toml ``[year.YYYY]`` table may describe."""
+LAST_YEAR = 2100
+"""Latest year a calendar.toml ``[year.YYYY]`` table may describe."""
 
 
 def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -263,6 +270,13 @@ class WorkCalendar:
                 problems.add(source, "empty required field", field=where + ".name",
                              expected="the festival's Chinese name")
                 continue
+            for key in ("name", "name_bo", "name_en"):
+                text = item.get(key, "")
+                wrong = bad_text(text) if isinstance(text, str) else "text"
+                if wrong:
+                    problems.add(source, "value not accepted", field=f"{where}.{key}",
+                                 value=str(text)[:60], expected=wrong)
+                    start = None
             if start is None or end is None:
                 continue
             if end < start:
@@ -289,15 +303,22 @@ class WorkCalendar:
             year_table = {}
         for key in sorted(year_table):
             entry = year_table[key]
-            if not (key.isascii() and key.isdigit()) or not isinstance(entry, Mapping):
-                problems.add(source, "bad year table", field=f"year.{key}",
-                             expected="[year.YYYY] with holidays and workdays lists")
+            if not (key.isascii() and key.isdigit() and len(key) == 4
+                    and FIRST_YEAR <= int(key) <= LAST_YEAR) or not isinstance(entry, Mapping):
+                problems.add(source, "bad year table", field=f"year.{key}", value=key[:20],
+                             expected=f"[year.YYYY] ({FIRST_YEAR}–{LAST_YEAR}) with holidays "
+                                      "and workdays lists")
                 continue
             _unknown(entry, {"holidays", "workdays"}, source, f"year.{key}", problems)
             offs = [_date(d, source, f"year.{key}.holidays", problems)
                     for d in _list_of(entry, "holidays", source, f"year.{key}", problems)]
             works = [_date(d, source, f"year.{key}.workdays", problems)
                      for d in _list_of(entry, "workdays", source, f"year.{key}", problems)]
+            for field, days in (("holidays", offs), ("workdays", works)):
+                for day in days:
+                    if day is not None and day.year != int(key):
+                        problems.add(source, "date outside its year", field=f"year.{key}.{field}",
+                                     value=day.isoformat(), expected=f"a date in {key}")
             years[int(key)] = YearSchedule(
                 {d: "holiday" for d in offs if d is not None},
                 frozenset(d for d in works if d is not None),
@@ -354,14 +375,14 @@ def _unknown(item: Mapping[str, Any], known: set[str], source: str, where: str,
 
 
 def _date(value: Any, source: str, where: str, problems: ProblemList) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+    day = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    problems.add(source, "bad date", field=where, value=repr(value), expected="a date YYYY-MM-DD")
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value)
+    if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR:
+        return day
+    problems.add(source, "bad date", field=where, value=repr(value)[:60],
+                 expected=f"a date YYYY-MM-DD between {FIRST_YEAR} and {LAST_YEAR}")
     return None
 
 

@@ -63,9 +63,15 @@ class DataError(AdvisorsError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self._summary())
 
+    @property
+    def about_options(self) -> bool:
+        """Whether every problem is with a command-line option (``--out``), not the data."""
+        return bool(self.problems) and all(p.source.startswith("--") for p in self.problems)
+
     def _summary(self) -> str:
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the data:"
+        head = (f"{count} problem{'s' if count != 1 else ''} "
+                f"{'with the options' if self.about_options else 'in the data'}:")
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

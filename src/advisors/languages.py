@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["CHINESE_NAMES", "ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "instruction_words",
-           "language_name", "normalize_language", "parse_languages"]
+__all__ = ["CHINESE_NAMES", "ENGLISH_NAMES", "ISO_639_1", "LANGUAGE_ALIASES", "LANGUAGE_GROUPS",
+           "chinese_names", "instruction_words", "language_name", "language_names",
+           "normalize_language", "parse_languages"]
 
 ISO_639_1 = frozenset(
     [
@@ -227,6 +228,14 @@ LANGUAGE_ALIASES: dict[str, str] = {
 }
 """Names people type for a language, mapped to its tag."""
 
+LANGUAGE_GROUPS: dict[str, tuple[str, ...]] = {
+    "藏汉双语": ("bo", "zh"),
+    "汉藏双语": ("zh", "bo"),
+    "藏汉": ("bo", "zh"),
+    "汉藏": ("zh", "bo"),
+}
+"""Names of a pair of languages, as offices write a bilingual village or advisor."""
+
 _ISO_639_3 = re.compile(r"[a-z]{3}")
 _SEPARATORS = re.compile(r"[;；、,，/]")
 
@@ -257,6 +266,10 @@ def parse_languages(raw: str | Iterable[str]) -> tuple[tuple[str, ...], list[str
     for piece in pieces:
         if not piece.strip():
             continue
+        group = LANGUAGE_GROUPS.get(piece.strip())
+        if group:
+            tags.extend(t for t in group if t not in tags)
+            continue
         tag = normalize_language(piece)
         if tag is None:
             bad.append(piece.strip())
@@ -270,14 +283,34 @@ ENGLISH_NAMES: dict[str, str] = {"bo": "Tibetan", "zh": "Chinese", "mn": "Mongol
 """English names of languages in messages; other tags are shown as written."""
 
 
+CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "汉语", "en": "英语", "mn": "蒙古语",
+                                 "ug": "维吾尔语", "mjg": "土族语", "slr": "撒拉语"}
+"""The Chinese name of each language offices meet here; read back by :data:`LANGUAGE_ALIASES`."""
+
+
+def chinese_names(tags: Iterable[str], sep: str = "、") -> str:
+    """``("bo", "zh")`` → ``藏语、汉语``: what people read instead of codes (others as written)."""
+    return sep.join(CHINESE_NAMES.get(t, t) for t in tags)
+
+
 def language_name(tag: str) -> str:
     """``bo`` → ``Tibetan``, for messages (other tags as written)."""
     return ENGLISH_NAMES.get(tag, tag)
 
 
-CHINESE_NAMES: dict[str, str] = {"bo": "藏语", "zh": "中文", "mn": "蒙古语", "ug": "维吾尔语",
-                                 "en": "英语", "mjg": "土族语", "slr": "撒拉语"}
-"""The Chinese name of a language, for what township staff and villagers read."""
+def language_names(tags: Iterable[str]) -> dict[str, str]:
+    """The languages ``tags`` in words, in each language that has their names.
+
+    ``("bo", "zh")`` → ``{"zh": "藏语、汉语", "en": "Tibetan and Chinese"}``; a tag
+    without a name stays as written. No Tibetan: language names are not in the
+    reviewed sources yet, and Tibetan is never made up.
+    """
+    tags = list(tags)
+    zh = chinese_names(tags)
+    english = [language_name(tag) for tag in tags]
+    en = " and ".join(english) if len(english) <= 2 else (
+        ", ".join(english[:-1]) + " and " + english[-1])
+    return {"zh": zh, "en": en}
 
 
 def instruction_words(tags: Iterable[str], lang: str = "zh") -> str:
@@ -288,5 +321,4 @@ def instruction_words(tags: Iterable[str], lang: str = "zh") -> str:
     if lang == "en":
         names = [language_name(t) for t in tags]
         return names[0] if len(names) == 1 else " and ".join(names) + " (bilingual)"
-    names = [CHINESE_NAMES.get(t, t) for t in tags]
-    return names[0] if len(names) == 1 else "、".join(names) + ("双语" if len(names) == 2 else "")
+    return chinese_names(tags) + ("双语" if len(tags) == 2 else "")

@@ -1,7 +1,8 @@
 """Planning periods: a month, a quarter, a year, or any span of days.
 
 Written as people write them: ``2026-12``, ``2026-Q4``, ``2027``, or
-``2026-12-01..2027-02-28``.
+``2026-12-01..2027-02-28``; and as a Chinese office writes them: ``2026年12月``,
+``2026/12``, ``2026年第四季度`` (or ``2026年第4季度``, ``2026年四季度``), ``2027年``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from .errors import DataError, Problem
 
 __all__ = ["Period", "month_of"]
 
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
-_YEAR = re.compile(r"(\d{4})")
+_MONTH = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?")
+_QUARTER = re.compile(r"(\d{4})(?:-?[Qq]([1-4])|\s*年\s*第?\s*([1-4一二三四])\s*季度?)")
+_YEAR = re.compile(r"(\d{4})\s*年?(?:度)?")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９／－　", "0123456789/- ")
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|~)\s*(\d{4}-\d{2}-\d{2})")
 
 
@@ -63,13 +66,18 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``2026-12`` → December 2026; ``2026-Q4``; ``2027``; ``2026-12-01..2027-02-28``."""
-        text = text.strip()
+        """``2026-12`` → December 2026; ``2026-Q4``; ``2027``; ``2026-12-01..2027-02-28``.
+
+        The Chinese forms ``2026年12月``, ``2026/12``, ``2026年第四季度``, ``2027年``
+        are understood too; the label is always the canonical one (``2026-Q4``).
+        """
+        text = text.strip().translate(_FULL_WIDTH)
         try:
             if m := _SPAN.fullmatch(text):
                 return cls(dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2]), text)
             if m := _QUARTER.fullmatch(text):
-                year, q = int(m[1]), int(m[2])
+                year = int(m[1])
+                q = int(m[2]) if m[2] else _CHINESE_DIGITS.get(m[3]) or int(m[3])
                 return cls(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q),
                            f"{year}-Q{q}")
             if m := _MONTH.fullmatch(text):
@@ -82,7 +90,8 @@ class Period:
         except ValueError:
             pass
         raise DataError([Problem("period", "not a period", None, "period", text,
-                                 "YYYY-MM, YYYY-Qn, YYYY, or YYYY-MM-DD..YYYY-MM-DD")])
+                                 "YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD, "
+                                 "2026年12月, 2026年第四季度 or 2027年")])
 
     @property
     def days(self) -> list[dt.date]:

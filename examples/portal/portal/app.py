@@ -24,6 +24,8 @@ from typing import Any
 import flask
 from flask import Flask, Response, abort, jsonify, render_template, request, url_for
 
+import advisors
+
 from . import auth
 from .bureau import blueprint as bureau_blueprint
 from .intake import blueprint as intake_blueprint
@@ -40,6 +42,10 @@ __all__ = ["create_app"]
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
+CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+"""Pages are HTML with inline styles and SVG charts whose forms post back to the portal:
+nothing else may load or run, and no form may send its fields elsewhere."""
 _EMPTY_FEED = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//advisors//portal//ZH\r\n"
                b"CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n")
 
@@ -49,8 +55,11 @@ def create_app(data: str | Path, *, base_url: str | None = None,
     """The portal over the data folder ``data`` (see ``python -m portal --help``).
 
     ``base_url`` (e.g. ``https://fw.example.gov.cn/``) is used for the links
-    on the pages; by default the request's own host. ``database`` is an
-    SQLAlchemy URL (default ``$ADVISORS_PORTAL_DB``, else SQLite in ``data``).
+    on the pages. Without it links name the request's own host, and pages that
+    carry such links are served ``Cache-Control: private``: a shared cache must
+    never hand one client links built from another client's ``Host`` header.
+    ``database`` is an SQLAlchemy URL (default ``$ADVISORS_PORTAL_DB``, else
+    SQLite in ``data``).
     """
     # Delivery plugins (advisors-outbox) keep their database beside the portal's by default.
     os.environ.setdefault("ADVISORS_PORTAL_DATA", str(Path(data).resolve()))
@@ -83,6 +92,9 @@ def create_app(data: str | Path, *, base_url: str | None = None,
         root = (base_url or request.host_url).rstrip("/")
         return root + path
 
+    # pages whose links come from the request's Host header must not be cached as public
+    linked_public = base_url is not None
+
     def serve(version: Version, path: str, content_type: str, *,
               public: bool = True, links: list[tuple[str, str]] | None = None) -> Response:
         found = portal.store.resource(version.id, path)
@@ -93,24 +105,30 @@ def create_app(data: str | Path, *, base_url: str | None = None,
         if links is not None:
             body = decorate(body.decode("utf-8"), links).encode("utf-8")
             etag = etag_of(body)  # the link bar names this host
+            public = public and (linked_public or all(
+                href.startswith("/") for _, href in links))  # host-made links: private
         return _conditional(body, content_type, etag, found.modified, public=public)
+
+    def page(html: str, modified: dt.datetime, *, public: bool) -> Response:
+        body = html.encode("utf-8")
+        return _conditional(body, HTML_TYPE, etag_of(body), modified, public=public)
 
     def admin() -> None:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if portal.store.owner_of(given) != ("admin", "admin"):
+        if not given or portal.store.owner_of(given) != ("admin", "admin"):
             abort(403)
 
     @app.get("/")
-    def index() -> str:
+    def index() -> Response:
         version = current()
         info = directory(version)
         villages: dict[str, list[dict[str, Any]]] = {}
         for village in info["villages"]:
             villages.setdefault(village["township"], []).append(village)
-        return render_template(
+        return page(render_template(
             "index.html", version=version, townships=info["townships"], villages=villages,
             feed=lambda kind, ident: absolute("public_feed", kind=kind, ident=ident),
-            webcal=webcal)
+            webcal=webcal), version.published_at, public=linked_public)
 
     @app.get("/calendars/<any(village, township):kind>/<ident>.ics")
     def public_feed(kind: str, ident: str) -> Response:
@@ -130,7 +148,7 @@ def create_app(data: str | Path, *, base_url: str | None = None,
         return serve(version, path, CALENDAR_TYPE, public=False)
 
     @app.get("/me/<token>")
-    def personal_page(token: str) -> str:
+    def personal_page(token: str) -> Response:
         owner = portal.store.owner_of(token)
         if owner is None or owner[0] not in PERSONAL_KINDS:
             abort(404)
@@ -140,8 +158,9 @@ def create_app(data: str | Path, *, base_url: str | None = None,
         if person is None:
             abort(404)
         feed = absolute("personal_feed", token=token)
-        return render_template("person.html", person=person, kind=owner[0], feed=feed,
-                               webcal=webcal(feed), version=version)
+        return page(render_template("person.html", person=person, kind=owner[0], feed=feed,
+                                    webcal=webcal(feed), version=version),
+                    version.published_at, public=False)
 
     @app.get("/townships/<ident>")
     def roster(ident: str) -> Response:
@@ -172,9 +191,15 @@ def create_app(data: str | Path, *, base_url: str | None = None,
         return serve(current(), "plan.json", JSON_TYPE, public=False)
 
     @app.post("/admin/replan")
-    def replan() -> Response:
+    def replan() -> Response | tuple[Response, int]:
         admin()
-        done = portal.publish()
+        try:
+            done = portal.publish()
+        except advisors.DataError as exc:  # the data is wrong: say where, as a problem list
+            return jsonify({"error": "the data has problems; nothing was published",
+                            "problems": [p.as_dict() for p in exc.problems]}), 422
+        except advisors.AdvisorsError as exc:
+            return jsonify({"error": str(exc), "problems": []}), 422
         return jsonify(done.summary())
 
     @app.post("/admin/tokens/<any(advisor, trainer):kind>/<ident>/rotate")
@@ -197,6 +222,11 @@ def create_app(data: str | Path, *, base_url: str | None = None,
     def headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")  # tokens stay in the URL
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        # the HTTP server sends Date; make_conditional's own would make it two
+        response.headers.pop("Date", None)
         return response
 
     return app

@@ -156,13 +156,19 @@ def _m1_publications(conn: Connection) -> None:
 
 
 def _m2_hashed_tokens(conn: Connection) -> None:
-    """Tokens are kept as SHA-256 digests; 0.1's clear-text ``tokens`` table is converted."""
+    """Tokens are kept as SHA-256 digests. An older portal's file is converted in place:
+    0.1's clear-text ``tokens`` are hashed, 0.2's ``token_digests`` (tokens derived
+    from ``token.key``) are carried over as they are; either way the URLs handed out
+    keep working until rotated."""
     credentials.create(conn, checkfirst=True)
-    if sa.inspect(conn).has_table("tokens"):
-        old = sa.Table("tokens", sa.MetaData(), autoload_with=conn)
-        rows = conn.execute(sa.select(old.c.token, old.c.kind, old.c.ident, old.c.created))
-        values = [{"digest": digest_of(t), "kind": k, "ident": i, "created": c}
-                  for t, k, i, c in rows]
+    inspector = sa.inspect(conn)
+    for name, column in (("tokens", "token"), ("token_digests", "digest")):
+        if not inspector.has_table(name):
+            continue
+        old = sa.Table(name, sa.MetaData(), autoload_with=conn)
+        rows = conn.execute(sa.select(old.c[column], old.c.kind, old.c.ident, old.c.created))
+        values = [{"digest": digest_of(t) if column == "token" else t,
+                   "kind": k, "ident": i, "created": c} for t, k, i, c in rows]
         if values:
             conn.execute(credentials.insert(), values)
         old.drop(conn)
@@ -201,7 +207,19 @@ def migrate(engine: Engine) -> int:
                 conn.execute(_schema_version.insert().values(version=number,
                                                              description=description))
                 ran += 1
+    if ran and engine.dialect.name == "sqlite":
+        _scrub(engine)
     return ran
+
+
+def _scrub(engine: Engine) -> None:
+    """Rewrite an SQLite file after migrating it: the rows of dropped tables (an older
+    portal's clear-text tokens) leave the file's free pages and the WAL, not only the
+    table."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM")
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --- engines ---------------------------------------------------------------------------------

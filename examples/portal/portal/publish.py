@@ -162,14 +162,11 @@ class Portal:
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=versions))
         try:
             advisors.export(publication, tmp, publication.rendered_with)
-            public = tmp / "public"
-            public.mkdir()
-            text = json.dumps(public_plan(plan.as_dict()), ensure_ascii=False, indent=2,
-                              sort_keys=True) + "\n"
-            (public / "plan.json").write_text(text, encoding="utf-8")
-            (public / "directory.json").write_text(
-                json.dumps(directory(dataset), ensure_ascii=False, indent=2, sort_keys=True)
-                + "\n", encoding="utf-8")
+            out = advisors.OutputFolder(tmp)  # paths checked; renamed into place whole
+            out.write_text("public/plan.json", json.dumps(
+                public_plan(plan.as_dict()), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+            out.write_text("public/directory.json", json.dumps(
+                directory(dataset), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
             folder = versions / f"{plan.period.label}-v{plan.version}"
             if folder.exists():  # the same version published again (e.g. data folder reset)
                 shutil.rmtree(folder)

@@ -17,6 +17,15 @@ from collections.abc import Sequence
 import click
 
 from ..errors import AdvisorsError, DataError, PluginError
+from .speak import (
+    choose_language,
+    click_message,
+    data_error_text,
+    say,
+    speak_click,
+    translate_commands,
+    using,
+)
 
 __all__ = ["COMMAND_MODULES", "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "build_cli", "main"]
 
@@ -39,6 +48,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="advisors")
+@click.option("--lang", type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
+              help="Language of messages: zh or en (default: from LANG/LC_ALL).")
 def cli() -> None:
     """Plan rural legal services: village legal advisors, the 12348 hotline rota,
     training of legal-savvy persons (法律明白人) by bilingual trainers.
@@ -58,12 +69,25 @@ def build_cli() -> click.Group:
     from ..plugins import get_plugin_manager
 
     get_plugin_manager().hook.register_commands(cli=cli)
+    translate_commands(cli)
     return cli
 
 
 def report_data_error(exc: DataError) -> None:
-    """Print every problem of a DataError to stderr, one a line."""
-    click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+    """Print every problem of a DataError to stderr, one a line, in the user's language."""
+    click.echo(click.style(say("error: "), fg="red", bold=True) + data_error_text(exc.problems),
+               err=True)
+
+
+def _show_usage_error(exc: click.ClickException) -> None:
+    """Click's error in the user's language, with the hint to ask for help."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        option = ctx.help_option_names[0] if ctx.help_option_names else "--help"
+        click.echo(say("Try '{command} {option}' for help.", command=ctx.command_path,
+                       option=option), err=True)
+    click.echo(say("Error: {message}", message=click_message(exc.format_message())), err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -73,7 +97,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit code instead of exiting."""
+    """Run the command line and return its exit code instead of exiting.
+
+    It speaks Chinese under a Chinese locale (``LANG=zh_CN.UTF-8``) or with
+    ``--lang zh``, English otherwise (:mod:`.speak`)."""
+    with using(choose_language(list(argv) if argv is not None else sys.argv[1:])):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         group = build_cli()
         result = group.main(args=list(argv) if argv is not None else None, prog_name="advisors",
@@ -82,35 +114,38 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        click.echo("aborted", err=True)
+        click.echo(say("aborted"), err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        _show_usage_error(exc)
         return EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code
     except DataError as exc:
         report_data_error(exc)
         return EXIT_BAD_INPUT
     except PluginError as exc:
-        click.echo(click.style("plugin error: ", fg="red", bold=True) + str(exc), err=True)
+        click.echo(click.style(say("plugin error: "), fg="red", bold=True) + str(exc), err=True)
         return EXIT_ERROR
     except AdvisorsError as exc:
-        click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+        click.echo(click.style(say("error: "), fg="red", bold=True) + str(exc), err=True)
         return EXIT_ERROR
     except OSError as exc:
         name = f" {exc.filename}" if exc.filename else ""
-        click.echo(click.style("error: ", fg="red", bold=True) + f"{exc.strerror or exc}{name}",
-                   err=True)
+        click.echo(click.style(say("error: "), fg="red", bold=True)
+                   + f"{exc.strerror or exc}{name}", err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(say("interrupted"), err=True)
         return 130
     except Exception as exc:  # the last guard: a bug, said plainly
         if os.environ.get("ADVISORS_DEBUG"):
             traceback.print_exc()
         click.echo(
-            click.style("internal error: ", fg="red", bold=True)
+            click.style(say("internal error: "), fg="red", bold=True)
             + f"{type(exc).__name__}: {exc}. This is a bug in advisors or a plugin; "
             "run again with ADVISORS_DEBUG=1 for the traceback and report it.",
             err=True,
         )
         return EXIT_ERROR
+
+
+speak_click()

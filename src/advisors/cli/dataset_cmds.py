@@ -20,8 +20,15 @@ from ..plugins import collect
 from ..policy import Policy
 from ..policy.presets import PRESETS
 from ._table import render_table
+from .speak import say
 
 STARTER_README = """\
+本文件夹是 advisors 的数据文件夹。请用 Excel 或 WPS 填写各 CSV 文件（保存为"CSV UTF-8"），
+每行一条记录；类别、语言等可直接填中文（如 律师、藏语;汉语、是/否）。填好后运行：
+  advisors check {folder}
+必填：townships.csv、villages.csv、advisors.csv、trainers.csv、people.csv。
+policy.toml 是工作规则，所列均为默认值，去掉行首的 # 即可修改。
+
 This folder is an advisors dataset. Fill in the CSV files (UTF-8; Excel and
 WPS: "CSV UTF-8"), one row per record, then run:  advisors check {folder}
 
@@ -33,7 +40,8 @@ The format of every column: docs/data-format.md in the advisors repository.
 """
 
 
-def _starter(tmp: Path, preset: str | None) -> None:
+def _starter(tmp: Path, folder: Path, preset: str | None) -> None:
+    """The empty files of a new dataset in ``tmp``, which becomes ``folder`` when all is written."""
     for name in (*REQUIRED_FILES, "assignments", "unavailability", "venues", "requests"):
         spec = FILES[name]
         (tmp / spec.filename).write_text(",".join(c.name for c in spec.columns) + "\n", "utf-8")
@@ -60,7 +68,7 @@ def _starter(tmp: Path, preset: str | None) -> None:
                  "# Uncomment to change.\n"
                  f'preset = "{preset}"\n')
     (tmp / "policy.toml").write_text(head + "\n".join(lines) + "\n", "utf-8")
-    (tmp / "README.txt").write_text(STARTER_README.format(folder=tmp.name), "utf-8")
+    (tmp / "README.txt").write_text(STARTER_README.format(folder=_shown_path(folder)), "utf-8")
 
 
 @click.command()
@@ -83,7 +91,8 @@ def init(folder: Path, example: str | None, preset: str | None, force: bool, fmt
       advisors init mydata --format xlsx      # one workbook with drop-downs
     """
     if folder.exists() and any(folder.iterdir()) and not force:
-        raise click.UsageError(f"{folder} exists and is not empty; use --force to replace it")
+        raise click.UsageError(say("{path} exists and is not empty; use --force to replace it",
+                                   path=folder))
     writer = None if fmt == "folder" else _format_writer(fmt)
     with atomic_directory(folder) as tmp:
         if writer is not None:
@@ -94,9 +103,16 @@ def init(folder: Path, example: str | None, preset: str | None, force: bool, fmt
             for path in example_files(example):
                 shutil.copy2(path, tmp / path.name)
         else:
-            _starter(tmp, preset)
-    what = f"the {example} example" if example else "a starter dataset"
-    click.echo(f"wrote {what} to {folder}; next: advisors check {folder}")
+            _starter(tmp, folder, preset)
+    what = say("the {example} example", example=example) if example else say("a starter dataset")
+    click.echo(say("wrote {what} to {folder}; next: advisors check {folder}", what=what,
+                   folder=folder))
+
+
+def _shown_path(folder: Path) -> str:
+    """The folder as the user will type it in ``advisors check``: quoted if it has spaces."""
+    text = str(folder)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _format_writer(fmt: str) -> Any:
@@ -151,20 +167,21 @@ def check(source: Path, as_json: bool, fmt: str | None) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    headers = ["township", "名称", "villages", "communities", "advisors of record",
-               "without advisor", "legal-savvy", "target", "below target"]
+    headers = [say(h) for h in ("township", "name", "villages", "communities",
+                                "advisors of record", "without advisor", "legal-savvy",
+                                "target", "below target")]
     keys = ["township", "name", "villages", "communities", "advisors_of_record",
             "villages_without_advisor", "legal_savvy_active", "legal_savvy_target",
             "villages_below_target"]
     table_rows = [[r[k] for k in keys] for r in report["townships"]]  # type: ignore[attr-defined]
     totals = report["totals"]
-    table_rows.append(["total", "", *(totals.get(k, "") for k in keys[2:])])  # type: ignore[attr-defined]
+    table_rows.append([say("total"), "", *(totals.get(k, "") for k in keys[2:])])  # type: ignore[attr-defined]
     click.echo(render_table(headers, table_rows))
-    click.echo(
-        f"\n{report['active_advisors']} active advisors (capacity {report['capacity']} villages), "
-        f"{report['hotline_lawyers']} on the 12348 hotline, {report['trainers']} trainers, "
-        f"{report['people']} people. Data OK."
-    )
+    click.echo("\n" + say(
+        "{active} active advisors (capacity {capacity} villages), {hotline} on the 12348 "
+        "hotline, {trainers} trainers, {people} people. Data OK.",
+        active=report["active_advisors"], capacity=report["capacity"],
+        hotline=report["hotline_lawyers"], trainers=report["trainers"], people=report["people"]))
 
 
 COMMANDS = [init, check]

@@ -27,8 +27,9 @@ from ..ledger.effective import Ledger, match_ledger
 from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_services
 from ..output.csvout import csv_bytes
 from ..period import Period
+from ..plan.schema import VISITS_SCHEMA, build_checked, parse_json
 from ..visits.visit_plan import Visit, VisitPlan
-from ._options import parse_period, period_option
+from ._options import parse_period, period_option, read_text
 from ._table import render_table
 
 __all__ = ["COMMANDS", "LedgerInputs"]
@@ -89,15 +90,12 @@ def _first(folder: Path, stem: str) -> Path:
 
 
 def _read_plan(path: Path) -> tuple[VisitPlan, dict[str, str | None] | None]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--plan") from None
+    data = parse_json(read_text(path, "--plan"), str(path))
     if isinstance(data, dict) and data.get("kind") == "visits":
-        return VisitPlan.from_dict(data), None
+        return build_checked(VisitPlan.from_dict, data, VISITS_SCHEMA, str(path)), None
     from ..plan.plan import Plan
 
-    plan = Plan.from_dict(data)
+    plan = Plan.from_dict(data, str(path))
     return plan.visits, dict(plan.assignment.advisor_of)
 
 

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
-from ..data.atomic import atomic_directory
 from ..data.dispatch import load_dataset
-from ..errors import DataError, Problem
 from ..output import ExportOptions, export
+from ..output.outdir import MARKER, check_output_folder, output_folder
 from ..period import Period
-from ..plan.plan import Plan, make_plan
+from ..plan.plan import Plan, dropped_references, make_plan
 from ..plan.shortfalls import shortfall_lines
 from ..plan.stopwatch import Stopwatch
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
+from .speak import say
 
 STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
@@ -41,7 +44,10 @@ def _stamp(text: str | None) -> dt.datetime | None:
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @period_option
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; replaced whole when the run succeeds, untouched otherwise.")
+              help=f"Output folder; replaced whole when the run succeeds, untouched otherwise. "
+              f"A non-empty folder an earlier run did not write (no {MARKER}) is refused.")
+@click.option("--force", is_flag=True,
+              help="Replace --out even if it holds files an earlier run did not write.")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The last published plan.json: keep what can stay, publish changes.")
 @click.option("--published", help="Publication time (ISO, with zone) instead of the "
@@ -69,7 +75,7 @@ def _stamp(text: str | None) -> dt.datetime | None:
 def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
          exporter_names: str | None, strategy: str, repattern: bool, quiet: bool,
-         timings: bool) -> None:
+         timings: bool, force: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -84,10 +90,18 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
       advisors plan examples/tongren --period 2026-12 --out out
       advisors plan examples/tongren --period 2026-12 --out out2 --previous out/plan.json
     """
+    sources = (source, *templates, *locale_dirs)
+    check_output_folder(out, sources=sources, force=force)  # before minutes of planning
     watch = Stopwatch()
     dataset = load_dataset(source)
     watch("load")
     before = _read_previous(previous) if previous else None
+    if before is not None:
+        dropped = dropped_references(before, dataset)
+        if dropped:
+            _notice(f"dropped since {previous}: {', '.join(dropped[:20])}"
+                    + (f" and {len(dropped) - 20} more" if len(dropped) > 20 else "")
+                    + "; their events are published as cancelled")
     names = None
     if exporter_names:
         names = [n.strip() for n in exporter_names.split(",") if n.strip()]
@@ -95,10 +109,10 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     sink: Any = sys.stderr
     if quiet:
         sink = _Null()
-    with click.progressbar(length=steps, label="planning", file=sink, show_pos=True) as bar:
+    with click.progressbar(length=steps, label=say("planning"), file=sink, show_pos=True) as bar:
         def advance(label: str) -> None:
             watch(label)
-            bar.label = label
+            bar.label = say(label) if label in STAGES else say("writing {name}", name=label)
             bar.update(1)
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
@@ -108,12 +122,13 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
                            progress=advance, repattern=repattern)
         publication = result.publication(dataset)
         watch("publication")
-        with atomic_directory(out) as tmp:
-            written = export(publication, tmp, options, names)
+        with output_folder(out, sources=sources, force=force, notice=_notice) as folder:
+            written = export(publication, folder, options, names)
         watch("swap")
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
-    get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
-                                             publication=publication)
+    with _plugin_warnings(shown=not quiet):
+        get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
+                                                 publication=publication)
     watch("published-hook")
     if timings:
         click.echo("\n".join(watch.lines()), err=True)
@@ -121,19 +136,35 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
         _summary(result, out, len(written))
     if not result.feasible:
         # what fails is said here, where the user looks, and in report.html
-        click.echo("some hard rules cannot be met; what the plan does not serve:", err=True)
+        click.echo(say("some hard rules cannot be met; what the plan does not serve:"), err=True)
         for line in shortfall_lines(result.shortfalls()):
             click.echo(line, err=True)
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 
 
+def _notice(sentence: str) -> None:
+    click.echo(f"note: {sentence}", err=True)
+
+
 def _read_previous(path: Path) -> Plan:
+    return Plan.read(path)  # every problem a located DataError
+
+
+@contextlib.contextmanager
+def _plugin_warnings(*, shown: bool) -> Iterator[None]:
+    """Plugins' logged warnings (the outbox's "not queued") are not printed under --quiet.
+
+    Python prints a warning nobody handles on stderr; a silent handler on the
+    root logger stops that, while an application's own handlers still get it."""
+    if shown:
+        yield
+        return
+    silent = logging.NullHandler()
+    logging.root.addHandler(silent)
     try:
-        return Plan.read(path)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataError([Problem(str(path), "not a plan.json written by `advisors plan`",
-                                 value=str(exc)[:120], expected="the plan.json of an earlier run")]
-                        ) from None
+        yield
+    finally:
+        logging.root.removeHandler(silent)
 
 
 class _Null:
@@ -150,9 +181,9 @@ class _Null:
 
 
 def _status(hard: int, solver: str) -> str:
-    text = "ok" if not hard else f"{hard} hard rule(s) broken"
+    text = say("ok") if not hard else say("{n} hard rule(s) broken", n=hard)
     if solver == "hint":
-        text += " (solver kept its greedy start)"
+        text += say(" (solver kept its greedy start)")
     return text
 
 
@@ -160,22 +191,24 @@ def _summary(result: Plan, out: Path, files: int) -> None:
     counts = result.change_counts()
     uncovered = len(result.assignment.uncovered)
     rows = [
-        ["coverage", f"{result.assignment.covered}/{len(result.assignment.advisor_of)}",
-         f"{uncovered} uncovered" if uncovered else "ok"],
-        ["hotline shifts", str(len(result.hotline.shifts)),
+        [say("coverage"), f"{result.assignment.covered}/{len(result.assignment.advisor_of)}",
+         say("{n} uncovered", n=uncovered) if uncovered else say("ok")],
+        [say("hotline shifts"), str(len(result.hotline.shifts)),
          _status(len(result.hotline.analysis.hard), result.hotline.stats.status)],
-        ["visits", str(len(result.visits.visits)),
+        [say("visits"), str(len(result.visits.visits)),
          _status(len(result.visits.analysis.hard), result.visits.stats.status)],
-        ["training sessions", str(len(result.training.sessions)),
+        [say("training sessions"), str(len(result.training.sessions)),
          _status(len(result.training.analysis.hard), "")],
-        ["one person, one place", str(len(result.timetable.hard)),
+        [say("one person, one place"), str(len(result.timetable.hard)),
          _status(len(result.timetable.hard), "")],
-        ["calendar events", str(len(result.events)),
-         ", ".join(f"{v} {k}" for k, v in counts.items())],
+        [say("calendar events"), str(len(result.events)), say(
+            "{new} new, {moved} moved, {changed} changed, {cancelled} cancelled",
+            new=counts.get("new", 0), moved=counts.get("moved", 0),
+            changed=counts.get("changed", 0), cancelled=counts.get("cancelled", 0))],
     ]
-    click.echo(render_table(["", "count", "status"], rows))
-    click.echo(f"version {result.version}, published {result.stamp.isoformat()}; "
-               f"wrote {files} files to {out}")
+    click.echo(render_table(["", say("count"), say("status")], rows))
+    click.echo(say("version {version}, published {stamp}; wrote {files} files to {out}",
+                   version=result.version, stamp=result.stamp.isoformat(), files=files, out=out))
 
 
 

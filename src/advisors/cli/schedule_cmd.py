@@ -23,12 +23,13 @@ from ..hotline.api import hotline_rota
 from ..hotline.facts import HotlineRota
 from ..period import Period
 from ..plan.diff import Changes, diff
+from ..plan.schema import HOTLINE_SCHEMA, VISITS_SCHEMA, build_checked, parse_json
 from ..plugins import scheduler_strategies
 from ..rules import Analysis, SolveStats
 from ..visits.api import schedule_visits
 from ..visits.visit_plan import VisitPlan
 from . import EXIT_INFEASIBLE
-from ._options import period_option
+from ._options import period_option, read_text
 
 __all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
 
@@ -64,11 +65,10 @@ def _assignment(data: Dataset) -> Assignment:
 def _read_previous(path: Path | None, kind: str) -> Any:
     if path is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--previous") from None
-    return VisitPlan.from_dict(data) if kind == "visits" else HotlineRota.from_dict(data)
+    data = parse_json(read_text(path, "--previous"), str(path))
+    if kind == "visits":
+        return build_checked(VisitPlan.from_dict, data, VISITS_SCHEMA, str(path))
+    return build_checked(HotlineRota.from_dict, data, HOTLINE_SCHEMA, str(path))
 
 
 def _check_strategy(kind: str, strategy: str) -> None:

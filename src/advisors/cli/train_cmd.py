@@ -14,18 +14,20 @@ from ..data.atomic import atomic_write_text
 from ..data.dispatch import load_dataset
 from ..languages import instruction_words
 from ..period import Period
+from ..plan.schema import TRAINING_SCHEMA, build_checked, parse_json
 from ..training.api import plan_training
 from ..training.problem import TrainingPlan
 from ..training.progress import training_progress
 from . import EXIT_INFEASIBLE
-from ._options import period_option
+from ._options import period_option, read_text
 from ._table import render_table
 
 
-def _read_plan(path: Path | None) -> TrainingPlan | None:
+def _read_plan(path: Path | None, hint: str = "--previous") -> TrainingPlan | None:
     if path is None:
         return None
-    return TrainingPlan.from_json(path.read_text(encoding="utf-8"))
+    data = parse_json(read_text(path, hint), str(path))
+    return build_checked(TrainingPlan.from_dict, data, TRAINING_SCHEMA, str(path))
 
 
 def sessions_csv(plan: TrainingPlan) -> str:
@@ -111,7 +113,7 @@ def progress(source: Path, as_json: bool, plan_path: Path | None, as_of: str | N
             when = dt.date.fromisoformat(as_of)
         except ValueError:
             raise click.BadParameter("expected a date YYYY-MM-DD", param_hint="--as-of") from None
-    report = training_progress(dataset, plan=_read_plan(plan_path), as_of=when)
+    report = training_progress(dataset, plan=_read_plan(plan_path, "--plan"), as_of=when)
     if as_json:
         click.echo(report.to_json(), nl=False)
         return

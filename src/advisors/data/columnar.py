@@ -336,6 +336,8 @@ def _number_handler(bounds: tuple[float, float], generic: Handler, packed: bool)
     isfinite = math.isfinite
 
     def number(cells: Cells) -> Any:
+        if "_" in "".join(cells):
+            return generic(cells)  # "3_5.5": refused there, with its line
         try:
             values = list(map(float, cells))
         except ValueError:  # an empty cell, or spaces float() does not skip
@@ -349,6 +351,8 @@ def _number_handler(bounds: tuple[float, float], generic: Handler, packed: bool)
 
 def _count_handler(generic: Handler, packed: bool) -> Handler:
     def count(cells: Cells) -> Any:
+        if "_" in "".join(cells):
+            return generic(cells)  # "3_5": refused there, with its line
         try:
             values = list(map(int, cells))
         except ValueError:  # "4.0" from Excel, or an empty cell

@@ -17,20 +17,9 @@ from typing import Any, NamedTuple
 import attrs
 
 from ..languages import parse_languages
+from ..locale.codes import BOOLEAN_SPELLINGS, CODE_NAMES, CODE_SETS, choice_lookup, fold
 from ..model import (
-    ADVISOR_ROLE_NAMES,
-    ADVISOR_ROLES,
     ID_PATTERN,
-    PERSON_ROLES,
-    PERSON_STATUSES,
-    REQUEST_GROUP_ALIASES,
-    REQUEST_GROUPS,
-    REQUEST_KIND_ALIASES,
-    REQUEST_KINDS,
-    SERVICE_CLASSES,
-    TOWNSHIP_KIND_ALIASES,
-    TOWNSHIP_KINDS,
-    VILLAGE_KINDS,
     Advisor,
     Attendance,
     ExistingAssignment,
@@ -46,8 +35,8 @@ from ..model import (
 
 __all__ = ["FILES", "Column", "FileSpec", "Header", "format_cell", "read_header"]
 
-TRUE = frozenset({"true", "yes", "1", "y", "t", "是"})
-FALSE = frozenset({"false", "no", "0", "n", "f", "否"})
+TRUE = frozenset(BOOLEAN_SPELLINGS[True])
+FALSE = frozenset(BOOLEAN_SPELLINGS[False])
 BOOLEANS: dict[str, bool] = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
 """Every accepted spelling of a boolean, lower case."""
 
@@ -98,15 +87,12 @@ def _ident(raw: str) -> str:
     return raw
 
 
-def _choice(choices: tuple[str, ...], names: dict[str, str] | None = None,
-            aliases: dict[str, str] | None = None) -> Callable[[str], str]:
-    """A parser of one of ``choices``; also their Chinese ``names`` and other ``aliases``."""
-    lookup = {c.lower(): c for c in choices}
-    lookup.update({name: code for code, name in (names or {}).items()})
-    lookup.update(aliases or {})
+def _choice(field: str) -> Callable[[str], str]:
+    """The parser of a coded field: its code, Chinese name or an alias (:mod:`..locale.codes`)."""
+    lookup = choice_lookup(field)
 
     def parse(raw: str) -> str:
-        return lookup[raw.lower()]  # KeyError is a LookupError, reported like ValueError
+        return lookup[fold(raw)]  # KeyError is a LookupError, reported like ValueError
 
     parse.choices = lookup  # type: ignore[attr-defined]  # read by the fast row parser
     return parse
@@ -127,6 +113,8 @@ def _languages(raw: str) -> tuple[str, ...]:
 
 def _number(low: float, high: float) -> Callable[[str], float]:
     def parse(raw: str) -> float:
+        if "_" in raw:  # float() reads "3_5.5" as 35.5: a typo, not a number
+            raise ValueError
         value = float(raw)
         if not (math.isfinite(value) and low <= value <= high):
             raise ValueError
@@ -137,6 +125,8 @@ def _number(low: float, high: float) -> Callable[[str], float]:
 
 
 def _count(raw: str) -> int:
+    if "_" in raw:  # int() reads "3_5" as 35
+        raise ValueError
     try:
         value = int(raw)  # exact, however large
     except ValueError:
@@ -150,7 +140,7 @@ def _count(raw: str) -> int:
 
 
 def _bool(raw: str) -> bool:
-    low = raw.lower()
+    low = raw.strip().lower()
     if low in TRUE:
         return True
     if low in FALSE:
@@ -169,7 +159,8 @@ def _list(raw: str) -> tuple[str, ...]:
 
 
 ID = "letters, digits, '_', '.' or '-'"
-LANGS = "language tags separated by ';', such as bo;zh"
+BOOL = "是 or 否 (true or false)"
+LANGS = "languages separated by ';', such as 藏语;汉语 or bo;zh"
 LAT = _number(-90, 90)
 LON = _number(-180, 180)
 
@@ -183,8 +174,9 @@ def _opt(name: str, parse: Callable[[str], Any], expected: str, default: Any = "
     return Column(name, parse, expected, required=False, default=default, **kw)
 
 
-def _one_of(choices: tuple[str, ...]) -> str:
-    return "one of " + ", ".join(choices)
+def _one_of(field: str) -> str:
+    names = CODE_NAMES[field]
+    return "one of " + ", ".join(f"{names[c]} ({c})" for c in CODE_SETS[field])
 
 
 FILES: dict[str, FileSpec] = {
@@ -194,16 +186,15 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "the Chinese name"),
             _opt("name_bo", _text, "the Tibetan name"),
-            _opt("kind", _choice(tuple(TOWNSHIP_KINDS), TOWNSHIP_KINDS, TOWNSHIP_KIND_ALIASES),
-                 _one_of(tuple(TOWNSHIP_KINDS)) + " (or 城镇, 农业区, 牧区, 半农半牧区)"),
+            _opt("kind", _choice("township_kind"), _one_of("township_kind")),
         )),
         FileSpec("villages", Village, (
             _col("id", _ident, ID),
             _col("name", _text, "the Chinese name"),
             _opt("name_bo", _text, "the Tibetan name"),
             _col("township", _ident, "a township id"),
-            _col("kind", _choice(VILLAGE_KINDS), _one_of(VILLAGE_KINDS)),
-            _col("service_class", _choice(SERVICE_CLASSES), _one_of(SERVICE_CLASSES)),
+            _col("kind", _choice("village_kind"), _one_of("village_kind")),
+            _col("service_class", _choice("service_class"), _one_of("service_class")),
             _col("languages", _languages, LANGS),
             _col("lat", LAT, "a latitude in degrees, -90 to 90"),
             _col("lon", LON, "a longitude in degrees, -180 to 180"),
@@ -212,8 +203,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("advisors", Advisor, (
             _col("id", _ident, ID),
             _col("name", _text, "a name"),
-            _col("role", _choice(ADVISOR_ROLES, ADVISOR_ROLE_NAMES),
-                 _one_of(ADVISOR_ROLES) + " (or its Chinese name, e.g. 律师)"),
+            _col("role", _choice("advisor_role"), _one_of("advisor_role")),
             _col("organization", _text, "the law firm or office"),
             _col("languages", _languages, LANGS),
             _opt("phone", _text, "a phone number"),
@@ -221,8 +211,8 @@ FILES: dict[str, FileSpec] = {
             _col("lat", LAT, "a latitude in degrees, -90 to 90"),
             _col("lon", LON, "a longitude in degrees, -180 to 180"),
             _opt("capacity", _count, "a whole number ≥ 0 (empty: the policy default)", None),
-            _opt("hotline", _bool, "true or false", False),
-            _opt("active", _bool, "true or false", True),
+            _opt("hotline", _bool, BOOL, False),
+            _opt("active", _bool, BOOL, True),
             _opt("township", _ident, "for 司法所 staff: the township id of their office"),
             _opt("name_bo", _text, "the name in Tibetan script"),
         )),
@@ -230,7 +220,8 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "a name"),
             _col("languages", _languages, LANGS),
-            _col("topics", _list, "curriculum topic ids separated by ';'"),
+            _col("topics", _list, "curriculum topics separated by ';' "
+                                  "(their id or the policy's name, such as 民法典)"),
             _col("lat", LAT, "a latitude in degrees, -90 to 90"),
             _col("lon", LON, "a longitude in degrees, -180 to 180"),
             _opt("max_sessions_per_month", _count, "a whole number ≥ 0", 4),
@@ -243,8 +234,8 @@ FILES: dict[str, FileSpec] = {
             _col("id", _ident, ID),
             _col("name", _text, "a name"),
             _col("village", _ident, "a village id"),
-            _col("role", _choice(PERSON_ROLES), _one_of(PERSON_ROLES)),
-            _col("status", _choice(PERSON_STATUSES), _one_of(PERSON_STATUSES)),
+            _col("role", _choice("person_role"), _one_of("person_role")),
+            _col("status", _choice("person_status"), _one_of("person_status")),
             _opt("languages", _languages, LANGS, ()),
             _opt("phone", _text, "a phone number"),
             _opt("certified_on", _date, "a date YYYY-MM-DD", None),
@@ -261,7 +252,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("assignments", ExistingAssignment, (
             _col("village", _ident, "a village id"),
             _col("advisor", _ident, "an advisor id"),
-            _opt("pinned", _bool, "true or false", False),
+            _opt("pinned", _bool, BOOL, False),
         ), key="village"),
         FileSpec("unavailability", Unavailability, (
             _col("who", _ident, "an advisor or trainer id"),
@@ -272,10 +263,8 @@ FILES: dict[str, FileSpec] = {
         FileSpec("requests", Request, (
             _col("id", _ident, ID),
             _col("village", _ident, "a village id"),
-            _col("group", _choice(tuple(REQUEST_GROUPS), REQUEST_GROUPS, REQUEST_GROUP_ALIASES),
-                 _one_of(tuple(REQUEST_GROUPS)) + " (or its Chinese name, e.g. 老年人)"),
-            _col("kind", _choice(tuple(REQUEST_KINDS), REQUEST_KINDS, REQUEST_KIND_ALIASES),
-                 _one_of(tuple(REQUEST_KINDS)) + " (or 上门服务, 预约咨询)"),
+            _col("group", _choice("request_group"), _one_of("request_group")),
+            _col("kind", _choice("request_kind"), _one_of("request_kind")),
             _col("received_on", _date, "a date YYYY-MM-DD"),
             _opt("languages", _languages, LANGS, ()),
             _opt("note", _text, "text (private)"),

@@ -21,6 +21,8 @@ from ..calendar import WorkCalendar
 from ..errors import Problem, ProblemList
 from ..geo import TravelModel
 from ..languages import normalize_language
+from ..limits import record_values
+from ..locale.codes import fold, reverse
 from ..model import (
     Advisor,
     Attendance,
@@ -117,6 +119,25 @@ def _group(records: Iterable[Any], key: str) -> dict[str, tuple[Any, ...]]:
 _get_id = operator.attrgetter("id")
 
 
+def _topics_by_id(trainers: tuple[Trainer, ...], policy: Policy) -> tuple[Trainer, ...]:
+    """Trainers whose topics are written by the policy's name (``民法典``) get the topic id.
+
+    A topic neither an id nor a name stays as written, for :meth:`Dataset.check`.
+    """
+    curriculum = set(policy.training.curriculum)
+    if all(curriculum.issuperset(t.topics) for t in trainers):
+        return trainers
+    ids = reverse(policy.training.topic_names)
+
+    def topic_id(topic: str) -> str:
+        return topic if topic in curriculum else ids.get(fold(topic), topic)
+
+    return tuple(
+        t if curriculum.issuperset(t.topics)
+        else attrs.evolve(t, topics=tuple(dict.fromkeys(map(topic_id, t.topics))))
+        for t in trainers)
+
+
 @attrs.frozen
 class Dataset:
     """Townships, villages, advisors, trainers and people, with the policy and calendar."""
@@ -158,6 +179,7 @@ class Dataset:
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "trainers", _topics_by_id(self.trainers, self.policy))
         prebuilt = _PREBUILT.get() or {}
 
         def built(collection: str, field: str) -> Any:
@@ -330,6 +352,11 @@ class Dataset:
         ref("travel", "origin", located, "village, advisor, trainer or venue")
         ref("travel", "destination", located, "village, advisor, trainer or venue")
 
+        for collection in COLLECTIONS:
+            records = getattr(self, collection)
+            for i, field, value, expected in record_values(records):
+                report(collection, i, records[i], field, "value not accepted", value, expected)
+
         for i, advisor in enumerate(self.advisors):
             if advisor.role == "justice_office" and not advisor.township:
                 report("advisors", i, advisor, "township", "empty required field", "",
@@ -346,7 +373,8 @@ class Dataset:
                     continue
                 for ident in getattr(festival, key):
                     if ident not in index:
-                        problems.append(Problem("calendar", "unknown reference", None,
+                        problems.append(Problem("calendar.toml" if origins else "calendar",
+                                                "unknown reference", None,
                                                 f"festival[{i}].{key}", ident,
                                                 f"the id of a {key[:-1]} in {key}.csv"))
 
@@ -364,11 +392,13 @@ class Dataset:
             assigned.add(row.village)
 
         curriculum = set(self.policy.training.curriculum)
+        names = self.policy.training.topic_names
         for i, trainer in enumerate(() if "policy" in skip else self.trainers):
             for topic in trainer.topics:
                 if topic not in curriculum:
                     report("trainers", i, trainer, "topics", "unknown topic", topic,
-                           "a topic of the policy's curriculum: " + ", ".join(sorted(curriculum)))
+                           "a topic of the policy's curriculum: " + ", ".join(
+                               f"{names.get(c, c)} ({c})" for c in sorted(curriculum)))
         hotline_venue = self.policy.hotline.venue
         if hotline_venue and "venues" not in skip and hotline_venue not in self.venue_by_id:
             problems.append(Problem("policy", "unknown venue", None, "hotline.venue",

@@ -127,14 +127,22 @@ def parse_rows(
     rejected: set[str] = set()
     key_index = position.get(spec.key) if spec.key else None
 
+    width = len(header)
+
     def take(chunk_lines: Sequence[int], chunk_rows: Sequence[Sequence[str]]) -> None:
         try:
+            if max(map(len, chunk_rows), default=0) > width:
+                raise _Slow  # cells beyond the header: told row by row below
             built: list[Any] = fast(chunk_rows)
             kept_lines: Sequence[int] = chunk_lines
         except (_Slow, ValueError, LookupError):
             # Something in this chunk is wrong or blank: row by row, every problem told.
             built, kept_lines = [], []
             for line, row in zip(chunk_lines, chunk_rows, strict=True):
+                if _beyond_header(row, width, line, locate, problems):
+                    if key_index is not None and key_index < len(row) and row[key_index]:
+                        rejected.add(row[key_index].strip())
+                    continue
                 try:
                     record = fast_one(row)
                 except (_Slow, ValueError, LookupError):
@@ -219,6 +227,22 @@ def _rows_of(chunk: Iterable[tuple[int, Sequence[str]]],
     """The rows of ``chunk`` whose lines were kept, in order."""
     wanted = set(lines)
     return [row for line, row in chunk if line in wanted]
+
+
+def _beyond_header(row: Sequence[str], width: int, line: int, locate: Locator,
+                   problems: ProblemList) -> bool:
+    """Report a row with non-empty cells beyond the header (a shifted row, a stray comma)."""
+    if len(row) <= width:
+        return False
+    extra = [(i, cell) for i, cell in enumerate(row[width:], start=width) if cell.strip()]
+    if not extra:
+        return False  # trailing empty cells, as spreadsheets write them
+    source, at = locate(line, None, extra[0][0])
+    problems.add(source, f"{len(extra)} cell(s) beyond the header's {width} columns",
+                 line=at, field=f"column {extra[0][0] + 1}", value=extra[0][1][:60],
+                 expected="no more cells than the header names (a comma inside a value "
+                          "needs quotes)")
+    return True
 
 
 def _careful(

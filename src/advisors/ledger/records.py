@@ -31,11 +31,12 @@ from typing import Any, Final
 
 import attrs
 
-from ..data.columns import Column, FileSpec, _choice, _count, _date, _ident, _text
+from ..data.columns import Column, FileSpec, _choice, _count, _date, _ident, _one_of, _text
 from ..data.dataset import Dataset
 from ..data.records import csv_locator, parse_rows
 from ..data.text import csv_rows, decode
 from ..errors import DataError, ProblemList
+from ..locale.codes import CODE_SETS
 from ..policy import minutes_of, parse_hhmm
 
 __all__ = [
@@ -51,8 +52,7 @@ __all__ = [
     "services_from_rows",
 ]
 
-SERVICE_KINDS: Final = ("duty_day", "lecture", "home_visit", "consultation", "mediation",
-                        "document_review", "legal_aid_referral")
+SERVICE_KINDS: Final = CODE_SETS["service_kind"]
 """Kinds of service a ledger row records."""
 VISIT_KINDS: Final = ("duty_day", "lecture")
 """Kinds that are a service day in the village, matched against planned visits."""
@@ -186,7 +186,7 @@ SERVICES: Final = FileSpec("services", ServiceRecord, (
     _col("date", _date, "a date YYYY-MM-DD"),
     _col("start", _hhmm, "a time of day HH:MM"),
     _col("end", _hhmm, "a time of day HH:MM"),
-    _col("kind", _choice(SERVICE_KINDS), "one of " + ", ".join(SERVICE_KINDS)),
+    _col("kind", _choice("service_kind"), _one_of("service_kind")),
     _opt("people_served", _count, "a whole number ≥ 0", None),
     Column("consultations", _topics, "topic:count pairs separated by ';'", required=False,
            default={}),

@@ -178,11 +178,15 @@ def _read(path: Path) -> tuple[Entry, ...]:
     return tuple(parse_po(path.read_text(encoding="utf-8"), path.name))
 
 
-def load_catalog(lang: str, extra_dirs: Sequence[Path] = ()) -> Catalog:
-    """The bundled catalog of ``lang``, overridden by ``<dir>/<lang>.po`` of each extra folder."""
+def load_catalog(lang: str, extra_dirs: Sequence[Path] = (), domain: str = "") -> Catalog:
+    """The bundled catalog of ``lang``, overridden by ``<dir>/<lang>.po`` of each extra folder.
+
+    ``domain`` names another set of catalogs beside the outputs' one: ``cli`` reads
+    ``cli.<lang>.po``, the command line's help and messages.
+    """
     catalog = Catalog(lang)
     for folder in (CATALOG_DIR, *extra_dirs):
-        path = Path(folder) / f"{lang}.po"
+        path = Path(folder) / (f"{domain}.{lang}.po" if domain else f"{lang}.po")
         if path.is_file():
             catalog = catalog.merged(Catalog.from_entries(lang, _read(path.resolve())))
     return catalog

@@ -3,7 +3,8 @@
 Each exporter is a callable ``(publication, out, options) -> paths`` registered
 through the ``register_exporters`` hook (the built-in ones in
 :mod:`advisors.output.exporters`). :func:`export` runs a selection
-of them into a folder.
+of them into a folder; each gets it as an :class:`OutputFolder`, which
+refuses any path outside it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from pathlib import Path
 from ..errors import PluginError
 from ..plugins import collect
 from .base import Exporter, ExportOptions, Publication, sorted_paths
+from .folder import OutputFolder, UnsafePathError
 
-__all__ = ["ExportOptions", "Exporter", "Publication", "export"]
+__all__ = ["ExportOptions", "Exporter", "OutputFolder", "Publication", "UnsafePathError",
+           "export"]
 
 
-def export(publication: Publication, out: Path, options: ExportOptions | None = None,
+def export(publication: Publication, out: Path | OutputFolder,
+           options: ExportOptions | None = None,
            names: Sequence[str] | None = None) -> list[Path]:
     """Run the exporters ``names`` (default: every registered one) into ``out``.
 
@@ -28,7 +32,9 @@ def export(publication: Publication, out: Path, options: ExportOptions | None = 
     registered = collect("exporters")
     chosen = list(registered) if names is None else list(names)
     written: list[Path] = []
-    out.mkdir(parents=True, exist_ok=True)
+    if not isinstance(out, OutputFolder):
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = OutputFolder(out)
     for name in chosen:
         if name not in registered:
             raise PluginError(f"no exporter named {name!r}; available: "

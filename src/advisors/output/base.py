@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -21,6 +22,7 @@ from ..data.dataset import Dataset
 from ..locale import Translator
 from ..period import Period
 from ..plan.events import EventChange, PublishedEvent
+from .folder import OutputFolder
 from .render import Renderer
 
 __all__ = ["ExportOptions", "Exporter", "Publication"]
@@ -65,6 +67,12 @@ class Publication:
     rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
     """The options the caller exported with (its template and catalog folders), so that a
     ``plan_published`` plugin renders its messages as the written files were rendered."""
+
+    @property
+    def published_on(self) -> dt.date:
+        """The date of publication where the plan applies (the policy's zone, Beijing):
+        a plan stamped 16:00 UTC on 29 November is published on 30 November."""
+        return self.stamp.astimezone(ZoneInfo(self.dataset.policy.timezone)).date()
 
     @property
     def active(self) -> tuple[PublishedEvent, ...]:
@@ -135,9 +143,11 @@ def _renderer(template_dirs: tuple[Path, ...], locale_dirs: tuple[Path, ...],
 class Exporter(Protocol):
     """What ``register_exporters`` registers: writes files for a publication into a folder."""
 
-    def __call__(self, publication: Publication, out: Path,
+    def __call__(self, publication: Publication, out: OutputFolder,
                  options: ExportOptions) -> Sequence[Path]:
-        """Write into ``out`` (which exists); return the files written, relative to ``out``."""
+        """Write into ``out`` (which exists) through its checked paths
+        (``out.path(relative)``, ``out.write_text``, ``out.write_bytes``); return the
+        files written, relative to the folder."""
 
 
 def sorted_paths(paths: Iterable[Path]) -> list[Path]:

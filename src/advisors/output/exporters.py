@@ -9,12 +9,13 @@ from ..hookspecs import Register, hookimpl
 from ..plan.events import Party
 from .base import ExportOptions, Publication
 from .csvout import write_csv
+from .folder import OutputFolder
 from .html import write_notices, write_report, write_rosters
 from .ics import FeedWriter
 from .invitations import write_invitations
 from .markdown import table
 from .notifications import write_notifications
-from .rows import ROSTER_COLUMNS, roster_rows
+from .rows import ROSTER_COLUMNS, ROSTER_HEADINGS, roster_rows
 
 __all__ = ["feed_names", "feed_writer", "register_exporters"]
 
@@ -26,6 +27,7 @@ def feed_writer(pub: Publication, options: ExportOptions) -> FeedWriter:
                  if policy.calendar.organizer_email else None)
     return FeedWriter(domain=policy.calendar.uid_domain, zone=policy.timezone,
                       alarms=tuple(policy.calendar.alarm_minutes), organizer=organizer,
+                      aggregate_alarms=policy.calendar.aggregate_alarms,
                       translator=options.translator())
 
 
@@ -41,7 +43,7 @@ def feed_names(pub: Publication, options: ExportOptions) -> dict[str, str]:
     return names
 
 
-def ics(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def ics(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``calendars/<kind>/<id>.ics`` and ``calendars/all.ics``; ``invitations/*.eml``."""
     writer = feed_writer(pub, options)
     written = writer.write_all(out, pub.events, feed_names(pub, options))
@@ -50,50 +52,47 @@ def ics(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
     return written
 
 
-def roster_html(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_html(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/<township>.html``: printable A4, bilingual."""
     return write_rosters(pub, out, options.renderer(), options.translator())
 
 
-def roster_csv(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_csv(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.csv``: UTF-8 with BOM, formulas neutralised."""
     relative = Path("rosters") / "roster.csv"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    write_csv(out / relative, ROSTER_COLUMNS, rows)
+    write_csv(out.path(relative), [ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
     return [relative]
 
 
-def roster_md(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_md(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.md``: the roster as a Markdown table."""
     relative = Path("rosters") / "roster.md"
     rows = [r.values() for r in roster_rows(pub, options.translator())]
-    text = f"# {pub.period.label}\n\n" + table(ROSTER_COLUMNS, rows)
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(text, encoding="utf-8")
-    return [relative]
+    text = f"# {pub.period.label}\n\n" + table([ROSTER_HEADINGS[c] for c in ROSTER_COLUMNS], rows)
+    return [out.write_text(relative, text)]
 
 
-def notices(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def notices(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``notices/<village>.html``: the notice board card (公示牌)."""
     return write_notices(pub, out, options.renderer())
 
 
-def notifications(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def notifications(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``notifications/<channel>/<recipient>``: SMS, WeChat and email messages."""
     return write_notifications(pub, out, options.renderer(), options.translator())
 
 
-def report(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``report.html``: coverage and training progress with inline SVG charts."""
     return write_report(pub, out, options.renderer())
 
 
-def plan_json(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def plan_json(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``plan.json``: the whole plan, which reads back to the same Plan."""
     if not pub.plan_json:
         return []
-    (out / "plan.json").write_text(pub.plan_json, encoding="utf-8")
-    return [Path("plan.json")]
+    return [out.write_text("plan.json", pub.plan_json)]
 
 
 @hookimpl

@@ -10,6 +10,8 @@ villager's phone — the template cannot show what it is not given.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from ..locale import Translator
 from ..model import Village
 from ..plan.event_builders import village_languages
 from .base import Publication
+from .folder import OutputFolder
 from .render import WEEKDAYS_ZH, Renderer
 from .report import report_facts
 from .rows import roster_rows
@@ -35,18 +38,16 @@ ROLE_LABELS = {
 """Message id of each advisor role's label."""
 
 
-def _write(out: Path, relative: Path, text: str) -> Path:
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(text, encoding="utf-8")
-    return relative
+def _write(out: OutputFolder, relative: Path, text: str) -> Path:
+    return out.write_text(relative, text)
 
 
 def _common(pub: Publication) -> dict[str, Any]:
     return {"period": pub.period, "version": pub.version,
-            "stamp": pub.stamp.date().isoformat()}
+            "stamp": pub.published_on.isoformat()}
 
 
-def write_rosters(pub: Publication, out: Path, renderer: Renderer,
+def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
                   translator: Translator) -> list[Path]:
     """``rosters/<township>.html`` for every township."""
     hotline = []
@@ -101,7 +102,7 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
     if "name" in shown:  # the Tibetan form beside it, when the data gives one
         shown["name_bo"] = advisor.name_bo if advisor is not None else ""
     moved = pub.moves.get(village.id, {})
-    visits = [
+    visits: list[dict[str, Any]] = [
         {"date": e.event.start.date(), "weekday": WEEKDAYS_ZH[e.event.start.weekday()],
          "start": f"{e.event.start:%H:%M}", "end": f"{e.event.end:%H:%M}",
          "begins": e.event.start, "ends": e.event.end,
@@ -110,6 +111,12 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         for e in pub.of_owner(f"village:{village.id}")
         if e.event.kind in ("visit", "lecture")
     ]
+    months: dict[str, list[dict[str, Any]]] = {}
+    years = len({e["date"].year for e in visits})
+    for visit in visits:
+        day: dt.date = visit["date"]
+        label = f"{day.year}年{day.month}月" if years > 1 else f"{day.month}月"
+        months.setdefault(label, []).append(visit)
     return {
         "village": village,
         "township": data.township_by_id.get(village.township),
@@ -117,12 +124,16 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         "advisor": shown,
         "pattern": dict(pub.patterns.get(village.id, {})),
         "visits": visits,
+        # A long period's days are listed a month per line, so the card stays one page.
+        "visit_months": [{"label": label, "visits": days} for label, days in months.items()],
+        "usual": Counter((v["start"], v["end"]) for v in visits).most_common(1)[0][0]
+        if visits else ("", ""),
         "persons": persons,
         **_common(pub),
     }
 
 
-def write_notices(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
+def write_notices(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
     """``notices/<village>.html`` for every village."""
     return [
         _write(out, Path("notices") / f"{village.id}.html",
@@ -137,7 +148,7 @@ _PART_LABELS = {"coverage": "Coverage", "hotline": "12348 hotline duty",
 """Msgids naming each part of a plan in the report's list of what is not served."""
 
 
-def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
+def write_report(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
     """``report.html``: coverage, visits, hotline, legal-savvy persons, training."""
     facts = report_facts(pub)
     # Chart rows are made here, not in the template: the sandbox forbids list.append.
@@ -147,7 +158,7 @@ def write_report(pub: Publication, out: Path, renderer: Renderer) -> list[Path]:
         for msgid, share, part, whole in (
             ("Coverage", "coverage", "covered", "villages"),
             ("Visits planned", "visits", "visits_planned", "visits_required"),
-            ("Legal-savvy persons", "legal_savvy", "legal_savvy_active", "legal_savvy_target"),
+            ("Villages at the legal-savvy target", "legal_savvy", "at_target", "villages"),
             ("Training planned", "training_planned", "scheduled", "trainees"),
             ("Training completion", "training", "trained", "trainees"),
         )

@@ -34,8 +34,10 @@ import icalendar
 
 from ..locale import Translator
 from ..plan.events import Party, PublishedEvent
+from .folder import OutputFolder
 
 __all__ = [
+    "AGGREGATE_FEEDS",
     "PRODID",
     "PUBLIC_FEEDS",
     "FeedWriter",
@@ -47,7 +49,11 @@ PRODID = "-//advisors//legal services calendar//ZH"
 """Product id; without a version number so that an upgrade does not change every feed."""
 PUBLIC_FEEDS = ("village", "township")
 """Feed kinds that anyone may subscribe to."""
+AGGREGATE_FEEDS = ("all", "township")
+"""Feeds of many people's events: they carry no alarms unless asked
+(:attr:`FeedWriter.aggregate_alarms`) — 290 pop-ups a month help no coordinator."""
 _END = b"END:VCALENDAR\r\n"
+_END_VEVENT = b"END:VEVENT\r\n"
 
 
 @functools.lru_cache(maxsize=64)
@@ -132,7 +138,9 @@ class FeedWriter:
     """Minutes before the start at which phones remind."""
     organizer: Party | None = None
     translator: Translator | None = None
-    _cache: dict[str, tuple[bytes, bytes]] = attrs.field(factory=dict, init=False)
+    aggregate_alarms: bool = False
+    """Whether the :data:`AGGREGATE_FEEDS` carry the alarms too."""
+    _cache: dict[str, tuple[bytes, bytes, bytes]] = attrs.field(factory=dict, init=False)
     _heads: dict[tuple[dt.date, dt.date, str], tuple[bytes, bytes]] = attrs.field(
         factory=dict, init=False)
     _people: dict[tuple[Party | None, tuple[Party, ...]], bytes] = attrs.field(
@@ -161,7 +169,7 @@ class FeedWriter:
             joined = f"【{label}】{joined}"
         return joined
 
-    def _build(self, item: PublishedEvent) -> tuple[bytes, bytes]:
+    def _build(self, item: PublishedEvent) -> tuple[bytes, bytes, bytes]:
         event = item.event
         vevent = icalendar.Event()
         vevent.add("uid", self.uid(item))
@@ -183,35 +191,36 @@ class FeedWriter:
         # an appointment kept during a service day takes no time of its own: the visit has it
         during = event.kind == "appointment" and not event.get("home")
         vevent.add("transp", "TRANSPARENT" if item.cancelled or during else "OPAQUE")
+        raw: bytes = vevent.to_ical()
+        body = raw[: -len(_END_VEVENT)]
+        alarms = b""
         if not item.cancelled:
             for minutes in self.alarms:
                 alarm = icalendar.Alarm()
                 alarm.add("action", "DISPLAY")
                 alarm.add("description", summary)
                 alarm.add("trigger", dt.timedelta(minutes=-minutes))
-                vevent.add_component(alarm)
-        public: bytes = vevent.to_ical()
+                alarms += alarm.to_ical()
         who = (event.organizer or self.organizer, tuple(event.attendees))
         people = self._people.get(who)
         if people is None:
             people = self._people[who] = _attendee_lines(*who)
-        if not people:
-            return public, public
-        # ATTENDEE lines go before the first VALARM (or END:VEVENT): same bytes as
-        # adding them to the component, without serialising the event twice.
-        cut = public.find(b"BEGIN:VALARM\r\n")
-        if cut < 0:
-            cut = len(public) - len(b"END:VEVENT\r\n")
-        return public, public[:cut] + people + public[cut:]
+        return body, people, alarms
 
-    def vevent(self, item: PublishedEvent, *, private: bool = True) -> bytes:
-        """The serialised VEVENT; ``private`` adds ORGANIZER and ATTENDEE lines."""
+    def vevent(self, item: PublishedEvent, *, private: bool = True, alarms: bool = True
+               ) -> bytes:
+        """The serialised VEVENT; ``private`` adds ORGANIZER and ATTENDEE lines,
+        ``alarms`` the VALARMs of the policy's reminders."""
         key = item.event.id
         found = self._cache.get(key)
         if found is None:
             found = self._build(item)
             self._cache[key] = found
-        return found[1] if private else found[0]
+        # Spliced from the pieces: the bytes icalendar writes for the whole component
+        # (properties, ATTENDEEs, then VALARMs), without serialising the event per variant.
+        body, people, reminders = found
+        return b"".join((body, people if private else b"", reminders if alarms else b"",
+                         _END_VEVENT))
 
     def header(self, name: str, first: dt.date, last: dt.date, method: str = "PUBLISH"
                ) -> bytes:
@@ -237,7 +246,7 @@ class FeedWriter:
         return parts[0] + _lines("x-wr-calname", name) + parts[1]
 
     def feed_bytes(self, name: str, items: Sequence[PublishedEvent], *, private: bool,
-                   method: str = "PUBLISH") -> Iterator[bytes]:
+                   method: str = "PUBLISH", alarms: bool = True) -> Iterator[bytes]:
         """The feed as chunks of bytes (events in the given order)."""
         if items:
             first = min(i.event.start.date() for i in items)
@@ -246,18 +255,18 @@ class FeedWriter:
             first = last = dt.date(1970, 1, 1)
         yield self.header(name, first, last, method)
         for item in items:
-            yield self.vevent(item, private=private)
+            yield self.vevent(item, private=private, alarms=alarms)
         yield _END
 
     def write_feed(self, path: Path, name: str, items: Sequence[PublishedEvent], *,
-                   private: bool) -> None:
+                   private: bool, alarms: bool = True) -> None:
         """Write one feed file, streaming its events."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
-            for chunk in self.feed_bytes(name, items, private=private):
+            for chunk in self.feed_bytes(name, items, private=private, alarms=alarms):
                 fh.write(chunk)
 
-    def write_all(self, out: Path, items: Sequence[PublishedEvent],
+    def write_all(self, out: OutputFolder, items: Sequence[PublishedEvent],
                   names: dict[str, str] | None = None) -> list[Path]:
         """Write ``calendars/all.ics`` and one feed per owner; return the relative paths.
 
@@ -272,7 +281,8 @@ class FeedWriter:
             relative = Path("calendars") / f"{feed}.ics"
             kind = feed.split("/", 1)[0]
             title = (names or {}).get(feed, feed)
-            self.write_feed(out / relative, title, [items[i] for i in groups[feed]],
-                            private=kind not in PUBLIC_FEEDS)
+            self.write_feed(out.path(relative), title, [items[i] for i in groups[feed]],
+                            private=kind not in PUBLIC_FEEDS,
+                            alarms=self.aggregate_alarms or kind not in AGGREGATE_FEEDS)
             written.append(relative)
         return written

@@ -12,20 +12,42 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
-import hashlib
 import re
 from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..locale import cldr
+import attrs
+
+from ..locale import Translator, cldr
 from ..plan.events import EventChange, Party
 from .base import sorted_paths
+from .folder import OutputFolder
 from .ics import FeedWriter
+from .mail import address, message_id
 
 __all__ = ["invitation", "write_invitations"]
 
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+_SUBJECTS = {
+    "moved": "Moved: {what}, {old} → {new}",
+    "cancelled": "Cancelled: {what}, {when}",
+    "changed": "Changed: {what}, {when}",
+    "new": "New: {what}, {when}",
+}
+
+
+def subject(change: EventChange, title: str, translator: Translator | None = None) -> str:
+    """What the mail is about, at a glance; a move says from when to when
+    (``调整：普法讲座：隆务村，12月3日 09:00 → 12月4日 09:00``)."""
+    translator = translator or Translator.load()
+    event = change.current.event
+    old = change.previous.event.start if change.previous else event.start
+    msgid = _SUBJECTS.get(change.kind, _SUBJECTS["changed"])
+    return translator.text(msgid, "zh", what=title, when=cldr.when(event.start),
+                           old=cldr.when(old), new=cldr.when(event.start))
 
 
 def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
@@ -34,16 +56,19 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
     item = change.current
     method = "CANCEL" if item.cancelled else "REQUEST"
     event = item.event
-    ics = b"".join(writer.feed_bytes(writer.uid(item), [item], private=True, method=method))
+    title = writer.text(item, "summary")
+    # The calendar's name is what a mail client shows for it: a title, not the UID.
+    ics = b"".join(writer.feed_bytes(title, [item], private=True, method=method))
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = email.utils.formataddr((organizer.name, organizer.email))
-    msg["To"] = email.utils.formataddr((recipient.name, recipient.email))
-    summary = writer.text(item, "summary")
+    msg["From"] = address(organizer.name, organizer.email, "policy calendar.organizer_email")
+    msg["To"] = address(recipient.name, recipient.email)
+    summary = subject(change, writer.text(attrs.evolve(item, cancelled=False), "summary"),
+                      writer.translator)
     msg["Subject"] = summary
     msg["Date"] = email.utils.format_datetime(item.stamp)
     seed = f"{writer.uid(item)}/{item.sequence}/{recipient.email}"
-    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
-    msg["Message-ID"] = f"<{digest}@{writer.domain}>"
+    msg["Message-ID"] = message_id(seed, writer.domain)
+    digest = msg["Message-ID"][1:].split("@", 1)[0]
     when = cldr.day_range(event.start, event.end, "zh")
     body = "\n".join(x for x in (summary, when, event.location,
                                  writer.text(item, "description")) if x)
@@ -55,7 +80,7 @@ def invitation(writer: FeedWriter, change: EventChange, recipient: Party,
 
 
 def write_invitations(writer: FeedWriter, changes: Iterable[EventChange], organizer: Party,
-                      out: Path) -> list[Path]:
+                      out: OutputFolder) -> list[Path]:
     """Write ``invitations/<event id>.<sequence>.<recipient>.eml``; return relative paths."""
     written: list[Path] = []
     for change in changes:
@@ -66,7 +91,5 @@ def write_invitations(writer: FeedWriter, changes: Iterable[EventChange], organi
             slug = _SLUG.sub("_", party.email)
             relative = (Path("invitations")
                         / f"{change.id}.{change.current.sequence}.{slug}.eml")
-            (out / relative).parent.mkdir(parents=True, exist_ok=True)
-            (out / relative).write_bytes(msg.as_bytes())
-            written.append(relative)
+            written.append(out.write_bytes(relative, msg.as_bytes()))
     return sorted_paths(written)

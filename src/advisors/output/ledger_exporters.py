@@ -16,8 +16,10 @@ from ..hookspecs import Register, hookimpl
 from ..ledger.assess import Assessment, grades_rows
 from ..ledger.effective import Figures, Ledger, Outcome
 from ..ledger.records import ServiceRecord
+from ..locale.codes import CODE_NAMES
 from .base import ExportOptions, Publication
 from .csvout import write_csv
+from .folder import OutputFolder
 
 __all__ = ["LEDGER_EXPORTERS", "register_exporters"]
 
@@ -25,9 +27,7 @@ LEDGER_EXPORTERS: Final = ("ledger-village", "ledger-report", "ledger-csv")
 """Names of the exporters in this module."""
 
 STATUS_ZH: Final = {"held": "按时", "late": "迟到", "missed": "未到", "unplanned": "计划外"}
-KIND_ZH: Final = {"duty_day": "坐班", "lecture": "法治讲座", "home_visit": "入户走访",
-                  "consultation": "法律咨询", "mediation": "矛盾调解",
-                  "document_review": "合同/村规审查", "legal_aid_referral": "法律援助转介"}
+KIND_ZH: Final = CODE_NAMES["service_kind"]
 """Chinese names of the service kinds."""
 
 
@@ -40,7 +40,7 @@ def _facts(pub: Publication) -> tuple[Ledger | None, Assessment | None]:
 
 def _common(pub: Publication) -> dict[str, Any]:
     return {"period": pub.period, "version": pub.version,
-            "stamp": pub.stamp.date().isoformat(), "langs": ("zh",)}
+            "stamp": pub.published_on.isoformat(), "langs": ("zh",)}
 
 
 def _topics(pub: Publication, record: ServiceRecord) -> str:
@@ -72,7 +72,7 @@ def _outcome_row(pub: Publication, o: Outcome) -> dict[str, Any]:
     return row
 
 
-def village_files(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def village_files(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/villages/<village>.html``: the village's printable file (一村一卷)."""
     ledger, _ = _facts(pub)
     if ledger is None:
@@ -92,8 +92,7 @@ def village_files(pub: Publication, out: Path, options: ExportOptions) -> list[P
             services=[_record_row(pub, r) for r in ledger.services if r.village == village.id],
             findings=findings, **_common(pub))
         relative = Path("ledger") / "villages" / f"{village.id}.html"
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        (out / relative).write_text(html, encoding="utf-8")
+        out.write_text(relative, html)
         written.append(relative)
     return written
 
@@ -102,7 +101,7 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole <= 0 else min(1.0, part / whole)
 
 
-def statistics_report(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def statistics_report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/report.html``: the statistics report with inline SVG charts (no script)."""
     ledger, assessment = _facts(pub)
     if ledger is None:
@@ -145,8 +144,7 @@ def statistics_report(pub: Publication, out: Path, options: ExportOptions) -> li
         honour=honour, warning=warning, findings=[str(f) for f in ledger.findings],
         **_common(pub))
     relative = Path("ledger") / "report.html"
-    (out / relative).parent.mkdir(parents=True, exist_ok=True)
-    (out / relative).write_text(html, encoding="utf-8")
+    out.write_text(relative, html)
     return [relative]
 
 
@@ -162,7 +160,7 @@ def _figure_rows(table: dict[str, Figures], names: dict[str, str]) -> list[list[
             for k, f in table.items()]
 
 
-def csv_tables(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def csv_tables(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``ledger/*.csv``: outcomes, figures per township/advisor/village, findings, grades."""
     ledger, assessment = _facts(pub)
     if ledger is None:
@@ -172,7 +170,7 @@ def csv_tables(pub: Publication, out: Path, options: ExportOptions) -> list[Path
     written = []
 
     def put(name: str, header: list[str], rows: list[list[Any]]) -> None:
-        write_csv(out / folder / name, header, rows)
+        write_csv(out.path(folder / name), header, rows)
         written.append(folder / name)
 
     put("outcomes.csv", ["status", "village", "advisor", "planned", "visit", "held_on",

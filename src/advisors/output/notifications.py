@@ -1,9 +1,11 @@
 """Messages to the people a plan concerns: SMS, WeChat text and email.
 
-For a first plan, every advisor, lawyer and trainer gets a summary of their
-schedule; for a republished plan, the people an event belongs to — and, for
-village visits, the village's liaison officers — get one message listing
-what is new, moved or cancelled for them. Messages are rendered from the
+Each recipient gets what concerns them (:mod:`.recipients`): an advisor or
+trainer their own days, a village's liaison officer which advisor comes on
+which dates and which sessions the village's people are booked into, a
+trainee their session's date, time, venue and language. For a first plan the
+message lists it all; for a republished plan, what is new, moved (from when
+to when) or cancelled for them. Messages are rendered from the
 templates ``notifications/<channel>.txt`` (a deployment may override them)
 in the recipient's languages that the catalogs translate; the SMS size
 (encoding and segments) is reported for each message. Rendered messages go
@@ -16,39 +18,43 @@ from __future__ import annotations
 import email.policy
 import email.utils
 from collections.abc import Sequence
+from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from ..languages import language_names
 from ..locale import Translator, cldr
 from ..plan.event_builders import village_languages
 from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
+from .folder import OutputFolder
+from .mail import address, message_id, sender
+from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
 
-__all__ = ["CHANNELS", "Notification", "notifications", "write_notifications"]
+__all__ = ["CHANNELS", "SUBJECTS", "Notification", "Recipient", "notifications",
+           "write_notifications"]
 
 CHANNELS: Final = ("sms", "wechat", "email")
 """Channels a message is rendered for."""
 HEADLINE: Final = "Your legal service schedule for {period}"
 """The message id whose translation decides which languages a message carries."""
-
-
-@attrs.frozen
-class Recipient:
-    """Someone a message goes to (addresses stay with the portal that sends)."""
-
-    key: str
-    """``advisor:adv-01``, ``trainer:tr-02`` or ``person:p-…`` (a liaison officer)."""
-    name: str
-    languages: tuple[str, ...]
-    email: str = ""
-    name_bo: str = ""
-    """The name in Tibetan script, when the data gives it: used in Tibetan-only messages."""
+SUBJECTS: Final = {
+    ("advisor", "plan"): HEADLINE,
+    ("trainer", "plan"): HEADLINE,
+    ("liaison", "plan"): "Legal services in {village} for {period}",
+    ("participant", "plan"): "Your legal-savvy person training for {period}",
+    ("advisor", "changes"): "Changes to your legal service schedule for {period}",
+    ("trainer", "changes"): "Changes to your legal service schedule for {period}",
+    ("liaison", "changes"): "Changes to legal services in {village} for {period}",
+    ("participant", "changes"): "Changes to your training for {period}",
+}
+"""Message id of the subject (and opening line) per recipient kind and message kind."""
 
 
 @attrs.frozen
@@ -65,26 +71,6 @@ class Notification:
     """Ids of the events the message is about."""
     sms: SmsSize | None = None
     """Size of an SMS message; ``None`` for other channels."""
-
-
-def _recipients(pub: Publication, event: PublishedEvent) -> list[Recipient]:
-    data = pub.dataset
-    out: list[Recipient] = []
-    for ident in event.event.owner_ids("advisor"):
-        if advisor := data.advisor_by_id.get(ident):
-            out.append(Recipient(f"advisor:{ident}", advisor.name, advisor.languages,
-                                 advisor.email, advisor.name_bo))
-    for ident in event.event.owner_ids("trainer"):
-        if trainer := data.trainer_by_id.get(ident):
-            out.append(Recipient(f"trainer:{ident}", trainer.name, trainer.languages,
-                                 trainer.email, trainer.name_bo))
-    if event.event.kind in ("visit", "lecture"):
-        for village in event.event.owner_ids("village"):
-            for person in data.people_of_village.get(village, ()):
-                if person.role == "liaison" and person.status == "active":
-                    out.append(Recipient(f"person:{person.id}", person.name,
-                                         person.languages or ("zh",), name_bo=person.name_bo))
-    return out
 
 
 def _langs(translator: Translator, recipient: Recipient) -> list[str]:
@@ -105,12 +91,18 @@ def _langs(translator: Translator, recipient: Recipient) -> list[str]:
     return langs or ["zh"]
 
 
-def _item(item: PublishedEvent, change: EventChange | None) -> dict[str, Any]:
+def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
+          concern: Concern) -> dict[str, Any]:
     event = item.event
     previous = change.previous.event if change and change.previous else None
+    advisor = pub.dataset.advisor_by_id.get(event.get("advisor"))
+    people = pub.dataset.person_by_id
+    topic = event.get("topic")
+    taught = [t for t in event.get("language").split(";") if t]
     return {
         "kind": event.kind,
-        "change": change.kind if change else "",
+        "change": concern.change,
+        "relation": concern.relation,
         "start": event.start,
         "end": event.end,
         "old_start": previous.start if previous else None,
@@ -118,6 +110,14 @@ def _item(item: PublishedEvent, change: EventChange | None) -> dict[str, Any]:
         "summary": dict(event.summary),
         "location": event.location,
         "id": event.id,
+        "advisor": advisor.name if advisor else "",
+        "topic": pub.dataset.policy.training.topic_names.get(topic, topic),
+        "languages": language_names(taught) if taught else {},
+        # Names as the reader knows them: in Tibetan script for a Tibetan version where
+        # the data gives one.
+        "booked": {"zh": "、".join(people[p].name for p in concern.booked),
+                   "bo": "、".join(people[p].name_bo or people[p].name for p in concern.booked)}
+        if concern.booked else {},
     }
 
 
@@ -133,14 +133,16 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         pairs = [(e, None) for e in pub.active]
         kind = "plan"
     for item, change in pairs:
-        for recipient in _recipients(pub, item):
-            entry = grouped.setdefault(recipient.key, (recipient, []))
-            entry[1].append(_item(item, change))
+        for concern in concerns(pub.dataset, item, change):
+            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, []))
+            entry[1].append(_item(pub, item, change, concern))
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(
         "Justice bureau", "zh")
     out: list[Notification] = []
     for key in sorted(grouped):
         recipient, items = grouped[key]
+        # Their own days first, then the village's; each in time order.
+        items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
         langs = _langs(translator, recipient)
         # The period sits inside a sentence: written in the language the sentence comes out in.
         periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
@@ -148,16 +150,18 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
                    for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
+        subject_id = SUBJECTS[(recipient.kind, kind)]
         shown = recipient
         if langs == ["bo"] and recipient.name_bo:
             shown = attrs.evolve(recipient, name=recipient.name_bo)
         context = {
             "recipient": shown, "items": items, "kind": kind, "langs": langs,
             "period": pub.period.label, "periods": periods, "sender": sender, "counts": counts,
-            "version": pub.version,
+            "version": pub.version, "subject_id": subject_id,
         }
         subject = " / ".join(dict.fromkeys(
-            translator.text(HEADLINE, lang, period=periods[lang]) for lang in langs))
+            translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
+            for lang in langs))
         for channel in channels:
             body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
@@ -166,7 +170,7 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     return out
 
 
-def _header(name: str, value: str) -> bytes:
+def _header(name: str, value: str | Address) -> bytes:
     """One header as an SMTP-policy message folds it, with its line end."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg[name] = value
@@ -184,39 +188,40 @@ class _Mailer:
 
     def __init__(self, pub: Publication) -> None:
         calendar = pub.dataset.policy.calendar
-        self._from = (_header("From", email.utils.formataddr((calendar.organizer_name,
-                                                              calendar.organizer_email)))
-                      if calendar.organizer_email else b"")
+        self._from = _header("From", sender(calendar))  # address objects, never pasted text
         self._date = _header("Date", email.utils.format_datetime(pub.stamp))
         self._subjects: dict[str, bytes] = {}
+        self._version = str(pub.version)
+        self._domain = calendar.uid_domain
 
     def __call__(self, note: Notification) -> bytes:
-        to = (_header("To", email.utils.formataddr((note.recipient.name, note.recipient.email)))
+        to = (_header("To", address(note.recipient.name, note.recipient.email,
+                                    note.recipient.key))
               if note.recipient.email else b"")
         subject = self._subjects.get(note.subject)
         if subject is None:
             subject = self._subjects[note.subject] = _header("Subject", note.subject)
+        # from stable ids only: the same plan gives the same Message-ID
+        seed = "/".join(("notification", self._version, note.kind, note.recipient.key,
+                         *note.events))
+        ident = _header("Message-ID", message_id(seed, self._domain))
         body = EmailMessage(policy=email.policy.SMTP)
         body.set_content(note.body)
-        return self._from + to + subject + self._date + body.as_bytes()
+        return self._from + to + subject + self._date + ident + body.as_bytes()
 
 
-def write_notifications(pub: Publication, out: Path, renderer: Renderer,
+def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
                         translator: Translator) -> list[Path]:
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
     written: list[Path] = []
     rows: list[list[object]] = []
     mail = _Mailer(pub)
-    folders: set[str] = set()
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        if note.channel not in folders:
-            (out / relative).parent.mkdir(parents=True, exist_ok=True)
-            folders.add(note.channel)
-        data = mail(note) if note.channel == "email" else note.body.encode("utf-8")
-        (out / relative).write_bytes(data)
+        out.write_bytes(relative, mail(note) if note.channel == "email"
+                        else note.body.encode("utf-8"))
         written.append(relative)
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
                      relative.as_posix(), len(note.events),
@@ -224,7 +229,7 @@ def write_notifications(pub: Publication, out: Path, renderer: Renderer,
                      note.sms.units if note.sms else "",
                      note.sms.segments if note.sms else ""])
     index = Path("notifications") / "index.csv"
-    write_csv(out / index, ["recipient", "name", "channel", "kind", "file", "events",
+    write_csv(out.path(index), ["recipient", "name", "channel", "kind", "file", "events",
                             "sms_encoding", "sms_units", "sms_segments"], rows)
     written.append(index)
     return written

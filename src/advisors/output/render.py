@@ -16,11 +16,16 @@
 * Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.locale.cldr`)
   in the language asked: ``when(d, lang)``, ``day_range(start, end, lang)``,
   ``d|date(lang, form)``, ``d|weekday(lang)``, ``t|hhmm(lang)``, ``x|percent``.
+* An error in a deployment's template (syntax, an undefined name, a sandbox
+  refusal) is a :class:`~advisors.errors.DataError` naming the template file
+  and line, as bad input; only an error in a bundled template is a bug.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -30,10 +35,11 @@ import jinja2
 import jinja2.sandbox
 import pluggy
 
+from ..errors import DataError, Problem
 from ..locale import Translator, cldr
 from ..plugins import get_plugin_manager
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
 
 WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
 """Chinese weekday names from CLDR, Monday first."""
@@ -57,6 +63,28 @@ def _hhmm(value: dt.datetime | dt.time, lang: str = "zh") -> str:
 
 def _percent(value: float | None, digits: int = 0, lang: str = "zh") -> str:
     return cldr.format_percent(value, lang, digits)
+
+
+_MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_SCRIPTS: Final = (
+    ("bo", re.compile(r"[\u0F40-\u0FBC]+")),  # a Tibetan syllable's letters
+    ("zh", re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")),  # one Han character
+    ("en", re.compile(r"[A-Za-z]+")),  # a Latin word
+)
+_ROOT_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def page_language(html: str) -> str:
+    """The language of most of a page's text: Tibetan syllables, Han characters, Latin words.
+
+    A page is tagged with this language and the runs in other languages carry
+    their own ``lang``, so that the Tibetan font rules apply to Tibetan text only
+    (a Chinese page tagged ``bo`` prints its Chinese and digits in the wrong fonts).
+    Ties go to Chinese, the language every township office reads.
+    """
+    text = _MARKUP.sub(" ", html)
+    counts = {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
+    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
 
 
 def make_environment(
@@ -108,12 +136,15 @@ class Renderer:
     """Renders named templates with one environment (built once, reused per file)."""
 
     env: jinja2.Environment
+    template_dirs: tuple[Path, ...] = ()
+    """The deployment's folders: errors in templates from there are bad input."""
 
     @classmethod
     def create(cls, template_dirs: Sequence[Path] = (), *, translator: Translator | None = None,
                pm: pluggy.PluginManager | None = None) -> Renderer:
         """A renderer over the bundled templates and a deployment's folders."""
-        return cls(make_environment(template_dirs, translator=translator, pm=pm))
+        return cls(make_environment(template_dirs, translator=translator, pm=pm),
+                   tuple(Path(d).resolve() for d in template_dirs))
 
     @property
     def sandboxed(self) -> bool:
@@ -121,5 +152,38 @@ class Renderer:
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
 
     def render(self, name: str, **context: Any) -> str:
-        """Render the template ``name`` with ``context``."""
-        return self.env.get_template(name).render(**context)
+        """Render the template ``name`` with ``context``.
+
+        Raises :class:`DataError` (template file, line, what went wrong) when a
+        deployment's template fails.
+        An HTML page's root ``lang`` is set to :func:`page_language` of what it shows.
+        """
+        try:
+            text = self.env.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            where = _template_frame(exc, self.template_dirs)
+            if where is None:
+                raise
+            raise DataError([Problem(where[0], f"template error: {type(exc).__name__}",
+                                     line=where[1], value=str(exc.message or exc)[:200],
+                                     expected="a template that renders (docs/outputs.md)")]
+                            ) from None
+        if name.endswith(".html"):
+            text = _ROOT_LANG.sub(f'<html lang="{page_language(text)}"', text, count=1)
+        return text
+
+
+def _template_frame(exc: jinja2.TemplateError, dirs: Sequence[Path]
+                    ) -> tuple[str, int | None] | None:
+    """The deployment template file and line ``exc`` happened in; ``None`` if not in one."""
+    def ours(filename: str | None) -> bool:
+        return filename is not None and any(Path(filename).resolve().is_relative_to(d)
+                                            for d in dirs)
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (exc.filename or exc.name or "template", exc.lineno) if ours(exc.filename) else None
+    # jinja2 rewrites the traceback: template frames carry the template's file and line
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if ours(frame.filename):
+            return frame.filename, frame.lineno
+    return None

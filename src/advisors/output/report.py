@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ..visits.facts import visits_due
 from .base import Publication
 
 __all__ = ["HotlineFacts", "ReportFacts", "TownshipFacts", "report_facts"]
@@ -40,7 +41,9 @@ class TownshipFacts:
     visits_required: int
     lectures_planned: int
     lectures_required: int
+    """Lectures due within the period (each village's lecture month of its quarter)."""
     legal_savvy_active: int
+    """Active legal-savvy persons, all of them (as ``advisors check`` counts)."""
     legal_savvy_target: int
     candidates: int
     below_target: tuple[str, ...]
@@ -64,9 +67,20 @@ class TownshipFacts:
         return _ratio(self.visits_planned, self.visits_required)
 
     @property
+    def at_target(self) -> int:
+        """Villages with as many active legal-savvy persons as the target, or more."""
+        return self.villages - len(self.below_target)
+
+    @property
     def legal_savvy(self) -> float | None:
-        """Active legal-savvy persons against the target."""
-        return _ratio(self.legal_savvy_active, self.legal_savvy_target)
+        """Share of villages at the legal-savvy target (a surplus in one village does
+        not make up for a shortfall in another)."""
+        return _ratio(self.at_target, self.villages)
+
+    @property
+    def lectures(self) -> float | None:
+        """Lectures planned against those due within the period."""
+        return _ratio(self.lectures_planned, self.lectures_required)
 
     @property
     def training(self) -> float | None:
@@ -119,15 +133,23 @@ def _hotline_required(pub: Publication) -> int:
     return total
 
 
+def _per_village(due: Mapping[tuple[str, str], int]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for (village, _), count in due.items():
+        out[village] += count
+    return out
+
+
 def report_facts(pub: Publication) -> ReportFacts:
     """Compute the report's figures."""
     data = pub.dataset
     policy = data.policy
     advisor_of: Mapping[str, str | None] = pub.advisor_of or {
         a.village: a.advisor for a in data.assignments}
-    months = len(pub.period.months())
-    # Lectures are due once per quarter; a month's plan is measured against its quarter.
-    quarters = len(pub.period.quarters())
+    # Due within the period, as the visit planner counts them: a December plan owes the
+    # lectures of the villages whose quarter lecture falls in December, not the quarter's.
+    need, lectures_due = visits_due(data, pub.period)
+    need_of, lectures_of = _per_village(need), _per_village(lectures_due)
     visits = Counter(v for e in pub.of_kind("visit", "lecture")
                      for v in e.event.owner_ids("village"))
     lectures = Counter(v for e in pub.of_kind("lecture") for v in e.event.owner_ids("village"))
@@ -155,11 +177,10 @@ def report_facts(pub: Publication) -> ReportFacts:
             villages=len(villages),
             covered=sum(advisor_of.get(v.id) is not None for v in villages),
             visits_planned=sum(visits[v.id] for v in villages),
-            visits_required=sum(policy.visits.per_month.get(v.service_class, 0) * months
-                                for v in villages),
+            visits_required=sum(need_of[v.id] for v in villages),
             lectures_planned=sum(lectures[v.id] for v in villages),
-            lectures_required=policy.visits.lectures_per_quarter * quarters * len(villages),
-            legal_savvy_active=sum(min(active_ls[v.id], target) for v in villages),
+            lectures_required=sum(lectures_of[v.id] for v in villages),
+            legal_savvy_active=sum(active_ls[v.id] for v in villages),
             legal_savvy_target=target * len(villages),
             candidates=sum(p.role == "legal_savvy" and p.status == "candidate" for p in people),
             below_target=tuple(v.name for v in villages if active_ls[v.id] < target),

@@ -7,13 +7,13 @@ from typing import Final
 
 import attrs
 
-from ..languages import LANGUAGE_ALIASES
+from ..languages import CHINESE_NAMES
 from ..locale import Translator, cldr
-from ..plan.events import PublishedEvent
+from ..plan.events import EventChange, PublishedEvent
 from .base import Publication
 from .render import WEEKDAYS_ZH
 
-__all__ = ["KIND_LABELS", "ROSTER_COLUMNS", "RosterRow", "roster_rows"]
+__all__ = ["KIND_LABELS", "ROSTER_COLUMNS", "ROSTER_HEADINGS", "RosterRow", "roster_rows"]
 
 KIND_LABELS: Final = {
     "visit": "On-site service",
@@ -35,6 +35,16 @@ ROSTER_COLUMNS: Final = (
     "who", "organization", "location", "topic", "language", "participants", "event",
 )
 """Columns of ``roster.csv``, in order."""
+ROSTER_HEADINGS: Final = {
+    "date": "日期", "weekday": "星期", "start": "开始", "end": "结束", "kind": "类型",
+    "status": "状态", "change": "变更", "township": "乡镇", "village": "村(社区)",
+    "who": "人员", "organization": "单位", "location": "地点", "topic": "主题",
+    "language": "语言", "participants": "人数", "event": "日历事件编号",
+}
+"""The Chinese heading of each roster column (``roster.csv``, ``roster.md``, the workbook).
+
+``event`` is the event's id: the UID of the event in every subscribed calendar,
+by which staff name one event when they report a change."""
 
 
 @attrs.frozen
@@ -67,17 +77,26 @@ class RosterRow:
         return [getattr(self, c) for c in ROSTER_COLUMNS]
 
 
-_ALIAS_NAMES: Final = {tag: name for name, tag in LANGUAGE_ALIASES.items()
-                       if name.endswith("语")}
-
-
 def _language_names(tags: str) -> str:
-    # Staff read 藏语、中文, not codes; a tag CLDR does not name keeps its Chinese alias.
-    return "、".join(cldr.language_name(t, "zh") or _ALIAS_NAMES.get(t, t)
+    # Staff read 藏语、汉语, not codes: the names the data files accept, then CLDR's.
+    return "、".join(CHINESE_NAMES.get(t) or cldr.language_name(t, "zh") or t
                     for t in tags.split(";") if t)
 
 
-def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) -> RosterRow:
+def _change(change: EventChange | None, tr: Translator) -> str:
+    """The change cell: empty for a cancelled row (its status says so), the old day for a move."""
+    if change is None or change.kind == "cancelled":
+        return ""
+    label = tr.text(CHANGE_LABELS[change.kind], "zh")
+    old = change.previous.event.start if change.previous is not None else None
+    if change.kind == "moved" and old is not None and old != change.current.event.start:
+        when = f"{old.date().isoformat()} {WEEKDAYS_ZH[old.weekday()]} {old:%H:%M}"
+        return tr.text("{change} (was {when})", "zh", change=label, when=when)
+    return label
+
+
+def _row(pub: Publication, item: PublishedEvent, change: EventChange | None,
+         tr: Translator) -> RosterRow:
     event = item.event
     data = pub.dataset
     village = data.village_by_id.get(event.get("village") or next(
@@ -96,7 +115,7 @@ def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) ->
         end=f"{event.end:%H:%M}",
         kind=tr.text(KIND_LABELS[event.kind], "zh"),
         status=tr.text(status, "zh"),
-        change=tr.text(CHANGE_LABELS[change], "zh") if change else "",
+        change=_change(change, tr),
         township=township.name if township else "",
         village=village.name if village and event.kind != "training" else "",
         who=person.name if person else "",
@@ -115,6 +134,6 @@ def _row(pub: Publication, item: PublishedEvent, change: str, tr: Translator) ->
 def roster_rows(pub: Publication, translator: Translator,
                 events: Iterable[PublishedEvent] | None = None) -> list[RosterRow]:
     """Rows for ``events`` (default: all of the publication's, cancelled included)."""
-    changes = {c.id: c.kind for c in pub.changes}
-    return [_row(pub, item, changes.get(item.event.id, ""), translator)
+    changes = {c.id: c for c in pub.changes}
+    return [_row(pub, item, changes.get(item.event.id), translator)
             for item in (pub.events if events is None else events)]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ..data.dataset import Dataset
-from ..languages import instruction_words
+from ..languages import language_names
 from ..locale import Translator, cldr
 from ..model import Advisor, Trainer, Venue
 from ..policy import parse_hhmm
@@ -215,12 +215,15 @@ class EventBuilder:
         lawyer = self.dataset.advisor_by_id[lawyer_id]
         langs = village_languages(("zh",))
         parts = [("Shift {start}–{end}", {"start": {"zh": start}, "end": {"zh": end}})]
+        # The lawyer is named: the coordinator's feed holds every shift, and
+        # "12348热线值班" twenty times a day names nobody.
         return CalendarEvent(
             id=stable_id("hotline", lawyer_id, key or f"{day.isoformat()}T{start}"),
             kind="hotline",
             start=self.at(day, start),
             end=self.at(day, end),
-            summary=self._texts("12348 hotline duty", langs),
+            summary=self._texts("12348 hotline duty: {name}", langs,
+                                {"name": {"zh": lawyer.name}}),
             description=self._lines(parts, langs),
             languages=langs,
             location=self.translator.text("12348 public legal service hotline", "zh"),
@@ -258,10 +261,8 @@ class EventBuilder:
         location = venue.name if venue else (place.name if place else venue_id)
         parts: list[tuple[str, Mapping[str, Mapping[str, str]] | None]] = [
             ("Topic: {topic}", {"topic": {"zh": topic_name, "en": topic}}),
+            ("Taught in {languages}", {"languages": language_names(langs_taught)}),
             ("Participants: {count}", {"count": {"zh": str(len(participants))}}),
-            ("Language of instruction: {language}",
-             {"language": {"zh": instruction_words(langs_taught),
-                           "en": instruction_words(langs_taught, "en")}}),
         ]
         if trainer is not None and "name" in self.dataset.policy.public.trainer:
             parts.insert(1, ("Trainer: {name}", {"name": {"zh": trainer.name}}))
@@ -293,5 +294,8 @@ class EventBuilder:
             owners=owners,
             extra={"topic": topic, "language": ";".join(langs_taught),
                    "participants": str(len(participants)), "venue": venue_id,
+                   # Who is booked, so that each participant is told (plan.json is private;
+                   # the calendars show the count only).
+                   "people": ";".join(sorted(participants)),
                    "trainer": trainer_id, "session": session},
         )

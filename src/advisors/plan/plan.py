@@ -40,6 +40,7 @@ from ..visits.api import schedule_visits
 from ..visits.visit_plan import VisitPlan
 from .event_builders import EventBuilder
 from .events import CalendarEvent, EventChange, PublishedEvent, change_counts, reconcile
+from .schema import PLAN_SCHEMA, build_checked, parse_json
 from .shortfalls import Shortfall, shortfalls
 from .timetable import (
     busy_before,
@@ -51,7 +52,7 @@ from .timetable import (
     visit_bookings,
 )
 
-__all__ = ["PLAN_FORMAT", "Plan", "make_plan", "plan_events"]
+__all__ = ["PLAN_FORMAT", "Plan", "dropped_references", "make_plan", "plan_events"]
 
 PLAN_FORMAT = "advisors-plan/1"
 """The ``format`` field of ``plan.json``."""
@@ -115,11 +116,21 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
-        """Read the form written by :meth:`as_dict`."""
-        if data.get("format") != PLAN_FORMAT:
-            raise DataError([Problem("plan.json", "not an advisors plan", field="format",
-                                     value=str(data.get("format")), expected=PLAN_FORMAT)])
+    def from_dict(cls, data: Mapping[str, Any], source: str = "plan.json") -> Plan:
+        """Read the form written by :meth:`as_dict`, checked first.
+
+        Raises :class:`DataError` listing every value :data:`PLAN_SCHEMA` refuses,
+        each with its JSON path: ids that break the dataset's id rule, owners that
+        are not ``<kind>:<id>``, numbers out of range, over-long texts.
+        """
+        if not isinstance(data, Mapping) or data.get("format") != PLAN_FORMAT:
+            found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
+            raise DataError([Problem(source, "not an advisors plan", field="$.format",
+                                     value=str(found)[:80], expected=PLAN_FORMAT)])
+        return build_checked(cls._build, data, PLAN_SCHEMA, source)
+
+    @classmethod
+    def _build(cls, data: Mapping[str, Any]) -> Plan:
         return cls(
             period=Period.from_dict(data["period"]),
             assignment=Assignment.from_dict(data["assignment"]),
@@ -131,7 +142,7 @@ class Plan:
             events=tuple(PublishedEvent.from_dict(e) for e in data.get("events", ())),
             changes=tuple(
                 EventChange(c["kind"], PublishedEvent.from_dict(c["current"]),
-                            PublishedEvent.from_dict(c["previous"]) if c["previous"] else None)
+                            PublishedEvent.from_dict(c["previous"]) if c.get("previous") else None)
                 for c in data.get("changes", ())),
             has_previous=bool(data.get("has_previous", False)),
             timetable=Analysis.from_dict(data.get("timetable", {})),
@@ -142,14 +153,20 @@ class Plan:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> Plan:
-        """Read ``plan.json`` text."""
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str, source: str = "plan.json") -> Plan:
+        """Read ``plan.json`` text (a :class:`DataError` for anything else)."""
+        data = parse_json(text, source)
+        return cls.from_dict(data, source)
 
     @classmethod
     def read(cls, path: Path) -> Plan:
-        """Read a ``plan.json`` file."""
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        """Read a ``plan.json`` file (a :class:`DataError` when it is not one)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError([Problem(str(path), "not UTF-8 text", value=str(exc)[:120],
+                                     expected="the plan.json of a run")]) from None
+        return cls.from_json(text, str(path))
 
     def publication(self, dataset: Dataset) -> Publication:
         """The exporters' view of this plan."""
@@ -179,6 +196,29 @@ class Plan:
             done = booked.get(member.id, 0) >= self.training.target
             out[village.township] = out.get(village.township, 0) + done
         return dict(sorted(out.items()))
+
+
+def dropped_references(previous: Plan, dataset: Dataset) -> list[str]:
+    """What ``previous`` names that ``dataset`` no longer has (``advisor adv-09``), sorted.
+
+    A plan's ids must be the dataset's, or be these: people and places dropped
+    since it was published, whose events the next version publishes as cancelled.
+    """
+    known: dict[str, Mapping[str, object]] = {
+        "advisor": dataset.advisor_by_id, "trainer": dataset.trainer_by_id,
+        "village": dataset.village_by_id, "township": dataset.township_by_id}
+    found: set[str] = set()
+    for item in previous.events:
+        for owner in item.event.owners:
+            kind, _, ident = owner.partition(":")
+            if ident not in known[kind]:
+                found.add(f"{kind} {ident}")
+    for village, advisor in previous.assignment.advisor_of.items():
+        if village not in known["village"]:
+            found.add(f"village {village}")
+        if advisor is not None and advisor not in known["advisor"]:
+            found.add(f"advisor {advisor}")
+    return sorted(found)
 
 
 def plan_events(dataset: Dataset, assignment: Assignment, visits: VisitPlan,

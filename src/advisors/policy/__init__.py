@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from ..errors import DataError, Problem, ProblemList
+from ..limits import MAX_COUNT, MAX_NUMBER, bad_text, policy_problems
 from .presets import PRESETS, with_preset
 from .sections import (
     AssignmentPolicy,
@@ -140,6 +141,8 @@ class Policy:
         policy = _build(cls, data, source, "", problems)
         problems.raise_if_any()
         assert isinstance(policy, Policy)
+        problems.extend(policy_problems(policy, source))
+        problems.raise_if_any()
         return policy
 
     def as_dict(self) -> dict[str, Any]:
@@ -201,14 +204,17 @@ def _coerce(value: Any, default: Any, source: str, where: str, problems: Problem
     if isinstance(default, bool):
         return value if isinstance(value, bool) else bad("true or false")
     if isinstance(default, int):
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        return value if ok else bad("a whole number ≥ 0")
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+        return value if ok else bad(f"a whole number from 0 to {MAX_COUNT}")
     if isinstance(default, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-        return float(value) if ok else bad("a number ≥ 0")
+        ok = (isinstance(value, int | float) and not isinstance(value, bool)
+              and 0 <= value <= MAX_NUMBER)  # NaN and inf fail the comparison
+        return float(value) if ok else bad(f"a number from 0 to {MAX_NUMBER:.0f}")
     if isinstance(default, str):
         if not isinstance(value, str):
             return bad("text")
+        if bad_text(value):
+            return bad(str(bad_text(value)))
         if _HHMM.fullmatch(default) and not _HHMM.fullmatch(value):
             return bad("a time of day HH:MM")
         return value

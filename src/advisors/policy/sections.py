@@ -173,6 +173,9 @@ class CalendarPolicy:
 
     alarm_minutes: tuple[int, ...] = (1440, 60)
     """Reminders before each event."""
+    aggregate_alarms: bool = False
+    """Reminders in the feeds of many people's events too (``all``, townships): off by
+    default, so a coordinator subscribed to everything is not woken by every visit."""
     cancelled_retention_days: int = 30
     """How long a cancelled event stays in feeds so subscribed phones see it."""
     uid_domain: str = "advisors.invalid"

@@ -38,7 +38,7 @@ from .visit_plan import (
     month_of,
 )
 
-__all__ = ["VisitFacts", "lecture_months"]
+__all__ = ["VisitFacts", "lecture_months", "visits_due"]
 
 
 def lecture_months(village: str, lectures_per_quarter: int) -> dict[int, int]:
@@ -52,6 +52,35 @@ def lecture_months(village: str, lectures_per_quarter: int) -> dict[int, int]:
     for i in range(lectures_per_quarter):
         out[(first + i) % 3] = out.get((first + i) % 3, 0) + 1
     return out
+
+
+def visits_due(dataset: Dataset, period: Period
+               ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """Visits and legal lectures due in ``period``: (village, ``YYYY-MM``) → count.
+
+    A month cut by the period's edge owes its share of the visits (rounded);
+    a lecture is due only in a whole month, the village's lecture month of
+    its quarter (:func:`lecture_months`).
+    """
+    policy = dataset.policy.visits
+    shares = []
+    for m in period.months():
+        full = Period.parse(m.label)
+        share = ((m.end - m.start).days + 1) / ((full.end - full.start).days + 1)
+        shares.append((m, share, (m.start, m.end) == (full.start, full.end)))
+    need: dict[tuple[str, str], int] = {}
+    lectures: dict[tuple[str, str], int] = {}
+    for village in dataset.villages:
+        per_month = policy.per_month.get(village.service_class, 0)
+        due = lecture_months(village.id, policy.lectures_per_quarter)
+        for m, share, whole in shares:
+            count = int(per_month * share + 0.5)
+            if count:
+                need[(village.id, m.label)] = count
+            lec = due.get((m.start.month - 1) % 3, 0)
+            if lec and count and whole:
+                lectures[(village.id, m.label)] = lec
+    return need, lectures
 
 
 @attrs.frozen(eq=False)
@@ -104,23 +133,7 @@ class VisitFacts:
         set_(self, "_villages", [])
         set_(self, "_promises", {})
         set_(self, "_kept_by_village", {})
-        need: dict[tuple[str, str], int] = {}
-        lectures: dict[tuple[str, str], int] = {}
-        shares = []
-        for m in self.months:
-            full = Period.parse(m.label)
-            share = ((m.end - m.start).days + 1) / ((full.end - full.start).days + 1)
-            shares.append((m, share, (m.start, m.end) == (full.start, full.end)))
-        for village in self.dataset.villages:
-            per_month = policy.per_month.get(village.service_class, 0)
-            due = lecture_months(village.id, policy.lectures_per_quarter)
-            for m, share, whole in shares:
-                count = int(per_month * share + 0.5)
-                if count:
-                    need[(village.id, m.label)] = count
-                lec = due.get((m.start.month - 1) % 3, 0)
-                if lec and count and whole:
-                    lectures[(village.id, m.label)] = lec
+        need, lectures = visits_due(self.dataset, self.period)
         set_(self, "need", need)
         set_(self, "lectures", lectures)
         set_(self, "kept", self._keep())

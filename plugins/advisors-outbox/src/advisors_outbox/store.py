@@ -16,6 +16,7 @@ copied here), sends, and calls :meth:`Outbox.mark_sent` or
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -94,6 +95,9 @@ class Outbox:
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection with the schema in place; commits on success, rolls back on error."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # owner-only from the first byte (addresses and messages), as the portal's database
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row

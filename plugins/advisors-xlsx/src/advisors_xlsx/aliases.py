@@ -1,6 +1,8 @@
 """Sheet and column names a workbook may use: the folder format's names, and Chinese ones.
 
 Offices name their sheets and headers in Chinese (``村(社区)``, ``所属乡镇``);
+the values in coded columns (``律师``, ``是``) are read by the core's one table,
+:mod:`advisors.locale.codes`, like a CSV folder's.
 the reader maps every alias here to the column of
 :data:`advisors.data.columns.FILES`, so the columns' rules stay the core's.
 A header may also be written ``名称 (name)`` — a label followed by the
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import re
 from typing import Final
+
+from advisors.locale.codes import fold
 
 __all__ = [
     "CALENDAR_SHEETS",
@@ -69,10 +73,8 @@ SHEET_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 _SHEET_LOOKUP: dict[str, str] = {}
 
 
-def _fold(text: str) -> str:
-    """Case, spaces and full-width brackets folded, so ``村（社区）`` equals ``村(社区)``."""
-    text = text.strip().lower().replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", "", text)
+_fold = fold
+"""Case, spaces and full-width brackets folded, so ``村（社区）`` equals ``村(社区)``."""
 
 
 for _name, _aliases in SHEET_ALIASES.items():

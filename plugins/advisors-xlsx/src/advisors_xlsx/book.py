@@ -60,8 +60,10 @@ def set_widths(ws: Worksheet | WriteOnlyWorksheet, columns: Sequence[Iterable[An
 def _shown(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.time):
+        return "00:00"
     if isinstance(value, dt.date):
-        return "2026-12-31"
+        return "2026年12月31日"
     return str(value)
 
 

@@ -2,12 +2,13 @@
 
 ``rosters/roster.xlsx`` has one sheet per township (its visits, lectures and
 training sessions, in time order), a sheet for the 12348 hotline rota, and
-every sheet prints on A4 landscape, one page wide, with the bilingual header
-row repeated on each page. ``rosters/assignments.xlsx`` lists each village's
-advisor of record. Cells hold values, never formulas: a name typed as
-``=HYPERLINK(…)`` stays text. The rows are the core's roster rows
-(:func:`advisors.output.rows.roster_rows`), the same as the CSV and HTML
-rosters'.
+every sheet prints on A4 landscape, one page wide, with the title and the
+bilingual header row repeated on each page; dates and times are date and time
+cells in Chinese formats (``2026年12月1日``, ``09:00``).
+``rosters/assignments.xlsx`` lists each village's advisor of record. Cells
+hold values, never formulas: a name typed as ``=HYPERLINK(…)`` stays text.
+The rows are the core's roster rows (:func:`advisors.output.rows.roster_rows`),
+the same as the CSV and HTML rosters'.
 
 The workbooks are written in openpyxl's write-only mode, rows streamed as
 they come, with four named styles (title, header, cell, cancelled) instead
@@ -17,6 +18,7 @@ the half-minute a cell-by-cell workbook spent hashing styles.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,23 +32,22 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from advisors.output.base import ExportOptions, Publication
-from advisors.output.rows import ROSTER_COLUMNS, RosterRow, roster_rows
+from advisors.output import ExportOptions, OutputFolder, Publication
+from advisors.output.rows import ROSTER_COLUMNS, ROSTER_HEADINGS, RosterRow, roster_rows
 
 from .book import BORDER, HEADER_FILL, HEADER_FONT, save_book, set_widths
 
-__all__ = ["ASSIGNMENT_COLUMNS", "HEADINGS", "HOTLINE_SHEET", "assignments_xlsx", "roster_book",
-           "roster_xlsx", "sheet_title"]
+__all__ = ["ASSIGNMENT_COLUMNS", "DATE_FORMAT", "HEADINGS", "HOTLINE_SHEET", "TIME_FORMAT",
+           "assignments_xlsx", "roster_book", "roster_xlsx", "sheet_title"]
 
-HEADINGS: dict[str, tuple[str, str]] = {
-    "date": ("日期", "Date"), "weekday": ("星期", "Weekday"), "start": ("开始", "Start"),
-    "end": ("结束", "End"), "kind": ("类型", "Kind"), "status": ("状态", "Status"),
-    "change": ("变更", "Change"), "township": ("乡镇", "Township"),
-    "village": ("村(社区)", "Village"), "who": ("人员", "Who"),
-    "organization": ("单位", "Organization"), "location": ("地点", "Location"),
-    "topic": ("主题", "Topic"), "language": ("语言", "Language"),
-    "participants": ("人数", "Participants"), "event": ("编号", "Event id"),
+_ENGLISH: dict[str, str] = {
+    "date": "Date", "weekday": "Weekday", "start": "Start", "end": "End", "kind": "Kind",
+    "status": "Status", "change": "Change", "township": "Township", "village": "Village",
+    "who": "Who", "organization": "Organization", "location": "Location", "topic": "Topic",
+    "language": "Language", "participants": "Participants", "event": "Calendar event id",
 }
+HEADINGS: dict[str, tuple[str, str]] = {c: (ROSTER_HEADINGS[c], _ENGLISH[c])
+                                        for c in ROSTER_COLUMNS}
 """Chinese and English heading of each roster column."""
 ASSIGNMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("乡镇", "Township"), ("村(社区)编号", "Village id"), ("村(社区)", "Village"),
@@ -88,11 +89,32 @@ def _book() -> Workbook:
     return book
 
 
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+"""Number format of date cells: 2026年12月1日."""
+TIME_FORMAT = "hh:mm"
+"""Number format of time cells: 09:00."""
+
+
+def _cells(row: RosterRow) -> list[Any]:
+    """The row's values, its date and times as date and time cells (sortable, summable)."""
+    values: list[Any] = row.values()
+    for index, column in enumerate(ROSTER_COLUMNS):
+        if column == "date" and values[index]:
+            values[index] = dt.date.fromisoformat(values[index])
+        elif column in ("start", "end") and values[index]:
+            values[index] = dt.time.fromisoformat(values[index])
+    return values
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula: data never runs
     cell.style = style
+    if isinstance(value, dt.time):
+        cell.number_format = TIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
     return cell
 
 
@@ -100,18 +122,18 @@ def _heading(pair: tuple[str, str]) -> str:
     return f"{pair[0]}\n{pair[1]}"
 
 
-def _print_setup(ws: WriteOnlyWorksheet, header_row: int, width: int, last_row: int,
-                 title: str) -> None:
+def _print_setup(ws: WriteOnlyWorksheet, header_row: int, width: int, last_row: int) -> None:
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    # The title row and the header repeat on every page; no page header, which
+    # LibreOffice prints over the first rows.
+    ws.print_title_rows = f"1:{header_row}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "&P / &N"
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
@@ -127,7 +149,7 @@ def _table(ws: WriteOnlyWorksheet, title: str, headings: Sequence[tuple[str, str
                     for i, pair in enumerate(headings)], most=30)
     ws.row_dimensions[2].height = 30
     ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
-    _print_setup(ws, 2, width, max(2, len(rows) + 2), title)
+    _print_setup(ws, 2, width, max(2, len(rows) + 2))
     ws.append([_cell(ws, title, "advisors title")])
     ws.append([_cell(ws, _heading(pair), "advisors header") for pair in headings])
     for i, row in enumerate(rows):
@@ -153,7 +175,7 @@ def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
     def sheet(name: str, title: str, items: list[RosterRow]) -> None:
         items = sorted(items, key=lambda r: (r.date, r.start, r.kind_id, r.event))
         ws = book.create_sheet(sheet_title(name, taken))
-        _table(ws, title, headings, [r.values() for r in items], [r.cancelled for r in items])
+        _table(ws, title, headings, [_cells(r) for r in items], [r.cancelled for r in items])
 
     for township in pub.dataset.townships:
         sheet(township.name, _title(pub, township.name, township.name_bo),
@@ -166,10 +188,10 @@ def roster_book(pub: Publication, options: ExportOptions) -> Workbook:
     return book
 
 
-def roster_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def roster_xlsx(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/roster.xlsx``: a printable sheet per township and the hotline rota."""
     relative = Path("rosters") / "roster.xlsx"
-    save_book(roster_book(pub, options), out / relative, pub.stamp)
+    save_book(roster_book(pub, options), out.path(relative), pub.stamp)
     return [relative]
 
 
@@ -190,7 +212,7 @@ def assignment_rows(pub: Publication) -> list[list[str]]:
     return rows
 
 
-def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> list[Path]:
+def assignments_xlsx(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``rosters/assignments.xlsx``: each village's advisor of record, printable."""
     relative = Path("rosters") / "assignments.xlsx"
     book = _book()
@@ -198,5 +220,5 @@ def assignments_xlsx(pub: Publication, out: Path, options: ExportOptions) -> lis
     rows = assignment_rows(pub)
     _table(ws, f"村(居)法律顾问分配表 Advisors of record · {pub.period.label}",
            ASSIGNMENT_COLUMNS, rows)
-    save_book(book, out / relative, pub.stamp)
+    save_book(book, out.path(relative), pub.stamp)
     return [relative]

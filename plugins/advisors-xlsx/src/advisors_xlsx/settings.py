@@ -25,6 +25,7 @@ import attrs
 
 from advisors.calendar import WorkCalendar
 from advisors.errors import DataError, Problem
+from advisors.locale.codes import CODE_SETS, choice_lookup, fold
 from advisors.policy import Policy
 
 from .cells import Sheet, cell_text
@@ -53,7 +54,8 @@ SETTINGS_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "holidays": HOLIDAY_COLUMNS,
 }
 """Columns of the sheets that are not record collections."""
-HOLIDAY_KINDS: Final = ("holiday", "workday")
+HOLIDAY_KINDS: Final = CODE_SETS["holiday_kind"]
+HOLIDAY_LOOKUP: Final = choice_lookup("holiday_kind")
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -221,11 +223,12 @@ def read_calendar(festivals: Sheet | None, holidays: Sheet | None) -> WorkCalend
     data: dict[str, Any] = {"festival": items, "holiday": [], "workday": []}
     day_at: dict[str, list[int]] = {"holiday": [], "workday": []}
     for r, rec in _records(holidays, HOLIDAY_COLUMNS):
-        kind = rec.get("kind", "").lower() or "holiday"
-        if kind not in HOLIDAY_KINDS:
+        kind = HOLIDAY_LOOKUP.get(fold(rec.get("kind", "")) or "holiday", "")
+        if not kind:
             assert holidays is not None
             problems.append(Problem(holidays.cell(r, "kind"), "unknown kind", field="kind",
-                                    value=rec.get("kind"), expected="holiday or workday"))
+                                    value=rec.get("kind"),
+                                    expected="休息日 (holiday) or 调休上班 (workday)"))
             continue
         label = "name" if kind == "holiday" else "reason"
         data[kind].append({"date": rec.get("date", ""), label: rec.get("name", "")})

@@ -23,13 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.data.columns import FILES, REQUIRED_FILES, format_cell
 from advisors.data.dataset import COLLECTIONS, Dataset
-from advisors.model import (
-    ADVISOR_ROLES,
-    PERSON_ROLES,
-    PERSON_STATUSES,
-    SERVICE_CLASSES,
-    VILLAGE_KINDS,
-)
+from advisors.languages import chinese_names
+from advisors.locale.codes import BOOLEAN_NAMES, CODE_SETS, code_name
 from advisors.policy import Policy
 
 from .aliases import COLUMN_LABELS, INSTRUCTIONS_SHEET, SHEET_LABELS
@@ -38,7 +33,6 @@ from .cells import DATE_COLUMNS
 from .settings import (
     FESTIVAL_COLUMNS,
     HOLIDAY_COLUMNS,
-    HOLIDAY_KINDS,
     POLICY_COLUMNS,
     festival_rows,
     holiday_rows,
@@ -49,19 +43,24 @@ __all__ = ["CHOICES", "REFERENCES", "header_text", "template_book", "write_templ
 
 SPARE_ROWS = 1000
 """Rows below the data that keep the drop-downs, for records still to be typed."""
-BOOL = ("true", "false")
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("villages", "kind"): VILLAGE_KINDS,
-    ("villages", "service_class"): SERVICE_CLASSES,
-    ("advisors", "role"): ADVISOR_ROLES,
-    ("advisors", "hotline"): BOOL,
-    ("advisors", "active"): BOOL,
-    ("people", "role"): PERSON_ROLES,
-    ("people", "status"): PERSON_STATUSES,
-    ("assignments", "pinned"): BOOL,
-    ("holidays", "kind"): HOLIDAY_KINDS,
+CODED: dict[tuple[str, str], str] = {
+    ("villages", "kind"): "village_kind",
+    ("villages", "service_class"): "service_class",
+    ("advisors", "role"): "advisor_role",
+    ("people", "role"): "person_role",
+    ("people", "status"): "person_status",
+    ("holidays", "kind"): "holiday_kind",
 }
-"""Drop-downs whose values are fixed: only these are accepted."""
+"""Columns holding a code, and its field in :mod:`advisors.locale.codes`."""
+FLAGS: frozenset[tuple[str, str]] = frozenset({
+    ("advisors", "hotline"), ("advisors", "active"), ("assignments", "pinned")})
+"""Yes/no columns, shown 是/否."""
+BOOL = (BOOLEAN_NAMES[True], BOOLEAN_NAMES[False])
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    **{key: tuple(code_name(field, c) for c in CODE_SETS[field]) for key, field in CODED.items()},
+    **dict.fromkeys(FLAGS, BOOL),
+}
+"""Drop-downs whose values are fixed, in Chinese: these (or the codes) are accepted."""
 REFERENCES: dict[tuple[str, str], str] = {
     ("villages", "township"): "townships",
     ("venues", "township"): "townships",
@@ -74,7 +73,7 @@ REFERENCES: dict[tuple[str, str], str] = {
 TEXT_COLUMNS = frozenset({"id", "phone", "languages", "village", "township", "advisor", "who",
                           "person", "value", "session", "from", "to"})
 LANGUAGE_COLUMNS = frozenset({"villages", "advisors", "trainers", "people"})
-COMMON_LANGUAGES = ("zh", "bo", "bo;zh")
+COMMON_LANGUAGES = ("汉语", "藏语", "藏语;汉语", "藏汉双语")
 
 INSTRUCTIONS = (
     "本工作簿是 advisors（村（居）法律顾问、12348 热线值班、法律明白人培训排班）的数据表。",
@@ -86,8 +85,8 @@ INSTRUCTIONS = (
     "（可以调整列的顺序，可以增加自己的列，如\"备注\"，会原样保留）。",
     "2. 编号（id）只能用字母、数字、\"_\"、\".\"、\"-\"，在所有工作表中不得重复；"
     "其他表通过编号引用（例如村（社区）的\"所属乡镇\"填乡镇的编号）。",
-    "3. 有下拉箭头的单元格请从下拉列表中选择；\"语言\"填语言代码，"
-    "多种语言用分号分隔，如 bo;zh（藏语;汉语）。",
+    "3. 有下拉箭头的单元格请从下拉列表中选择；\"语言\"填语言名称，"
+    "多种语言用分号分隔，如 藏语;汉语（也可写 藏汉双语，或语言代码 bo;zh）。",
     "4. 日期可以按 Excel 日期输入，也可以输入文字 2026-12-01、2026/12/1 或 2026年12月1日。",
     "5. 纬度、经度填十进制度数（例如 35.5169、102.0204）。",
     "6. 检查出的每个问题都会给出工作表和单元格，例如 villages!C14 表示 villages 表第 14 行 C 列。",
@@ -114,12 +113,28 @@ def _cell_value(value: Any) -> Any:
     return format_cell(value) or None
 
 
+def _shown(title: str, columns: Sequence[str]) -> list[Any]:
+    """Per column, how a value is shown: a code by its Chinese name, yes/no as 是/否."""
+    def show(column: str) -> Any:
+        field = CODED.get((title, column))
+        if field is not None:
+            return lambda v: code_name(field, v) if isinstance(v, str) else v
+        if (title, column) in FLAGS:
+            return lambda v: BOOLEAN_NAMES[v] if isinstance(v, bool) else v
+        if column == "languages" and title in LANGUAGE_COLUMNS:
+            return lambda v: chinese_names(v, ";") if isinstance(v, tuple) else v
+        return None
+    return [show(c) for c in columns]
+
+
 def _sheet(book: Workbook, title: str, columns: Sequence[str],
            rows: Sequence[Sequence[Any]]) -> Worksheet:
     ws = book.create_sheet(title)
     ws.append([header_text(c) for c in columns])
+    shown = _shown(title, columns)
     for r, row in enumerate(rows, start=2):
-        values = [_cell_value(v) for v in row]
+        values = [_cell_value(show(v) if show else v) for show, v in zip(shown, row,
+                                                                          strict=False)]
         ws.append(values)
         for c, value in enumerate(values, start=1):
             if isinstance(value, str) and value.startswith("="):
@@ -179,7 +194,7 @@ def _languages(dataset: Dataset | None) -> list[str]:
         for name in LANGUAGE_COLUMNS:
             for record in getattr(dataset, name):
                 if record.languages:
-                    seen.setdefault(";".join(record.languages))
+                    seen.setdefault(chinese_names(record.languages, ";"))
     # An inline list holds at most 255 characters.
     out: list[str] = []
     for tag in seen:

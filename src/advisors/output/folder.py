@@ -1,0 +1,83 @@
+"""The output folder every exporter writes through: no path can leave it.
+
+File names come from the data and from plan files (ids, owners, emails). The
+loaders check those, and so does the plan reader, but an exporter should not
+have to trust them: :class:`OutputFolder` resolves every path it hands out
+(``..``, absolute paths and symlinks included) and refuses one that lands
+outside the folder, with a :class:`UnsafePathError` (a :class:`DataError`:
+the CLI answers with exit 2 and writes nothing, as for any bad input).
+
+Exporters get an ``OutputFolder``, not a raw path. For exporters written
+against the older ``(publication, out: Path, options)`` contract it behaves
+like the folder's path where that is safe: ``out / "name"`` is the checked
+path of a direct child, and ``os.fspath(out)`` is the folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+from typing import IO, Any
+
+from ..errors import DataError, Problem
+
+__all__ = ["OutputFolder", "UnsafePathError"]
+
+
+class UnsafePathError(DataError):
+    """An exporter asked for a path outside its output folder."""
+
+
+class OutputFolder:
+    """A folder files are written into; every path is checked to stay inside it."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        """The folder, absolute and resolved."""
+
+    def __repr__(self) -> str:
+        return f"OutputFolder({str(self.root)!r})"
+
+    def __fspath__(self) -> str:
+        return str(self.root)
+
+    def __truediv__(self, relative: str | PurePath) -> Path:
+        return self.path(relative, make_parents=False)
+
+    def path(self, relative: str | PurePath, *, make_parents: bool = True) -> Path:
+        """The absolute path of ``relative`` in the folder, its parent folders made.
+
+        Raises :class:`UnsafePathError` when ``relative`` is absolute, climbs
+        out with ``..``, or passes a symlink that points outside.
+        """
+        text = os.fspath(relative)
+        if "\x00" in text or PurePath(text).is_absolute() or not text:
+            self._refuse(text)
+        candidate = (self.root / text).resolve()
+        if candidate == self.root or not candidate.is_relative_to(self.root):
+            self._refuse(text)
+        if make_parents:
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            # the parents may have been made through a symlink created meanwhile
+            if not candidate.parent.resolve().is_relative_to(self.root):
+                self._refuse(text)
+        return candidate
+
+    def open(self, relative: str | PurePath, mode: str = "wb", **kwargs: Any) -> IO[Any]:
+        """Open ``relative`` inside the folder (parents made), like :func:`open`."""
+        return open(self.path(relative), mode, **kwargs)
+
+    def write_bytes(self, relative: str | PurePath, data: bytes) -> Path:
+        """Write ``data`` to ``relative``; return ``relative`` as a Path."""
+        self.path(relative).write_bytes(data)
+        return Path(relative)
+
+    def write_text(self, relative: str | PurePath, text: str) -> Path:
+        """Write UTF-8 ``text`` to ``relative``; return ``relative`` as a Path."""
+        self.path(relative).write_text(text, encoding="utf-8")
+        return Path(relative)
+
+    def _refuse(self, relative: str) -> None:
+        raise UnsafePathError([Problem(
+            "output folder", "refused to write outside the output folder",
+            value=relative[:200], expected=f"a path inside {self.root}")])
