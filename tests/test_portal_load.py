@@ -1,9 +1,11 @@
 """The forms under concurrent load on loopback, on SQLite and PostgreSQL: nothing lost, nothing
 doubled, feeds answered meanwhile.
 
-Short: a few hundred submissions from eight threads (the figures for the
-README come from ``benchmarks/bench_portal_forms.py`` with thousands). Every
-tenth form is sent twice; the database must hold each submission once.
+Short: a few hundred submissions from eight threads to a server process (the
+figures in docs/embedding.md come from ``benchmarks/bench_portal_forms.py``
+with thousands). Every tenth form is sent twice; the database must hold each
+submission once, and every request must be booked by a publication made while
+or after the forms came in (``wait_booking``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,6 @@ from .portal_backends import BACKENDS, database
 from .test_portal import copy_example, outbox_plugin
 
 pytest.importorskip("flask", reason="the portal example needs Flask (pip install flask)")
-
-FLOOR = 25.0
-"""Submissions/s far below the ≥ 100/s measured: only a pathological slowdown (say, a
-re-plan per form) fails here; the figure itself is the benchmark's."""
-
 
 def _driver() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
@@ -46,11 +43,12 @@ def test_forms_under_load_lose_and_double_nothing_while_feeds_serve(
     source = copy_example(tmp_path / "data")
     with database(backend, tmp_path) as url:
         monkeypatch.setenv("ADVISORS_PORTAL_DB", url)
-        result = _driver().run(tmp_path / "portal", source, 300, 8, url)
+        result = _driver().run(tmp_path / "portal", source, 300, 8, url, wait_booking=True)
     with capsys.disabled():
         print(f"\n[{backend}] {result.summary()}")
     assert result.form_errors == []
     assert result.feed_errors == [] and result.feed_answers > 0
     assert (result.stored_services, result.stored_requests) == (150, 150)
+    assert result.publications >= 1  # the requests were booked by the library meanwhile
     assert result.retries == 30 and result.submissions == 330
-    assert result.rate >= FLOOR
+    # no timing assertion: the rate is the benchmark's figure, on a machine of its own

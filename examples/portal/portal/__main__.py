@@ -4,6 +4,7 @@
     python -m portal --data out/portal replan          # nightly (cron or a systemd timer)
     python -m portal --data out/portal tokens          # sign-in links and feeds to hand out
     python -m portal --data out/portal rotate advisor adv-01
+    python -m portal --data out/portal worker          # (the server's publisher: one per line)
     python -m portal --data out/portal --db postgresql+psycopg://portal@/advisors serve …
 """
 
@@ -20,6 +21,7 @@ import advisors
 
 from . import create_app, default_data_dir
 from .publish import Portal
+from .republish import WORKER_MARK
 from .tokens import KINDS, PERSONAL_KINDS
 
 
@@ -82,6 +84,19 @@ def replan(portal: Portal, source: Path | None, period: str | None) -> None:
     """Plan again after the current version and publish it (moved events: SEQUENCE + 1)."""
     portal.configure(source, period)
     _publish(portal, None, None)
+
+
+@main.command(hidden=True)
+@click.pass_obj
+def worker(portal: Portal) -> None:
+    """Publish once per line read on stdin and answer each with one line (the web
+    process's republisher keeps one worker, so the library is imported once)."""
+    for _ in sys.stdin:
+        try:
+            answer = {"ok": True, **portal.publish().summary()}
+        except Exception as exc:  # reported to the web process, the worker goes on
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        click.echo(WORKER_MARK + json.dumps(answer, ensure_ascii=False))
 
 
 @main.command()

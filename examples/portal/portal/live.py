@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 
 import advisors
 
@@ -113,7 +113,7 @@ class Live:
         loaded before (a form is checked against a plan a second old rather
         than waiting); a version pruned while it loads gives way to the newest.
         """
-        version = self.store.current()
+        version = self._current()
         if version is None:
             return None
         held = self._state
@@ -132,6 +132,15 @@ class Live:
             return self._state
         finally:
             self._lock.release()
+
+    def _current(self) -> Version | None:
+        """The current version, asked of the database once per HTTP request."""
+        if not has_request_context():
+            return self.store.current()
+        if "portal_version" not in g:
+            g.portal_version = self.store.current()
+        found: Version | None = g.portal_version
+        return found
 
     def _load(self, version: Version) -> State:
         dataset = self.portal.dataset()

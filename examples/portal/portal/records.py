@@ -16,10 +16,11 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from .db import connect, new_id, tables
 
@@ -158,11 +159,8 @@ class Records:
                                       "languages", "requester", "phone", "note")}
         row.update(submission=submission, recorded_by=who, recorded_at=_now(),
                    ref=f"pending-{submission}")
-        ident = self._insert_once(t, row, submission)
-        with connect(self.url) as conn:
-            conn.execute(t.update().where(t.c.id == ident, t.c.ref.like("pending-%"))
-                         .values(ref=f"web-{ident:05d}"))
-        return ident
+        return self._insert_once(t, row, submission, then=lambda conn, ident: conn.execute(
+            t.update().where(t.c.id == ident).values(ref=f"web-{ident:05d}")))
 
     def requests(self, township: str | None = None) -> list[dict[str, Any]]:
         """Stored requests (of one township) in the order received."""
@@ -176,10 +174,16 @@ class Records:
         with connect(self.url) as conn:
             return [_plain(r) for r in conn.execute(query)]
 
-    def _insert_once(self, table: sa.Table, row: Mapping[str, Any], submission: str) -> int:
+    def _insert_once(self, table: sa.Table, row: Mapping[str, Any], submission: str,
+                     then: Callable[[Connection, int], object] | None = None) -> int:
+        """Insert ``row`` (and run ``then`` in the same transaction); a ``submission``
+        stored before is not stored again: its id is returned."""
         try:
             with connect(self.url) as conn:
-                return new_id(conn.execute(table.insert().values(**row)))
+                ident = new_id(conn.execute(table.insert().values(**row)))
+                if then is not None:
+                    then(conn, ident)
+                return ident
         except sa.exc.IntegrityError:
             with connect(self.url) as conn:
                 found = conn.execute(sa.select(table.c.id)
