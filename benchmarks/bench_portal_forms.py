@@ -110,6 +110,10 @@ class Result:
     (``--wait-booking``)."""
     publications: int = 0
     """Versions published while the forms came in (and after, with ``--wait-booking``)."""
+    server_cpu: float = 0.0
+    """CPU seconds the server process spent while the forms came in (Linux ``/proc``)."""
+    worker_cpu: float = 0.0
+    """CPU seconds its publishing worker spent meanwhile."""
 
     @property
     def rate(self) -> float:
@@ -130,7 +134,10 @@ class Result:
                 "stored_requests": self.stored_requests,
                 "expected_requests": self.expected_requests,
                 "booked_after_s": round(self.booked_after, 1),
-                "publications": self.publications}
+                "publications": self.publications,
+                "server_cpu_ms_per_form": round(1000 * self.server_cpu / self.submissions, 2)
+                if self.submissions else 0.0,
+                "worker_cpu_s": round(self.worker_cpu, 1)}
 
 
 def _forms(portal: Any, state: Any, count: int) -> list[tuple[str, str, dict[str, str]]]:
@@ -261,12 +268,15 @@ def _load(the_portal: Any, live: Any, records: Any, server: subprocess.Popen[str
     for r in readers:
         r.start()
     senders = [threading.Thread(target=submit) for _ in range(workers)]
+    cpu = _cpu(server.pid)
     began = time.perf_counter()
     for s in senders:
         s.start()
     for s in senders:
         s.join()
     result.seconds = time.perf_counter() - began
+    spent = _cpu(server.pid)
+    result.server_cpu, result.worker_cpu = spent[0] - cpu[0], spent[1] - cpu[1]
     stop.set()
     for r in readers:
         r.join()
@@ -294,6 +304,25 @@ def _load(the_portal: Any, live: Any, records: Any, server: subprocess.Popen[str
         result.form_errors.append("requests stored differ from those sent")
     log(json.dumps(result.summary(), ensure_ascii=False))
     return result
+
+
+def _cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of process ``pid`` and of its children alive now."""
+    def of(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # not Linux, or the process ended
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    children = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children += of(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return of(pid), children
 
 
 def _booked(the_portal: Any) -> set[str]:

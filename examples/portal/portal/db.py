@@ -285,8 +285,28 @@ def new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
+_WRITERS: dict[str, threading.Lock] = {}
+
+
 @contextmanager
-def connect(url: str) -> Iterator[Connection]:
-    """A connection in one transaction, committed on success."""
-    with engine_for(url).begin() as conn:
+def connect(url: str, *, write: bool = False) -> Iterator[Connection]:
+    """A connection in one transaction, committed on success.
+
+    ``write``: the transaction writes. On SQLite the process's writers then
+    take turns on a lock of their own: SQLite has one writer at a time, and
+    threads that meet on its file lock sleep in its busy handler (steps of up
+    to 100 ms) or, having read first under WAL, fail at their first write.
+    Other processes (the publishing worker) still wait on the file lock.
+    PostgreSQL writes concurrently: no lock there.
+    """
+    engine = engine_for(url)
+    lock = _WRITERS.get(url) if write and engine.dialect.name == "sqlite" else None
+    if write and lock is None and engine.dialect.name == "sqlite":
+        with _LOCK:
+            lock = _WRITERS.setdefault(url, threading.Lock())
+    if lock is None:
+        with engine.begin() as conn:
+            yield conn
+        return
+    with lock, engine.begin() as conn:
         yield conn

@@ -60,7 +60,7 @@ class Records:
         row = {k: values[k] for k in ("advisor", *_EDITABLE)}
         row.update(submission=submission, visit=values.get("visit", ""), updated_at=_now())
         try:
-            with connect(self.url) as conn:
+            with connect(self.url, write=True) as conn:
                 ident = new_id(conn.execute(t.insert().values(**row)))
                 conn.execute(tables.audit.insert().values(
                     at=row["updated_at"], who=who, what="create", entity="service",
@@ -84,7 +84,7 @@ class Records:
     def update_service(self, ident: int, values: Mapping[str, Any], who: str) -> bool:
         """Correct a service (audited); ``False`` when nothing changed."""
         t = tables.services
-        with connect(self.url) as conn:
+        with connect(self.url, write=True) as conn:
             before = conn.execute(sa.select(t).where(t.c.id == ident).with_for_update()
                                   ).first()
             if before is None:
@@ -179,7 +179,7 @@ class Records:
         """Insert ``row`` (and run ``then`` in the same transaction); a ``submission``
         stored before is not stored again: its id is returned."""
         try:
-            with connect(self.url) as conn:
+            with connect(self.url, write=True) as conn:
                 ident = new_id(conn.execute(table.insert().values(**row)))
                 if then is not None:
                     then(conn, ident)

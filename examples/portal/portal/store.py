@@ -83,7 +83,7 @@ class Store:
     def save_settings(self, values: Mapping[str, str]) -> None:
         """Store settings (replacing those of the same key)."""
         t = tables.settings
-        with connect(self.url) as conn:
+        with connect(self.url, write=True) as conn:
             for key, value in sorted(values.items()):
                 conn.execute(t.delete().where(t.c.key == key))
                 conn.execute(t.insert().values(key=key, value=value))
@@ -96,7 +96,7 @@ class Store:
             if found is not None:
                 return str(found)
         try:
-            with connect(self.url) as conn:
+            with connect(self.url, write=True) as conn:
                 conn.execute(t.insert().values(key=key, value=make))
         except sa.exc.IntegrityError:
             pass  # another process stored it first
@@ -144,7 +144,7 @@ class Store:
         """
         token = new_token()
         t = tables.credentials
-        with connect(self.url) as conn:
+        with connect(self.url, write=True) as conn:
             conn.execute(t.delete().where(t.c.kind == kind, t.c.ident == ident))
             conn.execute(t.insert().values(digest=digest_of(token), kind=kind, ident=ident,
                                            created=_now().isoformat()))
@@ -209,7 +209,7 @@ class Store:
         when = (now or _now()).replace(microsecond=0)
         before = self.current()
         kept = self.resources(before.id) if before is not None else {}
-        with connect(self.url) as conn:
+        with connect(self.url, write=True) as conn:
             ident = new_id(conn.execute(
                 tables.versions.insert().values(period=period, plan_version=plan_version,
                                                 folder=str(folder),
@@ -226,7 +226,7 @@ class Store:
 
     def forget(self, version: int) -> None:
         """Drop a publication's records (its folder is removed by the caller)."""
-        with connect(self.url) as conn:
+        with connect(self.url, write=True) as conn:
             conn.execute(tables.resources.delete().where(tables.resources.c.version == version))
             conn.execute(tables.versions.delete().where(tables.versions.c.id == version))
 
