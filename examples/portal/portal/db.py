@@ -39,6 +39,7 @@ __all__ = [
     "metadata",
     "migrate",
     "new_id",
+    "read",
     "sqlite_url",
     "tables",
 ]
@@ -286,6 +287,15 @@ def new_id(result: sa.CursorResult[Any]) -> int:
 
 
 _WRITERS: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def read(url: str) -> Iterator[Connection]:
+    """A connection for one reading statement, outside a transaction: it sees the last
+    commit, and costs no ``BEGIN``/``COMMIT`` round trips (what every request asks: the
+    session's token, the current version, a feed's validators)."""
+    with engine_for(url).connect() as conn:
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

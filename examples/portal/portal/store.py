@@ -26,7 +26,7 @@ from pathlib import Path
 import attrs
 import sqlalchemy as sa
 
-from .db import connect, new_id, tables
+from .db import connect, new_id, read, tables
 from .tokens import (
     MAX_LENGTH,
     PERSONAL_KINDS,
@@ -110,7 +110,7 @@ class Store:
         if not token or len(token) > MAX_LENGTH:
             return None
         t = tables.credentials
-        with connect(self.url) as conn:
+        with read(self.url) as conn:
             row = conn.execute(sa.select(t.c.digest, t.c.kind, t.c.ident)
                                .where(t.c.digest == digest_of(token))).first()
         if row is None or not same_digest(str(row[0]), token):
@@ -120,7 +120,7 @@ class Store:
     def holds(self, kind: str, ident: str, digest: str) -> bool:
         """Whether ``digest`` is still the token of ``(kind, ident)`` (a session's check)."""
         t = tables.credentials
-        with connect(self.url) as conn:
+        with read(self.url) as conn:
             row = conn.execute(sa.select(t.c.digest).where(t.c.kind == kind,
                                                            t.c.ident == ident)).first()
         return row is not None and len(digest) == 64 and equal_digests(str(row[0]), digest)
@@ -173,7 +173,7 @@ class Store:
     def current(self) -> Version | None:
         """The latest publication."""
         t = tables.versions
-        with connect(self.url) as conn:
+        with read(self.url) as conn:
             row = conn.execute(sa.select(t).order_by(t.c.id.desc()).limit(1)).first()
         return None if row is None else _version(tuple(row))
 
@@ -187,7 +187,7 @@ class Store:
     def resource(self, version: int, path: str) -> Resource | None:
         """A served file of ``version``."""
         t = tables.resources
-        with connect(self.url) as conn:
+        with read(self.url) as conn:
             row = conn.execute(sa.select(t.c.path, t.c.etag, t.c.modified)
                                .where(t.c.version == version, t.c.path == path)).first()
         if row is None:
