@@ -110,5 +110,9 @@ def test_usage_errors_and_progress_and_summary_are_chinese(tmp_path: Path) -> No
     assert "覆盖" in done.stdout and "日历日程" in done.stdout and "已写出" in done.stdout
     assert "正在规划" in done.stderr or "分配顾问" in done.stderr or "正在写出" in done.stderr
     assert "coverage" not in done.stdout and "wrote" not in done.stdout
+    # the publication time on the office's clock, the exporter by what it writes
+    assert "发布时间 2026年11月30日 00:00（北京时间）" in done.stdout, done.stdout
+    assert "+00:00" not in done.stdout
+    assert "plan-json" not in done.stderr
     check = _cli("check", str(TONGREN), env=ZH)
     assert "合计" in check.stdout and "数据无误" in check.stdout
