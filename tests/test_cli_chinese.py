@@ -40,6 +40,8 @@ def test_quiet_silences_the_outbox_warning_and_loud_shows_it(tmp_path: Path) -> 
     assert quiet.stderr == "" and quiet.stdout == ""
     loud = _cli(*args, "--out", str(tmp_path / "l"))
     assert loud.returncode == 0 and "ADVISORS_OUTBOX" in loud.stderr
+    chinese = _cli(*args, "--out", str(tmp_path / "z"), env={"LANG": "zh_CN.UTF-8"})
+    assert "通知没有放入发件箱" in chinese.stderr and "not queued" not in chinese.stderr
 
 
 ZH = {"LANG": "zh_CN.UTF-8"}

@@ -157,16 +157,28 @@ def _plugin_warnings(*, shown: bool) -> Iterator[None]:
     """Plugins' logged warnings (the outbox's "not queued") are not printed under --quiet.
 
     Python prints a warning nobody handles on stderr; a silent handler on the
-    root logger stops that, while an application's own handlers still get it."""
-    if shown:
-        yield
+    root logger stops that, while an application's own handlers still get it.
+    Shown, a warning is said in the user's language where the catalog has it."""
+    if shown and logging.root.handlers:
+        yield  # the application's own logging says it
         return
-    silent = logging.NullHandler()
-    logging.root.addHandler(silent)
+    handler = _Speaker() if shown else logging.NullHandler()
+    logging.root.addHandler(handler)
     try:
         yield
     finally:
-        logging.root.removeHandler(silent)
+        logging.root.removeHandler(handler)
+
+
+class _Speaker(logging.Handler):
+    """A plugin's warning on stderr, translated (context ``plugin``) where it can be."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        click.echo(lookup(text, "plugin") or text, err=True)
 
 
 class _Null:
