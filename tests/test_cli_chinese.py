@@ -118,3 +118,14 @@ def test_usage_errors_and_progress_and_summary_are_chinese(tmp_path: Path) -> No
     assert "plan-json" not in done.stderr
     check = _cli("check", str(TONGREN), env=ZH)
     assert "合计" in check.stdout and "数据无误" in check.stdout
+
+
+def test_the_note_of_an_interrupted_runs_leftover_is_chinese(tmp_path: Path) -> None:
+    leftover = tmp_path / ".out.999999-abcdefgh.tmp"  # pid 999999: a run no longer alive
+    leftover.mkdir()
+    done = _cli("plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "out"),
+                "--exporters", "plan-json", "--quiet", env=ZH)
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    assert "注意：已删除 .out.999999-abcdefgh.tmp（中断的运行写了一半的输出）" in done.stderr
+    assert "removed" not in done.stderr

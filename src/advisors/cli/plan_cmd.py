@@ -25,7 +25,7 @@ from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
-from .speak import lookup, say
+from .speak import lookup, notice_text, say
 
 STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
@@ -145,7 +145,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
 
 
 def _notice(sentence: str) -> None:
-    click.echo(f"note: {sentence}", err=True)
+    click.echo(notice_text(sentence), err=True)
 
 
 def _read_previous(path: Path) -> Plan:
