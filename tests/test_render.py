@@ -22,6 +22,7 @@ from advisors.locale import CATALOG_DIR, REVIEW_MARK, Catalog, Translator, parse
 from advisors.output import ExportOptions, export
 from advisors.output.html import notice_context
 from advisors.output.render import Renderer, make_environment
+from advisors.period import Period
 
 from .test_exporters import publish, sample_events
 
@@ -117,7 +118,7 @@ def test_deployment_template_overrides_and_is_sandboxed(tmp_path: Path) -> None:
     assert renderer.sandboxed
     assert renderer.render("notifications/sms.txt", recipient="x") == "custom x"
     assert "<html" in renderer.env.get_template("_base.html").render(
-        langs=["zh"], period=type("P", (), {"label": "2026-12"})(), version=1, stamp="")
+        langs=["zh"], period=Period.parse("2026-12"), version=1, stamp="2026-11-30")
 
 
 @pytest.mark.parametrize("source", [
