@@ -90,7 +90,8 @@ def _change(change: EventChange | None, tr: Translator) -> str:
     label = tr.text(CHANGE_LABELS[change.kind], "zh")
     old = change.previous.event.start if change.previous is not None else None
     if change.kind == "moved" and old is not None and old != change.current.event.start:
-        when = f"{old.date().isoformat()} {WEEKDAYS_ZH[old.weekday()]} {old:%H:%M}"
+        when = (f"{cldr.format_date(old, 'zh', 'long')} {WEEKDAYS_ZH[old.weekday()]} "
+                f"{cldr.format_time(old, 'zh')}")
         return tr.text("{change} (was {when})", "zh", change=label, when=when)
     return label
 

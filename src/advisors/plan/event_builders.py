@@ -38,8 +38,8 @@ def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
 
 
 def _dates(day: dt.date) -> dict[str, str]:
-    """A date as placeholder values per language: ``12月15日``, ``2026-12-15``."""
-    return {"zh": f"{day.month}月{day.day}日", "en": day.isoformat()}
+    """A date as placeholder values per language (CLDR): ``12月15日``, ``December 15``."""
+    return {lang: cldr.format_date(day, lang, "day") for lang in ("zh", "en")}
 
 
 @attrs.frozen
