@@ -39,10 +39,12 @@ import jinja2.sandbox
 import pluggy
 
 from ..errors import DataError, Problem
-from ..locale import Translator, cldr
+from ..locale import REVIEW_MARK, Translator, cldr
+from ..model import Township, Village
 from ..plugins import get_plugin_manager
+from .translations.glossary import place_name
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language", "tibetan_name"]
 
 WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
 """Chinese weekday names from CLDR, Monday first."""
@@ -82,6 +84,24 @@ def _dates(value: dt.date | str, langs: Sequence[str], form: str = "long") -> di
     day = _day(value)
     out = {lang: cldr.format_date(day, lang, form) for lang in langs if cldr.has_form(lang, form)}
     return out or {"zh": cldr.format_date(day, "zh", form)}
+
+
+def tibetan_name(record: Any, draft: bool = False) -> str:
+    """The Tibetan name printed beside ``record``'s Chinese one; empty when there is none.
+
+    The dataset's ``name_bo`` (confirmed by the data owner) first; for a township
+    or village without one, the sourced glossary's (:func:`place_name`), a
+    composed one only in drafts, marked ⚠.
+    """
+    own = record.get("name_bo") if isinstance(record, dict) else getattr(record, "name_bo", "")
+    if own:
+        return str(own)
+    if not isinstance(record, (Township, Village)):
+        return ""
+    found = place_name(record.name, draft=draft)
+    if found is None:
+        return ""
+    return REVIEW_MARK + found.text if found.fuzzy else found.text
 
 
 def _months(value: dt.date, langs: Sequence[str], with_year: bool = False) -> dict[str, str]:
@@ -147,8 +167,13 @@ def make_environment(
         """A period (``.start``, ``.end``) in words in each language of ``langs`` (CLDR)."""
         return cldr.period_labels(period.start, period.end, langs, draft=translator.review)
 
+    def tibetan(record: Any) -> str:
+        """The Tibetan name of ``record`` shown beside its Chinese one (:func:`tibetan_name`)."""
+        return tibetan_name(record, translator.review)
+
     env.globals.update(
         periods=periods,
+        tibetan_name=tibetan,
         dates=_dates,
         months=_months,
         day_of_month=cldr.day_of_month,
