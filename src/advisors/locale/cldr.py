@@ -31,8 +31,8 @@ from . import REVIEW_MARK
 
 __all__ = [
     "DATE_FORMS",
-    "PERIOD_FORMS",
     "LOCALES",
+    "PERIOD_FORMS",
     "day_of_month",
     "day_range",
     "draft_period_label",

@@ -40,6 +40,7 @@ import pluggy
 
 from ..errors import DataError, Problem
 from ..locale import REVIEW_MARK, Translator, cldr
+from ..locale.terms import language_words
 from ..model import Township, Village
 from ..plugins import get_plugin_manager
 from .translations.glossary import place_name
@@ -171,8 +172,14 @@ def make_environment(
         """The Tibetan name of ``record`` shown beside its Chinese one (:func:`tibetan_name`)."""
         return tibetan_name(record, translator.review)
 
+    def languages(tags: str | Sequence[str], langs: Sequence[str]) -> dict[str, str]:
+        """Languages (``bo;zh``) in words per language of ``langs`` (:func:`language_words`)."""
+        return language_words(tags.split(";") if isinstance(tags, str) else tags, translator,
+                              langs)
+
     env.globals.update(
         periods=periods,
+        language_words=languages,
         tibetan_name=tibetan,
         dates=_dates,
         months=_months,

@@ -71,6 +71,8 @@ class RosterRow:
     township_id: str = ""
     cancelled: bool = False
     kind_id: str = ""
+    language_tags: str = ""
+    """The languages of :attr:`language` as tags (``bo;zh``), for pages naming them in Tibetan."""
 
     def values(self) -> list[str]:
         """The cells in :data:`ROSTER_COLUMNS` order."""
@@ -129,6 +131,7 @@ def _row(pub: Publication, item: PublishedEvent, change: EventChange | None,
         township_id=township_id,
         cancelled=item.cancelled,
         kind_id=event.kind,
+        language_tags=event.get("language"),
     )
 
 
