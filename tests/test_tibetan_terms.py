@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import icalendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,7 +56,7 @@ def out(tongren: advisors.Dataset, december: Plan, tmp_path_factory: pytest.Temp
         ) -> Path:
     folder = tmp_path_factory.mktemp("out")
     export(december.publication(tongren), folder,
-           names=["notices", "roster-html", "report", "notifications"])
+           names=["notices", "roster-html", "report", "notifications", "ics"])
     return folder
 
 
@@ -83,6 +84,12 @@ def test_no_message_shows_a_period_code_or_an_iso_date(out: Path) -> None:
     bodies = [p.read_text("utf-8") for channel in ("sms", "wechat")
               for p in sorted((out / "notifications" / channel).glob("*.txt"))]
     assert len(bodies) > 20
+    for feed in sorted((out / "calendars").rglob("*.ics")):  # what a phone shows of a feed
+        cal = icalendar.Calendar.from_ical(feed.read_bytes())
+        bodies.append(str(cal.get("X-WR-CALNAME", "")))
+        bodies += [str(ev.get(k, "")) for ev in cal.walk("VEVENT")
+                   for k in ("SUMMARY", "DESCRIPTION")]
+    assert "服务排班表 · 2026年12月" in bodies
     for body in bodies:
         assert not RAW.search(body), body
 
