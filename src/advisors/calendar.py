@@ -43,6 +43,7 @@ import attrs
 from .errors import DataError, Problem, ProblemList
 from .limits import bad_text
 from .model import Unavailability
+from .wording import Text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
 
@@ -201,14 +202,20 @@ class WorkCalendar:
     def why_not_working(self, day: dt.date, township: str | None = None,
                         village: str | None = None) -> str | None:
         """A short reason ``day`` is not a working day, or ``None`` if it is one."""
+        why = self.not_working(day, township, village)
+        return None if why is None else str(why)
+
+    def not_working(self, day: dt.date, township: str | None = None,
+                    village: str | None = None) -> Text | None:
+        """:meth:`why_not_working` as a sentence to put in the reader's language."""
         name = self.holiday_name(day)
         if name is not None:
-            return f"statutory holiday: {name}"
+            return Text.of("statutory holiday: {name}", name=name)
         if day.weekday() >= 5 and not self.is_adjusted_workday(day):
-            return "weekend"
+            return Text.of("weekend")
         festival = self.festival_on(day, township, village)
         if festival is not None:
-            return f"local festival: {festival.name}"
+            return Text.of("local festival: {name}", name=festival.name)
         return None
 
     def with_extensions(self, names: Iterable[str], days_by_kind: Mapping[str, int],
