@@ -101,9 +101,11 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         venue = problem.venues.get(s.venue)
         unknown = [p for p in s.participants if p not in who]
         if trainer is None or venue is None or unknown:
-            what: list[Value] = [Text.of(msgid, id=x) for msgid, x, bad in (
-                ("trainer {id}", s.trainer, trainer is None),
-                ("venue {id}", s.venue, venue is None)) if bad]
+            what: list[Value] = []
+            if trainer is None:
+                what.append(Text.of("trainer {id}", id=s.trainer))
+            if venue is None:
+                what.append(Text.of("venue {id}", id=s.venue))
             what += [Text.of("participant {id} (unknown, inactive or removed)", id=p)
                      for p in unknown]
             hard("unknown_reference", "{session}: {what}", s, tuple(unknown), what=Joined(what))
@@ -203,6 +205,10 @@ def violation_order(v: TrainingViolation) -> tuple[object, ...]:
 
 
 _KIND = {"trainer": "trainer", "participant": "person", "venue": "venue"}
+_PAIR_TEXTS = {"trainer": "trainer {who} in {first} and {second} on {day}",
+               "participant": "participant {who} in {first} and {second} on {day}",
+               "venue": "venue {who} in {first} and {second} on {day}"}
+"""The message id of each kind of double booking."""
 
 
 def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]], rule: str,
@@ -213,9 +219,10 @@ def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]
                 if b.date != a.date:
                     break
                 if _overlap(a, b):
-                    text = Text.of(f"{what} {{who}} in {{first}} and {{second}} on {{day}}",
-                                   who=Ref(_KIND[what], key), first=a.id, second=b.id, day=a.date,
-                                   start=a.start, end=a.end, start2=b.start, end2=b.end)
+                    text = Text(_PAIR_TEXTS[what], {
+                        "who": Ref(_KIND[what], key), "first": a.id, "second": b.id,
+                        "day": a.date, "start": a.start, "end": a.end, "start2": b.start,
+                        "end2": b.end})
                     out.append(TrainingViolation(rule, True, str(text), (key,), (a.date,),
                                                  (a.id, b.id), text))
 
