@@ -23,7 +23,8 @@ from .conftest import TONGREN
 from .test_shortfalls import two_shifts_a_day  # noqa: F401  (a fixture)
 
 SRC = Path(advisors.__file__).parent
-REQUEST = "req-2026-107,longwu-c04,其他群众,预约咨询,2026-12-02,bo,只讲藏语的牧民，草场承包合同咨询\n"
+REQUEST = ("req-2026-107,longwu-c04,其他群众,预约咨询,2026-12-02,bo,"
+           "只讲藏语的牧民，草场承包合同咨询\n")
 
 
 def _strings(node: ast.expr) -> Iterator[str]:
