@@ -219,10 +219,11 @@ def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]
                 if b.date != a.date:
                     break
                 if _overlap(a, b):
-                    text = Text(_PAIR_TEXTS[what], {
+                    values: dict[str, Value] = {
                         "who": Ref(_KIND[what], key), "first": a.id, "second": b.id,
                         "day": a.date, "start": a.start, "end": a.end, "start2": b.start,
-                        "end2": b.end})
+                        "end2": b.end}
+                    text = Text(_PAIR_TEXTS[what], values)
                     out.append(TrainingViolation(rule, True, str(text), (key,), (a.date,),
                                                  (a.id, b.id), text))
 
