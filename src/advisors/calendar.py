@@ -43,7 +43,7 @@ import attrs
 from .errors import DataError, Problem, ProblemList
 from .limits import bad_text
 from .model import Unavailability
-from .wording import Text
+from .wording import Named, Text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
 
@@ -109,6 +109,15 @@ def _package_schedule(year: int) -> YearSchedule:
     days = {day: str(name) for day, name in china.items() if day.year == year}
     workdays = frozenset(d for d in getattr(china, "weekend_workdays", ()) if d.year == year)
     return YearSchedule(days, workdays)
+
+
+@functools.lru_cache(maxsize=64)
+def _package_names_zh(year: int) -> Mapping[dt.date, str]:
+    """The package's holidays of ``year`` by their Chinese names (元旦, 春节)."""
+    import holidays  # as above: only when a sentence names a holiday
+
+    china = holidays.country_holidays("CN", years=year, language="zh_CN")
+    return {day: str(name) for day, name in china.items() if day.year == year}
 
 
 @attrs.frozen
@@ -210,7 +219,10 @@ class WorkCalendar:
         """:meth:`why_not_working` as a sentence to put in the reader's language."""
         name = self.holiday_name(day)
         if name is not None:
-            return Text.of("statutory holiday: {name}", name=name)
+            # the package names its holidays in English; calendar.toml's names are as written
+            ours = day in self.extra_holidays or day.year in self.years
+            zh = name if ours else _package_names_zh(day.year).get(day, name)
+            return Text.of("statutory holiday: {name}", name=Named(name, zh))
         if day.weekday() >= 5 and not self.is_adjusted_workday(day):
             return Text.of("weekend")
         festival = self.festival_on(day, township, village)

@@ -20,7 +20,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
-__all__ = ["KINDS", "Joined", "Langs", "Month", "Ref", "Text", "Value", "english"]
+__all__ = ["KINDS", "Joined", "Langs", "Month", "Named", "Ref", "Text", "Value", "english"]
 
 KINDS: Final = ("advisor", "person", "request", "topic", "township", "trainer", "venue",
                 "village")
@@ -74,6 +74,17 @@ class Month:
 
 
 @attrs.frozen
+class Named:
+    """A name English and Chinese give differently (a statutory holiday: New Year's Day, 元旦)."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@attrs.frozen
 class Joined:
     """Several values in one place, joined by ``sep`` (itself a message id: ``; `` → ``；``)."""
 
@@ -113,7 +124,7 @@ class Text:
              for k, v in self.values})
 
 
-Value: TypeAlias = str | int | float | dt.date | Ref | Langs | Month | Joined | Text
+Value: TypeAlias = str | int | float | dt.date | Ref | Langs | Month | Named | Joined | Text
 """What a placeholder may name."""
 
 

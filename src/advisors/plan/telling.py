@@ -23,7 +23,7 @@ import attrs
 from ..data.dataset import Dataset
 from ..languages import chinese_names
 from ..locale import cldr
-from ..wording import Joined, Langs, Month, Ref, Text, Value, english
+from ..wording import Joined, Langs, Month, Named, Ref, Text, Value, english
 
 __all__ = ["Lookup", "Teller", "month_zh"]
 
@@ -79,6 +79,8 @@ class Teller:
             return chinese_names(value.tags)
         if isinstance(value, Month):
             return month_zh(value.value)
+        if isinstance(value, Named):
+            return value.zh
         if isinstance(value, dt.date):
             return cldr.format_date(value, "zh", "long")
         return str(value)
