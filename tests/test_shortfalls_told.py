@@ -141,7 +141,7 @@ def test_a_request_not_met_is_told_in_chinese_with_names(
         assert not _bare("adv-07", told) and not _bare("bo", told)
         assert "longwu-c04" not in told and "2026-12-16" not in told
         assert "request req-2026-107" not in told and "does not speak" not in told
-    assert "服务时间：1项未能安排" in err or "1项未能安排" in err
+    assert "到村服务日：1项未能安排" in err
     english = run(["--lang", "en", "plan", str(with_request), "--period", "2026-12", "--out",
                    str(tmp_path / "out2"), "--quiet"])
     err = capsys.readouterr().err

@@ -27,8 +27,8 @@ __all__ = ["PARTS", "PART_LABELS", "Shortfall", "shortfall_lines", "shortfalls"]
 PARTS: tuple[str, ...] = ("coverage", "hotline", "visits", "training", "timetable")
 """The parts of a plan, in the order they are told."""
 
-PART_LABELS: dict[str, str] = {"coverage": "Coverage", "hotline": "12348 hotline duty",
-                               "visits": "Service days", "training": "Training sessions",
+PART_LABELS: dict[str, str] = {"coverage": "Village coverage", "hotline": "12348 hotline duty",
+                               "visits": "On-site service days", "training": "Training sessions",
                                "timetable": "One person, one place"}
 """Msgids naming each part of a plan where people read (its code is for developers)."""
 
