@@ -16,46 +16,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 from collections import deque
 from collections.abc import Mapping
 
 from ..assignment import Assignment, Diagnosis, Uncovered
 from ..errors import AdvisorsError
-from ..wording import Joined, Langs, Ref, Text, Value
+from ..wording import Joined, Ref, Text, Value
 from .facts import CoverageFacts
+from .reasons import advisor_ref, farther_free, langs_of, unreachable_reason, village_ref
 
-__all__ = ["LANGUAGE_NAMES", "alternating_reach", "augment", "build_assignment", "diagnose"]
-
-LANGUAGE_NAMES: dict[str, str] = {
-    "bo": "Tibetan (藏语)",
-    "zh": "Chinese (汉语)",
-    "mn": "Mongolian (蒙古语)",
-    "ug": "Uyghur (维吾尔语)",
-    "mjg": "Monguor (土族语)",
-    "slr": "Salar (撒拉语)",
-    "en": "English",
-}
-"""How a language is named in diagnoses."""
-
-
-def _lang(tag: str) -> str:
-    return LANGUAGE_NAMES.get(tag, tag)
-
-
-def _langs(tags: tuple[str, ...]) -> Langs:
-    return Langs(tags, "+".join(_lang(t) for t in tags))
-
-
-def _advisor(problem: CoverageFacts, ai: int) -> Ref:
-    a = problem.advisors[ai]
-    return Ref("advisor", a.id, f"{a.name} ({a.id})")
-
-
-def _village(problem: CoverageFacts, vi: int) -> Ref:
-    v = problem.villages[vi]
-    return Ref("village", v.id, f"{v.name} ({v.id})")
-
+__all__ = ["alternating_reach", "augment", "build_assignment", "diagnose"]
 
 def _loads(problem: CoverageFacts, choice: Mapping[int, int]) -> list[int]:
     load = list(problem.pinned_load)
@@ -140,84 +110,6 @@ def augment(problem: CoverageFacts, choice: Mapping[int, int]) -> dict[int, int]
     return out
 
 
-def _unreachable_reason(problem: CoverageFacts, vi: int,
-                        load: list[int]) -> tuple[str, Text, Text]:
-    """(reason, sentence, fix) for a village no advisor may serve."""
-    v = problem.villages[vi]
-    township = problem.dataset.township_by_id.get(v.township)
-    at = {"township": Ref("township", v.township, township.name if township else ""),
-          "village": _village(problem, vi)}
-    langs = _langs(v.languages)
-    recruit = Text.of("recruit an advisor who speaks {langs}", langs=langs)
-    if not problem.advisors:
-        return ("none", Text.of("{township} {village}: there are no advisors.", **at),
-                Text.of("add advisors"))
-    speakers = [ai for ai in range(len(problem.advisors)) if problem.speaks(vi, ai)]
-    if not speakers:
-        return ("language", Text.of("{township} {village}: no advisor speaks {langs}.",
-                                    langs=langs, **at), recruit)
-    dist = sorted((problem.road_km(vi, ai), ai) for ai in speakers)
-    in_reach = [(km, ai) for km, ai in dist if problem.why_not(vi, ai, km) != "distance"]
-    active_in_reach = [(km, ai) for km, ai in in_reach if problem.active[ai]]
-    if in_reach and not active_in_reach:
-        km, ai = in_reach[0]
-        a = problem.advisors[ai]
-        return ("inactive", Text.of(
-            "{township} {village}: the only advisors speaking {langs} within {limit:g} km are "
-            "inactive, nearest {name} ({advisor}, {km:.1f} km).", langs=langs,
-            limit=problem.max_km, name=a.name, advisor=Ref("advisor", a.id), km=km, **at),
-            Text.of("reactivate {advisor}", advisor=_advisor(problem, ai)))
-    if not active_in_reach:
-        active = [(km, ai) for km, ai in dist if problem.active[ai]
-                  and (vi, ai) not in problem.excluded]
-        if not active:
-            return ("inactive", Text.of("{township} {village}: every advisor speaking {langs} "
-                                        "is inactive.", langs=langs, **at), recruit)
-        km, ai = active[0]
-        free = [(k2, a2) for k2, a2 in active if load[a2] < problem.capacity[a2]]
-        fix = Text.of("a travel limit of {km:.0f} km would let {advisor} serve it", km=km,
-                      advisor=_advisor(problem, ai))
-        if free and free[0][1] != ai:
-            k2, a2 = free[0]
-            fix = Text.of("{fix}; {advisor}, who has free places, needs {km:.0f} km", fix=fix,
-                          advisor=_advisor(problem, a2), km=k2)
-        return ("distance", Text.of(
-            "{township} {village}: no advisor speaking {langs} is within {limit:g} km; the "
-            "nearest, {advisor}, is {km:.1f} km away.", langs=langs, limit=problem.max_km,
-            advisor=_advisor(problem, ai), km=km, **at), fix)
-    km, ai = active_in_reach[0]
-    if all(problem.why_not(vi, x) == "own_township" for _, x in active_in_reach):
-        return ("own_township", Text.of(
-            "{township} {village}: the only advisors speaking {langs} within {limit:g} km are "
-            "司法所 staff of other townships, who serve only their own, nearest {advisor}.",
-            langs=langs, limit=problem.max_km, advisor=_advisor(problem, ai), **at),
-            Text.of("find an advisor who is not 司法所 staff, or 司法所 staff of this township"))
-    return ("excluded", Text.of(
-        "{township} {village}: every advisor speaking {langs} within {limit:g} km is excluded "
-        "for this village (conflict list), nearest {advisor}.", langs=langs,
-        limit=problem.max_km, advisor=_advisor(problem, ai), **at),
-        Text.of("find an advisor without a conflict of interest"))
-
-
-def _farther_free(problem: CoverageFacts, lacking: list[int], load: list[int]) -> Text | None:
-    """The travel limit that would reach an advisor with free places, for the first village."""
-    vi = lacking[0]
-    best: tuple[float, int] | None = None
-    for ai in range(len(problem.advisors)):
-        if (load[ai] >= problem.capacity[ai] or not problem.speaks(vi, ai)
-                or (vi, ai) in problem.excluded):
-            continue
-        km = problem.road_km(vi, ai)
-        if best is None or (km, ai) < best:
-            best = (km, ai)
-    if best is None:
-        return None
-    km, ai = best
-    return Text.of("or a travel limit of {km} km would let {advisor}, who has free places, "
-                   "serve {village}", km=math.ceil(km), advisor=_advisor(problem, ai),
-                   village=_village(problem, vi))
-
-
 def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
               short: list[int]) -> tuple[list[tuple[Diagnosis, Text]], dict[int, Text]]:
     """Hall-type deficits among villages whose eligible advisors are all full."""
@@ -273,7 +165,7 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
         head: Value = (Text.of("{townships} and {n} more", townships=Joined(shown),
                                n=len(names) - 3)
                 if len(names) > 3 else Joined(shown))
-        spoken_in = _langs((language,))
+        spoken_in = langs_of((language,))
         need = (Text.of("need {langs}", langs=spoken_in) if language
                 else Text.of("need an advisor"))
         who = (Text.of("{langs}-speaking advisors", langs=spoken_in) if language
@@ -285,14 +177,14 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
         fixes: list[Text] = []
         for ai, vis in sorted(nearest.items()):
             fix = Text.of("raise the capacity of {advisor} from {capacity} to {needed} (the "
-                          "nearest advisor for {villages})", advisor=_advisor(problem, ai),
+                          "nearest advisor for {villages})", advisor=advisor_ref(problem, ai),
                           capacity=problem.capacity[ai], needed=load[ai] + len(vis),
                           villages=Joined([Ref("village", problem.villages[vi].id,
                                                problem.villages[vi].name) for vi in vis]))
             fixes.append(fix)
             for vi in vis:
                 fix_of[vi] = fix
-        farther = _farther_free(problem, lacking, load)
+        farther = farther_free(problem, lacking, load)
         if farther is not None:
             fixes.append(farther)
         message = Text.of(
@@ -301,7 +193,7 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
             "{head}: {n} villages {need}; {who} within {limit:g} km have {places} free places; "
             "{short} villages cannot be covered: {villages}.", head=head, n=len(members),
             need=need, who=who, limit=problem.max_km, places=places, short=len(lacking),
-            villages=Joined([_village(problem, vi) for vi in lacking]))
+            villages=Joined([village_ref(problem, vi) for vi in lacking]))
         diagnoses.append((Diagnosis(
             township=towns[0], language=language, reason="capacity",
             villages=tuple(v.id for v in vs),
@@ -378,7 +270,7 @@ def build_assignment(problem: CoverageFacts, choice: Mapping[int, int], strategy
         if problem.candidates(vi, None)[0]:  # cached by augment() above
             short.append(vi)
             continue
-        reason, text, fix = _unreachable_reason(problem, vi, load)
+        reason, text, fix = unreachable_reason(problem, vi, load)
         v = problem.villages[vi]
         uncovered.append(Uncovered.said(v.id, reason, text, fix))
         diagnoses.append(Diagnosis(v.township, "", reason, (v.id,), (), 0, 1, str(text),
