@@ -14,15 +14,16 @@ the sentence is told as written, ids included: what developers and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from ..data.dataset import Dataset
+from ..errors import AdvisorsError
 from ..languages import chinese_names
 from ..locale import cldr
+from ..period import Period
 from ..wording import Joined, Langs, Month, Named, Ref, Text, Value, english
 
 __all__ = ["Lookup", "Teller", "month_zh"]
@@ -30,18 +31,14 @@ __all__ = ["Lookup", "Teller", "month_zh"]
 Lookup = Callable[[str], "str | None"]
 """A message id → its translation, ``None`` when the catalog lacks it."""
 
-_QUARTERS = "一二三四"
-
-
 def month_zh(value: str) -> str:
-    """``2026-12`` → ``2026年12月``, ``2026-Q4`` → ``2026年第四季度``, ``2026`` → ``2026年``."""
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-        return f"{m[1]}年{int(m[2])}月"
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-        return f"{m[1]}年第{_QUARTERS[int(m[2]) - 1]}季度"
-    if re.fullmatch(r"\d{4}", value):
-        return f"{value}年"
-    return value
+    """A period's label in Chinese words from CLDR: ``2026-12`` → ``2026年12月``,
+    ``2026-Q4`` → ``2026年第四季度``; a label that is no period stays as written."""
+    try:
+        period = Period.parse(value)
+    except AdvisorsError:
+        return value
+    return cldr.period_label(period.start, period.end, "zh")
 
 
 @attrs.frozen
