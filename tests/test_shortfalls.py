@@ -55,7 +55,7 @@ def test_exit_3_prints_what_is_not_served_grouped_and_capped(
     section = report[report.index('id="not-served"'):report.index("</section>",
                                                                    report.index('id="not-served"'))]
     assert section.count("<tr><td>") == len(found)
-    assert "Shift understaffed" in section
+    assert "热线班次缺人" in section and "Shift understaffed" not in section  # told in Chinese
 
 
 def test_a_plan_that_serves_everything_says_so(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .wording import Text
+
 if TYPE_CHECKING:
     from .data.dataset import Dataset
 
@@ -45,10 +47,20 @@ class Uncovered:
     """The reason as a sentence a township office understands."""
     fix: str = ""
     """The nearest change that would cover it (a capacity, a distance limit)."""
+    text: Text | None = attrs.field(default=None, eq=False, repr=False)
+    """``message`` as a sentence to put in the reader's language (not in :meth:`as_dict`)."""
+    fix_text: Text | None = attrs.field(default=None, eq=False, repr=False)
+    """``fix`` as a sentence to put in the reader's language."""
+
+    @classmethod
+    def said(cls, village: str, reason: str, text: Text, fix: Text | None) -> Uncovered:
+        """An uncovered village whose message and fix are ``text`` and ``fix`` in English."""
+        return cls(village, reason, str(text), str(fix) if fix else "", text, fix)
 
     def as_dict(self) -> dict[str, str]:
         """Plain form."""
-        return attrs.asdict(self)
+        return {"village": self.village, "reason": self.reason, "message": self.message,
+                "fix": self.fix}
 
 
 @attrs.frozen

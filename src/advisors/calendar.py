@@ -42,6 +42,7 @@ import attrs
 from .errors import ProblemList, read_toml
 from .limits import bad_text
 from .model import Unavailability
+from .wording import Named, Text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
 
@@ -107,6 +108,15 @@ def _package_schedule(year: int) -> YearSchedule:
     days = {day: str(name) for day, name in china.items() if day.year == year}
     workdays = frozenset(d for d in getattr(china, "weekend_workdays", ()) if d.year == year)
     return YearSchedule(days, workdays)
+
+
+@functools.lru_cache(maxsize=64)
+def _package_names_zh(year: int) -> Mapping[dt.date, str]:
+    """The package's holidays of ``year`` by their Chinese names (元旦, 春节)."""
+    import holidays  # as above: only when a sentence names a holiday
+
+    china = holidays.country_holidays("CN", years=year, language="zh_CN")
+    return {day: str(name) for day, name in china.items() if day.year == year}
 
 
 @attrs.frozen
@@ -200,14 +210,23 @@ class WorkCalendar:
     def why_not_working(self, day: dt.date, township: str | None = None,
                         village: str | None = None) -> str | None:
         """A short reason ``day`` is not a working day, or ``None`` if it is one."""
+        why = self.not_working(day, township, village)
+        return None if why is None else str(why)
+
+    def not_working(self, day: dt.date, township: str | None = None,
+                    village: str | None = None) -> Text | None:
+        """:meth:`why_not_working` as a sentence to put in the reader's language."""
         name = self.holiday_name(day)
         if name is not None:
-            return f"statutory holiday: {name}"
+            # the package names its holidays in English; calendar.toml's names are as written
+            ours = day in self.extra_holidays or day.year in self.years
+            zh = name if ours else _package_names_zh(day.year).get(day, name)
+            return Text.of("statutory holiday: {name}", name=Named(name, zh))
         if day.weekday() >= 5 and not self.is_adjusted_workday(day):
-            return "weekend"
+            return Text.of("weekend")
         festival = self.festival_on(day, township, village)
         if festival is not None:
-            return f"local festival: {festival.name}"
+            return Text.of("local festival: {name}", name=festival.name)
         return None
 
     def with_extensions(self, names: Iterable[str], days_by_kind: Mapping[str, int],

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .errors import DataError, Problem
+from .wording import Text
 
 __all__ = ["Analysis", "Rule", "SolveStats", "Violation", "date_tuple", "run_rules", "str_tuple"]
 
@@ -82,6 +83,16 @@ class Violation:
     """Days involved."""
     weight: int = attrs.field(default=1, order=False)
     """Penalty of this match; solvers minimise the sum over soft matches."""
+    text: Text | None = attrs.field(default=None, eq=False, order=False, repr=False)
+    """The justification as a message id and values (ids, codes, dates), put in the
+    reader's language where people read it; ``message`` is its English form. Not in
+    :meth:`as_dict`: a plan read back tells its English message."""
+
+    @classmethod
+    def said(cls, text: Text, subjects: Iterable[str] = (), days: Iterable[dt.date] = (),
+             weight: int = 1, *, hard: bool = True, rule: str = "") -> Violation:
+        """A match whose ``message`` is ``text`` in English (the rule fills in ``rule``)."""
+        return cls(rule, hard, str(text), tuple(subjects), tuple(days), weight, text)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form."""

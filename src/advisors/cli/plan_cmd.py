@@ -21,11 +21,12 @@ from ..period import Period
 from ..plan.plan import Plan, dropped_references, make_plan
 from ..plan.shortfalls import shortfall_lines
 from ..plan.stopwatch import Stopwatch
+from ..plan.telling import Teller
 from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
-from .speak import lookup, notice_text, say
+from .speak import language, lookup, notice_text, say
 
 STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
@@ -139,7 +140,8 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     if not result.feasible:
         # what fails is said here, where the user looks, and in report.html
         click.echo(say("some hard rules cannot be met; what the plan does not serve:"), err=True)
-        for line in shortfall_lines(result.shortfalls()):
+        teller = Teller(dataset, lambda msgid: lookup(msgid, "shortfall"), language())
+        for line in shortfall_lines(result.shortfalls(), teller=teller):
             click.echo(line, err=True)
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 

@@ -16,31 +16,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 from collections import deque
 from collections.abc import Mapping
 
 from ..assignment import Assignment, Diagnosis, Uncovered
 from ..errors import AdvisorsError
+from ..wording import Joined, Ref, Text, Value
 from .facts import CoverageFacts
+from .reasons import advisor_ref, farther_free, langs_of, unreachable_reason, village_ref
 
-__all__ = ["LANGUAGE_NAMES", "alternating_reach", "augment", "build_assignment", "diagnose"]
-
-LANGUAGE_NAMES: dict[str, str] = {
-    "bo": "Tibetan (藏语)",
-    "zh": "Chinese (汉语)",
-    "mn": "Mongolian (蒙古语)",
-    "ug": "Uyghur (维吾尔语)",
-    "mjg": "Monguor (土族语)",
-    "slr": "Salar (撒拉语)",
-    "en": "English",
-}
-"""How a language is named in diagnoses."""
-
-
-def _lang(tag: str) -> str:
-    return LANGUAGE_NAMES.get(tag, tag)
-
+__all__ = ["alternating_reach", "augment", "build_assignment", "diagnose"]
 
 def _loads(problem: CoverageFacts, choice: Mapping[int, int]) -> list[int]:
     load = list(problem.pinned_load)
@@ -125,78 +110,8 @@ def augment(problem: CoverageFacts, choice: Mapping[int, int]) -> dict[int, int]
     return out
 
 
-def _unreachable_reason(problem: CoverageFacts, vi: int,
-                        load: list[int]) -> tuple[str, str, str]:
-    """(reason, sentence, fix) for a village no advisor may serve."""
-    v = problem.villages[vi]
-    township = problem.dataset.township_by_id.get(v.township)
-    where = f"{township.name if township else v.township} {v.name} ({v.id})"
-    langs = "+".join(_lang(t) for t in v.languages)
-    if not problem.advisors:
-        return "none", f"{where}: there are no advisors.", "add advisors"
-    speakers = [ai for ai in range(len(problem.advisors)) if problem.speaks(vi, ai)]
-    if not speakers:
-        return ("language", f"{where}: no advisor speaks {langs}.",
-                f"recruit an advisor who speaks {langs}")
-    dist = sorted((problem.road_km(vi, ai), ai) for ai in speakers)
-    in_reach = [(km, ai) for km, ai in dist if problem.why_not(vi, ai, km) != "distance"]
-    active_in_reach = [(km, ai) for km, ai in in_reach if problem.active[ai]]
-    if in_reach and not active_in_reach:
-        km, ai = in_reach[0]
-        a = problem.advisors[ai]
-        return ("inactive", f"{where}: the only advisors speaking {langs} within "
-                f"{problem.max_km:g} km are inactive, nearest {a.name} ({a.id}, {km:.1f} km).",
-                f"reactivate {a.name} ({a.id})")
-    if not active_in_reach:
-        active = [(km, ai) for km, ai in dist if problem.active[ai]
-                  and (vi, ai) not in problem.excluded]
-        if not active:
-            return ("inactive", f"{where}: every advisor speaking {langs} is inactive.",
-                    f"recruit an advisor who speaks {langs}")
-        km, ai = active[0]
-        a = problem.advisors[ai]
-        free = [(k2, a2) for k2, a2 in active if load[a2] < problem.capacity[a2]]
-        fix = f"a travel limit of {km:.0f} km would let {a.name} ({a.id}) serve it"
-        if free and free[0][1] != ai:
-            k2, a2 = free[0]
-            fix += (f"; {problem.advisors[a2].name} ({problem.advisors[a2].id}), who has free "
-                    f"places, needs {k2:.0f} km")
-        return ("distance", f"{where}: no advisor speaking {langs} is within "
-                f"{problem.max_km:g} km; the nearest, {a.name} ({a.id}), is {km:.1f} km away.",
-                fix)
-    km, ai = active_in_reach[0]
-    a = problem.advisors[ai]
-    if all(problem.why_not(vi, x) == "own_township" for _, x in active_in_reach):
-        return ("own_township", f"{where}: the only advisors speaking {langs} within "
-                f"{problem.max_km:g} km are 司法所 staff of other townships, who serve only "
-                f"their own, nearest {a.name} ({a.id}).",
-                "find an advisor who is not 司法所 staff, or 司法所 staff of this township")
-    return ("excluded", f"{where}: every advisor speaking {langs} within {problem.max_km:g} km "
-            f"is excluded for this village (conflict list), nearest {a.name} ({a.id}).",
-            "find an advisor without a conflict of interest")
-
-
-def _farther_free(problem: CoverageFacts, lacking: list[int], load: list[int]) -> str | None:
-    """The travel limit that would reach an advisor with free places, for the first village."""
-    vi = lacking[0]
-    best: tuple[float, int] | None = None
-    for ai in range(len(problem.advisors)):
-        if (load[ai] >= problem.capacity[ai] or not problem.speaks(vi, ai)
-                or (vi, ai) in problem.excluded):
-            continue
-        km = problem.road_km(vi, ai)
-        if best is None or (km, ai) < best:
-            best = (km, ai)
-    if best is None:
-        return None
-    km, ai = best
-    a = problem.advisors[ai]
-    return (f"or a travel limit of {math.ceil(km)} km would let {a.name} ({a.id}), who has "
-            f"free places, serve {problem.villages[vi].name} ({problem.villages[vi].id})")
-
-
 def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
-              short: list[int]) -> tuple[list[Diagnosis], dict[int, str]]:
+              short: list[int]) -> tuple[list[tuple[Diagnosis, Text]], dict[int, Text]]:
     """Hall-type deficits among villages whose eligible advisors are all full."""
     villages, advisors, path = alternating_reach(problem, choice, short)
     assert path is None, "coverage is not maximal"  # strategies call augment first
@@ -228,8 +143,8 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
         if a.active:
             for t in a.languages:
                 spoken[t] = spoken.get(t, 0) + 1
-    diagnoses: list[Diagnosis] = []
-    fix_of: dict[int, str] = {}
+    diagnoses: list[tuple[Diagnosis, Text]] = []
+    fix_of: dict[int, Text] = {}
     for members in sorted(groups.values()):
         lacking = [vi for vi in members if vi in short_set]
         if not lacking:
@@ -246,39 +161,46 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
         towns = sorted(count, key=lambda t: (-count[t], t))
         names = [problem.dataset.township_by_id[t].name
                  if t in problem.dataset.township_by_id else t for t in towns]
-        head = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        need = f"need {_lang(language)}" if language else "need an advisor"
-        who = f"{_lang(language)}-speaking advisors" if language else "advisors"
+        shown = [Ref("township", t, n) for t, n in zip(towns[:3], names[:3], strict=True)]
+        head: Value = (Text.of("{townships} and {n} more", townships=Joined(shown),
+                               n=len(names) - 3)
+                if len(names) > 3 else Joined(shown))
+        spoken_in = langs_of((language,))
+        need = (Text.of("need {langs}", langs=spoken_in) if language
+                else Text.of("need an advisor"))
+        who = (Text.of("{langs}-speaking advisors", langs=spoken_in) if language
+               else Text.of("advisors"))
         nearest: dict[int, list[int]] = {}
         for vi in lacking:
             _, ai = min((km, ai) for _, ai, km in problem.candidates(vi, None)[0])
             nearest.setdefault(ai, []).append(vi)
-        fixes = []
+        fixes: list[Text] = []
         for ai, vis in sorted(nearest.items()):
-            a = problem.advisors[ai]
-            fix = (f"raise the capacity of {a.name} ({a.id}) from {problem.capacity[ai]} "
-                   f"to {load[ai] + len(vis)} (the nearest advisor for "
-                   + ", ".join(problem.villages[vi].name for vi in vis) + ")")
+            fix = Text.of("raise the capacity of {advisor} from {capacity} to {needed} (the "
+                          "nearest advisor for {villages})", advisor=advisor_ref(problem, ai),
+                          capacity=problem.capacity[ai], needed=load[ai] + len(vis),
+                          villages=Joined([Ref("village", problem.villages[vi].id,
+                                               problem.villages[vi].name) for vi in vis]))
             fixes.append(fix)
             for vi in vis:
                 fix_of[vi] = fix
-        farther = _farther_free(problem, lacking, load)
+        farther = farther_free(problem, lacking, load)
         if farther is not None:
             fixes.append(farther)
-        message = (
-            f"{head}: {len(members)} villages {need}; {who} within {problem.max_km:g} km "
-            f"have {places} free places; {len(lacking)} "
-            f"{'village cannot' if len(lacking) == 1 else 'villages cannot'} be covered: "
-            + ", ".join(f"{problem.villages[vi].name} ({problem.villages[vi].id})"
-                        for vi in lacking) + "."
-        )
-        diagnoses.append(Diagnosis(
+        message = Text.of(
+            "{head}: {n} villages {need}; {who} within {limit:g} km have {places} free places; "
+            "{short} village cannot be covered: {villages}." if len(lacking) == 1 else
+            "{head}: {n} villages {need}; {who} within {limit:g} km have {places} free places; "
+            "{short} villages cannot be covered: {villages}.", head=head, n=len(members),
+            need=need, who=who, limit=problem.max_km, places=places, short=len(lacking),
+            villages=Joined([village_ref(problem, vi) for vi in lacking]))
+        diagnoses.append((Diagnosis(
             township=towns[0], language=language, reason="capacity",
             villages=tuple(v.id for v in vs),
             advisors=tuple(problem.advisors[ai].id for ai in advs),
-            free_places=places, shortfall=len(lacking), message=message,
-            fixes=tuple(fixes),
-        ))
+            free_places=places, shortfall=len(lacking), message=str(message),
+            fixes=tuple(str(f) for f in fixes),
+        ), message))
     return diagnoses, fix_of
 
 
@@ -348,19 +270,19 @@ def build_assignment(problem: CoverageFacts, choice: Mapping[int, int], strategy
         if problem.candidates(vi, None)[0]:  # cached by augment() above
             short.append(vi)
             continue
-        reason, message, fix = _unreachable_reason(problem, vi, load)
+        reason, text, fix = unreachable_reason(problem, vi, load)
         v = problem.villages[vi]
-        uncovered.append(Uncovered(v.id, reason, message, fix))
-        diagnoses.append(Diagnosis(v.township, "", reason, (v.id,), (), 0, 1, message,
-                                   (fix,) if fix else ()))
+        uncovered.append(Uncovered.said(v.id, reason, text, fix))
+        diagnoses.append(Diagnosis(v.township, "", reason, (v.id,), (), 0, 1, str(text),
+                                   (str(fix),)))
     if short:
         found, fix_of = _deficits(problem, choice, short)
-        diagnoses.extend(found)
-        for d in found:
+        diagnoses.extend(d for d, _ in found)
+        for d, text in found:
             for vid in d.villages:
                 vi = problem.village_index[vid]
                 if vi in fix_of:
-                    uncovered.append(Uncovered(vid, "capacity", d.message, fix_of[vi]))
+                    uncovered.append(Uncovered.said(vid, "capacity", text, fix_of[vi]))
     uncovered.sort(key=lambda u: u.village)
     vids = [v.id for v in problem.villages]  # sorted by id, as the Assignment keeps them
     aids = [a.id for a in problem.advisors]

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from ..languages import language_name
 from ..period import month_of
 from ..rules import Rule, Violation
+from ..wording import Langs, Month, Ref, Text
 from .facts import Counts, DutyShift, HotlineFacts, Slot
 
 __all__ = ["FAIRNESS_WEIGHTS", "HOTLINE_RULES", "counts_of", "language_name"]
@@ -37,11 +38,15 @@ def counts_of(problem: HotlineFacts, shifts: Shifts) -> dict[str, Counts]:
     return out
 
 
-def _shift_text(day: dt.date, start: str, end: str) -> str:
-    return f"{day} {start}–{end}"
+def _shift_text(day: dt.date, start: str, end: str) -> Text:
+    return Text.of("{day} {start}–{end}", day=day, start=start, end=end)
 
 
-def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> str:
+def _lang(tag: str) -> Langs:
+    return Langs((tag,), language_name(tag))
+
+
+def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> Text:
     policy = problem.dataset.policy.hotline
     month = month_of(slot.date)
     on_shift = [s.lawyer for s in shifts if (s.date, s.index) == (slot.date, slot.index)]
@@ -52,12 +57,12 @@ def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> str:
         if problem.busy is not None and any(
                 problem.calendar.is_available(a.id, slot.date) for a in problem.lawyers):
             # free that day, but their service days or training leave no time (travel included)
-            return "every hotline lawyer free that day is booked elsewhere at that time"
-        return "no hotline lawyer is available"
+            return Text.of("every hotline lawyer free that day is booked elsewhere at that time")
+        return Text.of("no hotline lawyer is available")
     for lang in missing:
         speakers = [c for c in candidates if problem.speaks(c, lang)]
         if not speakers:
-            return f"nobody available who speaks {language_name(lang)}"
+            return Text.of("nobody available who speaks {langs}", langs=_lang(lang))
         candidates = speakers
     used_month: dict[str, int] = {}
     used_day: dict[str, int] = {}
@@ -66,14 +71,17 @@ def _why_empty(problem: HotlineFacts, slot: Slot, shifts: Shifts) -> str:
             used_month[s.lawyer] = used_month.get(s.lawyer, 0) + 1
         if s.date == slot.date:
             used_day[s.lawyer] = used_day.get(s.lawyer, 0) + 1
-    who = f"every available {' and '.join(language_name(m) for m in missing)} speaker" \
-        if missing else "every available lawyer"
+    langs = Langs(missing, " and ".join(language_name(m) for m in missing))
+    who = (Text.of("every available {langs} speaker", langs=langs) if missing
+           else Text.of("every available lawyer"))
     free = [c for c in candidates if used_month.get(c, 0) < problem.month_cap(c, month)]
     if not free:
-        return f"{who} already has {policy.max_shifts_per_month} shifts in {month}"
+        return Text.of("{who} already has {n} shifts in {month}", who=who,
+                       n=policy.max_shifts_per_month, month=Month(month))
     if all(used_day.get(c, 0) >= policy.max_shifts_per_day for c in free):
-        return f"{who} with shifts left in {month} is already on duty that day"
-    return "the strategy left it empty (a better strategy may staff it)"
+        return Text.of("{who} with shifts left in {month} is already on duty that day", who=who,
+                       month=Month(month))
+    return Text.of("the strategy left it empty (a better strategy may staff it)")
 
 
 def shift_understaffed(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -81,9 +89,10 @@ def shift_understaffed(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violat
     staffed = {s.id for s in shifts}
     for slot in problem.slots:
         if slot.id not in staffed:
-            yield Violation("", True, f"{_shift_text(slot.date, slot.start, slot.end)} seat "
-                            f"{slot.slot}: {_why_empty(problem, slot, shifts)}",
-                            (slot.id,), (slot.date,))
+            yield Violation.said(Text.of("{shift} seat {seat}: {why}",
+                                         shift=_shift_text(slot.date, slot.start, slot.end),
+                                         seat=slot.slot, why=_why_empty(problem, slot, shifts)),
+                                 (slot.id,), (slot.date,))
 
 
 def language_missing(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -94,10 +103,10 @@ def language_missing(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violatio
     for (day, _), group in sorted(groups.items()):
         for lang in problem.dataset.policy.hotline.required_languages:
             if not any(problem.speaks(s.lawyer, lang) for s in group):
-                yield Violation("", True, f"{_shift_text(day, group[0].start, group[0].end)}: "
-                                f"nobody on duty speaks {language_name(lang)}",
-                                tuple(s.id for s in group) + tuple(s.lawyer for s in group),
-                                (day,))
+                yield Violation.said(Text.of(
+                    "{shift}: nobody on duty speaks {langs}",
+                    shift=_shift_text(day, group[0].start, group[0].end), langs=_lang(lang)),
+                    tuple(s.id for s in group) + tuple(s.lawyer for s in group), (day,))
 
 
 def closed_or_unknown(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -106,8 +115,10 @@ def closed_or_unknown(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violati
     for s in shifts:
         slot = slots.get(s.id)
         if slot is None or (slot.start, slot.end) != (s.start, s.end):
-            yield Violation("", True, f"{s.id} is not a shift of this rota (closed day, "
-                            "another period or other hours)", (s.id, s.lawyer), (s.date,))
+            yield Violation.said(Text.of(
+                "{id} is not a shift of this rota (closed day, another period or other hours)",
+                id=s.id, shift=_shift_text(s.date, s.start, s.end),
+                lawyer=Ref("advisor", s.lawyer)), (s.id, s.lawyer), (s.date,))
 
 
 def not_hotline_lawyer(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -115,16 +126,20 @@ def not_hotline_lawyer(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violat
     for s in shifts:
         record = problem.lawyer(s.lawyer)
         if record is None or not (record.hotline and record.active):
-            yield Violation("", True, f"{s.lawyer} does not take hotline shifts: {s.id}",
-                            (s.lawyer, s.id), (s.date,))
+            yield Violation.said(Text.of("{lawyer} does not take hotline shifts: {id}",
+                                         lawyer=Ref("advisor", s.lawyer), id=s.id,
+                                         shift=_shift_text(s.date, s.start, s.end)),
+                                 (s.lawyer, s.id), (s.date,))
 
 
 def lawyer_unavailable(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     """No shift on a day the lawyer is absent."""
     for s in shifts:
         if not problem.calendar.is_available(s.lawyer, s.date):
-            yield Violation("", True, f"{s.lawyer} is away on {s.date}: {s.id}",
-                            (s.lawyer, s.id), (s.date,))
+            yield Violation.said(Text.of("{lawyer} is away on {day}: {id}",
+                                         lawyer=Ref("advisor", s.lawyer), day=s.date, id=s.id,
+                                         shift=_shift_text(s.date, s.start, s.end)),
+                                 (s.lawyer, s.id), (s.date,))
 
 
 def double_booked(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -135,8 +150,12 @@ def double_booked(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
     for (lawyer, day), group in sorted(by.items()):
         for a, b in itertools.combinations(group, 2):
             if a.start < b.end and b.start < a.end:
-                yield Violation("", True, f"{lawyer} is on {a.id} and {b.id} at once",
-                                (lawyer, a.id, b.id), (day,))
+                yield Violation.said(Text.of(
+                    "{lawyer} is on {first} and {second} at once", lawyer=Ref("advisor", lawyer),
+                    first=a.id, second=b.id, day=day,
+                    first_shift=_shift_text(a.date, a.start, a.end),
+                    second_shift=_shift_text(b.date, b.start, b.end)),
+                    (lawyer, a.id, b.id), (day,))
 
 
 def too_many_a_day(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -148,8 +167,9 @@ def too_many_a_day(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]
     for (lawyer, day), n in sorted(count.items()):
         n += problem.past_days.get((lawyer, day), 0)
         if n > limit:
-            yield Violation("", True, f"{lawyer} has {n} shifts on {day}; at most {limit}",
-                            (lawyer,), (day,))
+            yield Violation.said(Text.of("{lawyer} has {n} shifts on {day}; at most {limit}",
+                                         lawyer=Ref("advisor", lawyer), n=n, day=day,
+                                         limit=limit), (lawyer,), (day,))
 
 
 def too_many_a_month(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:
@@ -162,8 +182,9 @@ def too_many_a_month(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violatio
     for (lawyer, month), n in sorted(count.items()):
         n += problem.past_in_month.get((lawyer, month), 0)
         if n > limit:
-            yield Violation("", True, f"{lawyer} has {n} shifts in {month}; at most {limit}",
-                            (lawyer,))
+            yield Violation.said(Text.of("{lawyer} has {n} shifts in {month}; at most {limit}",
+                                         lawyer=Ref("advisor", lawyer), n=n, month=Month(month),
+                                         limit=limit), (lawyer,))
 
 
 def _unfair(problem: HotlineFacts, shifts: Shifts, what: str) -> Iterator[Violation]:

@@ -87,7 +87,7 @@ def notifications(pub: Publication, out: OutputFolder, options: ExportOptions) -
 
 def report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``report.html``: coverage and training progress with inline SVG charts."""
-    return write_report(pub, out, options.renderer())
+    return write_report(pub, out, options.renderer(), options.translator())
 
 
 def plan_json(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:

@@ -19,6 +19,8 @@ from typing import Any
 from ..locale import Translator, cldr
 from ..model import Village
 from ..plan.event_builders import village_languages
+from ..plan.shortfalls import PART_LABELS, Shortfall
+from ..plan.telling import Teller
 from .base import Publication
 from .folder import OutputFolder
 from .render import WEEKDAYS_ZH, Renderer
@@ -144,15 +146,15 @@ def write_notices(pub: Publication, out: OutputFolder, renderer: Renderer) -> li
     ]
 
 
-_PART_LABELS = {"coverage": "Coverage", "hotline": "12348 hotline duty",
-                "visits": "Service days", "training": "Training sessions",
-                "timetable": "One person, one place"}
-"""Msgids naming each part of a plan in the report's list of what is not served."""
-
-
-def write_report(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
-    """``report.html``: coverage, visits, hotline, legal-savvy persons, training."""
+def write_report(pub: Publication, out: OutputFolder, renderer: Renderer,
+                 translator: Translator | None = None) -> list[Path]:
+    """``report.html``: coverage, visits, hotline, legal-savvy persons, training; what the
+    plan does not serve is told in Chinese, names for ids."""
     facts = report_facts(pub)
+    translator = translator or Translator.load(("zh",))
+    teller = Teller(pub.dataset, lambda msgid: translator.get(msgid, "zh"))
+    shortfalls = [s.told(teller) if isinstance(s, Shortfall) else s
+                  for s in pub.facts.get("shortfalls", ())]
     # Chart rows are made here, not in the template: the sandbox forbids list.append.
     charts = [
         (msgid, [(f.name, getattr(f, share), f"{getattr(f, part)}/{getattr(f, whole)}")
@@ -166,6 +168,6 @@ def write_report(pub: Publication, out: OutputFolder, renderer: Renderer) -> lis
         )
     ]
     html = renderer.render("report.html", facts=facts, charts=charts, langs=("zh",),
-                           shortfalls=pub.facts.get("shortfalls", ()), parts=_PART_LABELS,
+                           shortfalls=shortfalls, parts=PART_LABELS,
                            **_common(pub))
     return [_write(out, Path("report.html"), html)]

@@ -178,7 +178,7 @@ class Plan:
             moves={village: {new: old for old, new in moved}
                    for village, moved in sorted(self.visits.moves.items())},
             facts={"training_scheduled": self.training_scheduled(dataset),
-                   "shortfalls": [attrs.asdict(s) for s in self.shortfalls()]},
+                   "shortfalls": self.shortfalls()},
             plan_json=self.to_json(), has_previous=self.has_previous,
         )
 

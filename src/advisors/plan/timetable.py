@@ -19,6 +19,7 @@ from ..policy import minutes_of
 from ..rules import Analysis, Violation
 from ..training.problem import TrainingSession
 from ..visits.visit_plan import Visit
+from ..wording import Ref, Text, Value
 
 __all__ = ["ONE_PLACE", "busy_before", "clash_analysis", "plan_bookings", "timetable"]
 
@@ -76,17 +77,17 @@ def clash_analysis(dataset: Dataset, table: Timetable) -> Analysis:
     found = []
     for c in table.clashes():
         a, b = c.first, c.second
-        name = _name(dataset, a.person)
         if a.end > b.start:
-            why = f"overlap by {a.end - b.start} min"
+            why = Text.of("overlap by {n} min", n=a.end - b.start)
         else:
-            why = f"{c.travel} min of travel needed, {b.start - a.end} left"
-        found.append(Violation(
-            ONE_PLACE, True,
-            f"{name} on {a.date.isoformat()}: {_hhmm(a.start)}–{_hhmm(a.end)} at "
-            f"{_place(dataset, a.place)} and {_hhmm(b.start)}–{_hhmm(b.end)} at "
-            f"{_place(dataset, b.place)} ({why})",
-            (a.person, a.what, b.what), (a.date,)))
+            why = Text.of("{travel} min of travel needed, {n} left", travel=c.travel,
+                          n=b.start - a.end)
+        found.append(Violation.said(Text.of(
+            "{person} on {day}: {start}–{end} at {place} and {start2}–{end2} at {place2} "
+            "({why})", person=_person(dataset, a.person), day=a.date, start=_hhmm(a.start),
+            end=_hhmm(a.end), place=_place(dataset, a.place), start2=_hhmm(b.start),
+            end2=_hhmm(b.end), place2=_place(dataset, b.place), why=why),
+            (a.person, a.what, b.what), (a.date,), rule=ONE_PLACE))
     return Analysis(tuple(found))
 
 
@@ -94,15 +95,20 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _name(dataset: Dataset, person: str) -> str:
-    record = dataset.advisor_by_id.get(person) or dataset.trainer_by_id.get(person)
-    return record.name if record is not None else person
+def _person(dataset: Dataset, person: str) -> Ref:
+    if person in dataset.advisor_by_id:
+        return Ref("advisor", person, dataset.advisor_by_id[person].name)
+    if person in dataset.trainer_by_id:
+        return Ref("trainer", person, dataset.trainer_by_id[person].name)
+    return Ref("person", person)
 
 
-def _place(dataset: Dataset, place: str) -> str:
-    for index in (dataset.village_by_id, dataset.venue_by_id, dataset.advisor_by_id):
-        record = index.get(place)
-        if record is not None:
-            return record.name if index is not dataset.advisor_by_id else \
-                f"{record.name}'s office"
+def _place(dataset: Dataset, place: str) -> Value:
+    if place in dataset.village_by_id:
+        return Ref("village", place, dataset.village_by_id[place].name)
+    if place in dataset.venue_by_id:
+        return Ref("venue", place, dataset.venue_by_id[place].name)
+    if place in dataset.advisor_by_id:
+        return Text.of("{advisor}'s office", advisor=Ref(
+            "advisor", place, dataset.advisor_by_id[place].name))
     return place

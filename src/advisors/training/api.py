@@ -66,4 +66,4 @@ def _as_training(v: Violation, sessions: set[str]) -> TrainingViolation:
     # a constraint speaks rules.Violation; a training plan keeps session ids apart from people
     return TrainingViolation(v.rule, v.hard, v.message,
                              tuple(s for s in v.subjects if s not in sessions), v.days,
-                             tuple(s for s in v.subjects if s in sessions))
+                             tuple(s for s in v.subjects if s in sessions), text=v.text)

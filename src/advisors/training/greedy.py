@@ -24,14 +24,15 @@ import attrs
 from ..hookspecs import Register, hookimpl
 from ..model import Trainer
 from ..period import Period
+from ..wording import Joined, Month, Ref, Text
 from .problem import (
     Participant,
     TrainingPlan,
     TrainingProblem,
     TrainingSession,
     TrainingViolation,
-    describe_languages,
     instruction_languages,
+    langs_of,
     session_id,
 )
 from .rules import analyse_training
@@ -82,11 +83,12 @@ def _slices(period: Period, n: int) -> list[Period]:
     return out
 
 
-def _months_text(window: Period) -> str:
+def _months_text(window: Period) -> Month | Text:
     a, b = window.start, window.end
+    first = Month(f"{a:%Y-%m}", f"{a:%B %Y}")
     if (a.year, a.month) == (b.year, b.month):
-        return f"{a:%B %Y}"
-    return f"{a:%B %Y}–{b:%B %Y}"
+        return first
+    return Text.of("{first}–{last}", first=first, last=Month(f"{b:%Y-%m}", f"{b:%B %Y}"))
 
 
 class Placer:
@@ -210,38 +212,48 @@ class Placer:
         return sum(1 for m in members if m.languages and m.languages[0] not in trainer.languages)
 
     def why_not(self, members: Sequence[Participant], venue: str, window: Period,
-                rotation: int) -> str:
+                rotation: int) -> Text:
         """The sentence naming why ``members`` could not be placed."""
-        township = self.problem.township_name(self.problem.venues[venue].township)
+        township = self.problem.venues[venue].township
         needs = sorted({tuple(sorted(m.languages)) for m in members})
         mono = sorted({n[0] for n in needs if len(n) == 1})
+        who: Text
         if len(mono) == 1 and len(needs) == 1:
-            who = f"{len(members)} {describe_languages(mono, only=True)} participants"
+            who = Text.of("{n} {langs} participants", n=len(members),
+                          langs=langs_of(mono, only=True))
         elif mono:
-            counts = ", ".join(
-                f"{sum(1 for m in members if m.languages == (lang,))} "
-                f"{describe_languages([lang], only=True)}" for lang in mono)
-            who = f"{len(members)} participants ({counts})"
+            counts = Joined([Text.of("{n} {langs}", n=sum(
+                1 for m in members if m.languages == (lang,)), langs=langs_of([lang], only=True))
+                for lang in mono])
+            who = Text.of("{n} participants ({counts})", n=len(members), counts=counts)
         else:
-            who = f"{len(members)} {describe_languages(needs[0])}-speaking participants"
-        speak = describe_languages(mono) if mono else describe_languages(needs[0][:1])
-        head = f"{township}: {who}, "
+            who = Text.of("{n} {langs}-speaking participants", n=len(members),
+                          langs=langs_of(needs[0]))
+        speak = langs_of(mono) if mono else langs_of(needs[0][:1])
+
+        def said(why: Text) -> Text:
+            return Text.of("{township}: {who}, {why}", township=Ref(
+                "township", township, self.problem.township_name(township)), who=who, why=why)
+
         needsets = {frozenset(n) for n in needs}
         speakers = [t for t in self.problem.dataset.trainers
                     if all(n & set(t.languages) for n in needsets)]
         if not speakers:
-            return head + f"no trainer speaks {speak}"
+            return said(Text.of("no trainer speaks {langs}", langs=speak))
         near = {t.id for _, t in self.trainers_near(venue)}
         speakers = [t for t in speakers if t.id in near]
         if not speakers:
-            return head + (f"no {speak}-speaking trainer within "
-                           f"{self.policy.max_trainer_travel_km:g} km")
+            return said(Text.of("no {langs}-speaking trainer within {km:g} km", langs=speak,
+                                km=self.policy.max_trainer_travel_km))
         topics = self.topics_for(members, rotation)
         if not topics:
-            return head + "every topic of the curriculum already taught to them this period"
+            return said(Text.of("every topic of the curriculum already taught to them this "
+                                "period"))
         if not any(x in t.topics for t in speakers for x in topics):
-            return head + f"no {speak}-speaking trainer teaches a topic they have not had"
-        return head + f"no {speak}-speaking trainer free in {_months_text(window)}"
+            return said(Text.of("no {langs}-speaking trainer teaches a topic they have not had",
+                                langs=speak))
+        return said(Text.of("no {langs}-speaking trainer free in {months}", langs=speak,
+                            months=_months_text(window)))
 
 
 def _minimal(language: tuple[str, ...], needs: set[frozenset[str]]) -> tuple[str, ...]:
@@ -348,10 +360,14 @@ def plan_rounds(problem: TrainingProblem, strategy: str,
     limit = problem.dataset.policy.training.max_participant_travel_km
     for village, people in sorted(unreachable.items()):
         name = problem.dataset.village_by_id[village].name
-        unmet.append(TrainingViolation(
-            "participant_travel", True, f"{problem.township_name(people[0].township)} {name}: "
-            f"{len(people)} participants, nearest venue {people[0].venue_km:.0f} km away "
-            f"(limit {limit:g})", tuple(p.id for p in people)))
+        text = Text.of(
+            "{township} {village}: {n} participants, nearest venue {km:.0f} km away (limit "
+            "{limit:g})", township=Ref("township", people[0].township,
+                                       problem.township_name(people[0].township)),
+            village=Ref("village", village, name), n=len(people), km=people[0].venue_km,
+            limit=limit)
+        unmet.append(TrainingViolation("participant_travel", True, str(text),
+                                       tuple(p.id for p in people), text=text))
     pools: dict[tuple[str, str], list[Participant]] = defaultdict(list)
     for p in problem.participants:
         if p.venue:
@@ -401,9 +417,10 @@ def _split_and_place(placer: Placer, group: list[Participant], venue: str, windo
         if len(parts) > 1 and (placer.place(part, venue, window, rotation, offset) or
                                placer.place(part, venue, period, rotation, offset)):
             continue
+        why = placer.why_not(part, venue, window, rotation)
         unmet.append(TrainingViolation(
-            "session_target", True, placer.why_not(part, venue, window, rotation),
-            tuple(sorted(m.id for m in part)), (window.start, window.end)))
+            "session_target", True, str(why), tuple(sorted(m.id for m in part)),
+            (window.start, window.end), text=why))
 
 
 class GreedyTrainingPlanner:

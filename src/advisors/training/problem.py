@@ -42,6 +42,7 @@ from ..model import Person, Trainer, Venue
 from ..period import Period
 from ..policy import minutes_of
 from ..rules import Violation
+from ..wording import Langs, Text
 
 __all__ = [
     "Participant",
@@ -63,6 +64,12 @@ def describe_languages(languages: Iterable[str], only: bool = False) -> str:
     """``("bo",)`` → ``Tibetan`` (``Tibetan-only`` with ``only``); two → ``Tibetan/Chinese``."""
     names = "/".join(language_name(tag) for tag in languages)
     return names + "-only" if only and "/" not in names else names
+
+
+def langs_of(languages: Iterable[str], only: bool = False) -> Langs:
+    """The languages as a sentence's value, shown in English as :func:`describe_languages`."""
+    tags = tuple(languages)
+    return Langs(tags, describe_languages(tags, only))
 
 
 def instruction_languages(trainer: Sequence[str],
@@ -160,6 +167,8 @@ class TrainingViolation:
     """Person or trainer ids involved."""
     days: tuple[dt.date, ...] = ()
     sessions: tuple[str, ...] = ()
+    text: Text | None = attrs.field(default=None, eq=False, repr=False)
+    """``message`` as a sentence to put in the reader's language (not in ``plan.json``)."""
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -173,7 +182,8 @@ class TrainingViolation:
 
     def as_violation(self) -> Violation:
         """The same match as an :class:`advisors.rules.Violation` (visits and hotline speak it)."""
-        return Violation(self.rule, self.hard, self.message, self.subjects, self.days)
+        return Violation(self.rule, self.hard, self.message, self.subjects, self.days,
+                         text=self.text)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form."""

@@ -43,6 +43,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 
+from ..wording import Joined, Month, Ref, Text, Value
 from .problem import (
     TrainingAnalysis,
     TrainingPlan,
@@ -50,6 +51,7 @@ from .problem import (
     TrainingSession,
     TrainingViolation,
     describe_languages,
+    langs_of,
 )
 
 __all__ = ["HARD_RULES", "SOFT_RULES", "TrainingAnalysis", "analyse_training", "violation_order"]
@@ -78,8 +80,13 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
     who = problem.participant_by_id()
     out: list[TrainingViolation] = []
 
-    def hard(rule: str, message: str, s: TrainingSession, people: tuple[str, ...] = ()) -> None:
-        out.append(TrainingViolation(rule, True, message, people, (s.date,), (s.id,)))
+    def hard(rule: str, msgid: str, s: TrainingSession, people: tuple[str, ...] = (),
+             **values: Value) -> None:
+        # every sentence may name the session by its day and venue, not only by its id
+        venue = problem.venues.get(s.venue)
+        text = Text.of(msgid, session=s.id, day=s.date, **values,
+                       venue=Ref("venue", s.venue, venue.name if venue else ""))
+        out.append(TrainingViolation(rule, True, str(text), people, (s.date,), (s.id,), text))
 
     sessions = sorted(plan.sessions, key=lambda s: (s.date, s.start, s.id))
     by_trainer: dict[str, list[TrainingSession]] = defaultdict(list)
@@ -94,39 +101,47 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         venue = problem.venues.get(s.venue)
         unknown = [p for p in s.participants if p not in who]
         if trainer is None or venue is None or unknown:
-            what = [x for x, bad in ((f"trainer {s.trainer}", trainer is None),
-                                     (f"venue {s.venue}", venue is None)) if bad]
-            what += [f"participant {p} (unknown, inactive or removed)" for p in unknown]
-            hard("unknown_reference", f"{s.id}: " + ", ".join(what), s, tuple(unknown))
+            what: list[Value] = []
+            if trainer is None:
+                what.append(Text.of("trainer {id}", id=s.trainer))
+            if venue is None:
+                what.append(Text.of("venue {id}", id=s.venue))
+            what += [Text.of("participant {id} (unknown, inactive or removed)", id=p)
+                     for p in unknown]
+            hard("unknown_reference", "{session}: {what}", s, tuple(unknown), what=Joined(what))
         if s.date not in problem.period:
-            hard("outside_period", f"{s.id}: {s.date} is outside {problem.period}", s)
+            hard("outside_period", "{session}: {day} is outside {period}", s,
+                 period=Month(problem.period.label))
         township = venue.township if venue is not None else s.township
         if not calendar.is_working_day(s.date, township):
-            reason = calendar.why_not_working(s.date, township)
-            hard("working_day", f"{s.id}: {s.date} is not a working day ({reason})", s)
+            hard("working_day", "{session}: {day} is not a working day ({reason})", s,
+                 reason=calendar.not_working(s.date, township) or "None")
         if venue is not None and len(s.participants) > venue.capacity:
-            hard("venue_capacity", f"{s.id}: {len(s.participants)} participants, "
-                 f"{venue.name} seats {venue.capacity}", s)
+            hard("venue_capacity", "{session}: {n} participants, {venue_name} seats {seats}", s,
+                 n=len(s.participants), venue_name=Ref("venue", venue.id, venue.name),
+                 seats=venue.capacity)
         known = [who[p] for p in s.participants if p in who]
         if trainer is not None:
+            teacher = Ref("trainer", trainer.id, trainer.name)
             if not set(s.language) <= set(trainer.languages):
-                hard("language", f"{s.id}: taught in {describe_languages(s.language)}, "
-                     f"trainer {trainer.name} speaks {describe_languages(trainer.languages)}",
-                     s, (trainer.id,))
+                hard("language", "{session}: taught in {langs}, trainer {trainer} speaks "
+                     "{spoken}", s, (trainer.id,), langs=langs_of(s.language), trainer=teacher,
+                     spoken=langs_of(trainer.languages))
             if s.topic not in policy.curriculum or s.topic not in trainer.topics:
-                hard("trainer_topic", f"{s.id}: trainer {trainer.name} does not teach "
-                     f"{s.topic}", s, (trainer.id,))
+                hard("trainer_topic", "{session}: trainer {trainer} does not teach {topic}", s,
+                     (trainer.id,), trainer=teacher, topic=Ref("topic", s.topic))
             if not calendar.is_available(trainer.id, s.date):
-                hard("trainer_available", f"{s.id}: trainer {trainer.name} is absent on "
-                     f"{s.date}", s, (trainer.id,))
+                hard("trainer_available", "{session}: trainer {trainer} is absent on {day}", s,
+                     (trainer.id,), trainer=teacher)
             if venue is not None:
                 km = problem.travel.road_km(trainer.id, venue.id)
                 if km > policy.max_trainer_travel_km:
-                    hard("trainer_travel", f"{s.id}: {venue.name} is {km:.0f} km from trainer "
-                         f"{trainer.name}'s home (limit {policy.max_trainer_travel_km:g})",
-                         s, (trainer.id,))
+                    hard("trainer_travel", "{session}: {venue_name} is {km:.0f} km from trainer "
+                         "{trainer}'s home (limit {limit:g})", s, (trainer.id,),
+                         venue_name=Ref("venue", venue.id, venue.name), km=km, trainer=teacher,
+                         limit=policy.max_trainer_travel_km)
         if not s.language:
-            hard("language", f"{s.id}: no teaching language", s)
+            hard("language", "{session}: no teaching language", s)
         if policy.instruction == "first":
             second = tuple(p.id for p in known
                            if p.languages and p.languages[0] not in s.language)
@@ -138,22 +153,24 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                     second, (s.date,), (s.id,)))
         deaf = tuple(p.id for p in known if not set(p.languages) & set(s.language))
         if deaf:
-            hard("language", f"{s.id}: {len(deaf)} participants speak none of "
-                 f"{describe_languages(s.language)}", s, deaf)
+            hard("language", "{session}: {n} participants speak none of {langs}", s, deaf,
+                 n=len(deaf), langs=langs_of(s.language))
         if venue is not None:
             far = tuple(p.id for p in known
                         if problem.travel.road_km(p.village, venue.id)
                         > policy.max_participant_travel_km)
             if far:
-                hard("participant_travel", f"{s.id}: {len(far)} participants live more than "
-                     f"{policy.max_participant_travel_km:g} km from {venue.name}", s, far)
+                hard("participant_travel", "{session}: {n} participants live more than "
+                     "{limit:g} km from {venue_name}", s, far, n=len(far),
+                     limit=policy.max_participant_travel_km,
+                     venue_name=Ref("venue", venue.id, venue.name))
             elsewhere = tuple(p.id for p in known if p.township != venue.township)
             if elsewhere:
                 out.append(TrainingViolation(
                     "other_township", False, f"{s.id}: {len(elsewhere)} participants from "
                     f"another township at {venue.name}", elsewhere, (s.date,), (s.id,)))
         if policy.cadres == "separate" and len({p.stream for p in known}) > 1:
-            hard("cadres_separate", f"{s.id}: legal-savvy persons and cadres together", s)
+            hard("cadres_separate", "{session}: legal-savvy persons and cadres together", s)
     _pairs(out, by_trainer, "trainer_double_booked", "trainer")
     _pairs(out, by_person, "participant_double_booked", "participant")
     _pairs(out, by_venue, "venue_double_booked", "venue")
@@ -162,9 +179,11 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         seen: dict[str, str] = {}
         for s in booked:
             if s.topic in seen:
-                out.append(TrainingViolation(
-                    "topic_repeated", True, f"{pid}: {s.topic} twice ({seen[s.topic]}, {s.id})",
-                    (pid,), (s.date,), (seen[s.topic], s.id)))
+                text = Text.of("{person}: {topic} twice ({first}, {second})",
+                               person=Ref("person", pid), topic=Ref("topic", s.topic),
+                               first=seen[s.topic], second=s.id, day=s.date)
+                out.append(TrainingViolation("topic_repeated", True, str(text), (pid,),
+                                             (s.date,), (seen[s.topic], s.id), text))
             seen.setdefault(s.topic, s.id)
         earlier = set(problem.earlier.get(pid, ()))
         new = set(policy.curriculum) - earlier - set(seen)
@@ -185,6 +204,13 @@ def violation_order(v: TrainingViolation) -> tuple[object, ...]:
             v.people, v.message)
 
 
+_KIND = {"trainer": "trainer", "participant": "person", "venue": "venue"}
+_PAIR_TEXTS = {"trainer": "trainer {who} in {first} and {second} on {day}",
+               "participant": "participant {who} in {first} and {second} on {day}",
+               "venue": "venue {who} in {first} and {second} on {day}"}
+"""The message id of each kind of double booking."""
+
+
 def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]], rule: str,
            what: str) -> None:
     for key, items in sorted(booked.items()):
@@ -193,8 +219,13 @@ def _pairs(out: list[TrainingViolation], booked: dict[str, list[TrainingSession]
                 if b.date != a.date:
                     break
                 if _overlap(a, b):
-                    out.append(TrainingViolation(rule, True, f"{what} {key} in {a.id} and {b.id} "
-                                                 f"on {a.date}", (key,), (a.date,), (a.id, b.id)))
+                    values: dict[str, Value] = {
+                        "who": Ref(_KIND[what], key), "first": a.id, "second": b.id,
+                        "day": a.date, "start": a.start, "end": a.end, "start2": b.start,
+                        "end2": b.end}
+                    text = Text(_PAIR_TEXTS[what], values)
+                    out.append(TrainingViolation(rule, True, str(text), (key,), (a.date,),
+                                                 (a.id, b.id), text))
 
 
 def _trainer_limits(problem: TrainingProblem, by_trainer: dict[str, list[TrainingSession]],
@@ -210,20 +241,26 @@ def _trainer_limits(problem: TrainingProblem, by_trainer: dict[str, list[Trainin
             months[f"{s.date:%Y-%m}"].append(s)
         for month, ss in sorted(months.items()):
             if len(ss) > trainer.max_sessions_per_month:
+                text = Text.of("trainer {trainer}: {n} sessions in {month}, at most {limit}",
+                               trainer=Ref("trainer", tid, trainer.name), n=len(ss),
+                               month=Month(month), limit=trainer.max_sessions_per_month)
                 out.append(TrainingViolation(
-                    "trainer_monthly_limit", True, f"trainer {trainer.name}: {len(ss)} sessions "
-                    f"in {month}, at most {trainer.max_sessions_per_month}", (tid,),
-                    tuple(sorted({s.date for s in ss})), tuple(s.id for s in ss)))
+                    "trainer_monthly_limit", True, str(text), (tid,),
+                    tuple(sorted({s.date for s in ss})), tuple(s.id for s in ss), text))
         for a, b in itertools.pairwise(items):
             if b.date - a.date != dt.timedelta(days=1) or a.venue == b.venue:
                 continue
             if a.venue in problem.venues and b.venue in problem.venues:
                 km = problem.travel.road_km(a.venue, b.venue)
                 if km > limit_km:
+                    text = Text.of("trainer {trainer}: {km:.0f} km from {first} to {second} "
+                                   "overnight (limit {limit:g})",
+                                   trainer=Ref("trainer", tid, trainer.name), km=km,
+                                   first=Ref("venue", a.venue), second=Ref("venue", b.venue),
+                                   limit=limit_km)
                     out.append(TrainingViolation(
-                        "trainer_travel", True, f"trainer {trainer.name}: {km:.0f} km from "
-                        f"{a.venue} to {b.venue} overnight (limit {limit_km:g})", (tid,),
-                        (a.date, b.date), (a.id, b.id)))
+                        "trainer_travel", True, str(text), (tid,), (a.date, b.date),
+                        (a.id, b.id), text))
 
 
 def _targets(problem: TrainingProblem, by_person: dict[str, list[TrainingSession]],
@@ -233,7 +270,9 @@ def _targets(problem: TrainingProblem, by_person: dict[str, list[TrainingSession
         if len(by_person.get(p.id, ())) < problem.target:
             short[p.township].append(p.id)
     for township, people in sorted(short.items()):
-        out.append(TrainingViolation(
-            "session_target", True, f"{problem.township_name(township)}: {len(people)} "
-            f"participants below {problem.target} sessions in {problem.period}",
-            tuple(people)))
+        text = Text.of("{township}: {n} participants below {target} sessions in {period}",
+                       township=Ref("township", township, problem.township_name(township)),
+                       n=len(people), target=problem.target,
+                       period=Month(problem.period.label))
+        out.append(TrainingViolation("session_target", True, str(text), tuple(people),
+                                     text=text))

@@ -28,6 +28,7 @@ from ..geo import great_circle_km
 from ..model import Advisor, Request
 from ..policy import minutes_of
 from ..rules import Rule, Violation, run_rules
+from ..wording import Joined, Langs, Ref, Text, Value
 from .facts import VisitFacts
 from .visit_plan import Booking, HomeVisit, Visit, split_hours
 
@@ -125,24 +126,35 @@ class _Booker:
         self.busy.add((advisor.id, day))
         return visit
 
-    def why_not(self, request: Request, deadline: dt.date) -> str:
-        langs = "、".join(request_languages(self.problem, request))
+    def why_not(self, request: Request, deadline: dt.date) -> Text:
+        langs = Langs(request_languages(self.problem, request))
         record = self.problem.advisor_of(request.village)
-        parts = [f"no service day of {record or 'an advisor'} in {request.village} "
-                 f"from {request.received_on} to {deadline} in a language the requester "
-                 f"speaks ({langs})"]
+        village = Ref("village", request.village)
+        span: dict[str, Value] = {"village": village, "start": request.received_on,
+                                  "deadline": deadline, "langs": langs}
+        parts: list[Text] = [
+            Text.of("no service day of {advisor} in {village} from {start} to {deadline} in a "
+                    "language the requester speaks ({langs})", advisor=Ref("advisor", record),
+                    **span) if record else
+            Text.of("no service day of an advisor in {village} from {start} to {deadline} in "
+                    "a language the requester speaks ({langs})", **span)]
         people = self.candidates(request)
         if not people:
-            parts.append("and nobody who may serve the village is active")
+            parts.append(Text.of("and nobody who may serve the village is active"))
         for a in people:
-            if not a.speaks(request_languages(self.problem, request)):
-                parts.append(f"{a.id} does not speak {langs}")
-            else:
-                away = [s.reason or "away" for s in self.problem.calendar.absences(a.id)
-                        if s.start <= deadline and s.end > request.received_on]
-                parts.append(f"{a.id} has no free working day by {deadline}"
-                             + (f" ({'; '.join(away)})" if away else ""))
-        return "; ".join(parts)
+            who = Ref("advisor", a.id)
+            if not a.speaks(langs.tags):
+                parts.append(Text.of("{advisor} does not speak {langs}", advisor=who,
+                                     langs=langs))
+                continue
+            away = [s.reason or "away" for s in self.problem.calendar.absences(a.id)
+                    if s.start <= deadline and s.end > request.received_on]
+            parts.append(Text.of("{advisor} has no free working day by {deadline} ({away})",
+                                 advisor=who, deadline=deadline,
+                                 away=Joined([_away(x) for x in away], "; "))
+                         if away else Text.of("{advisor} has no free working day by {deadline}",
+                                              advisor=who, deadline=deadline))
+        return Text.of("{parts}", parts=Joined(parts, "; "))
 
     def book(self, request: Request, deadline: dt.date) -> Booking:
         carried = self.booked_on.get(request.id)
@@ -162,10 +174,14 @@ class _Booker:
             if day is not None:
                 home = self.home_visit(request, advisor, day)
                 return Booking(request.id, deadline, home.id, day, advisor.id)
-        if deadline > self.problem.period.end:
-            return Booking(request.id, deadline, reason="due after this period: the next "
-                           "period's plan books it")
-        return Booking(request.id, deadline, reason=self.why_not(request, deadline))
+        why = (Text.of("due after this period: the next period's plan books it")
+               if deadline > self.problem.period.end else self.why_not(request, deadline))
+        return Booking(request.id, deadline, reason=str(why), why=why)
+
+
+def _away(reason: str) -> Text | str:
+    # "away" is the planner's word; an absence's own reason is the data's
+    return Text.of("away") if reason == "away" else reason
 
 
 def book_requests(problem: VisitFacts, visits: Sequence[Visit],
@@ -201,9 +217,14 @@ def not_met_in_time(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violati
     for b in booked.bookings:
         if b.met or (not b.event and b.deadline > booked.problem.period.end):
             continue
-        why = (f"booked on {b.date}, after its deadline" if b.event else b.reason)
-        yield Violation("", True, f"request {b.request} is not met by {b.deadline}: {why}",
-                        (b.request, b.advisor) if b.advisor else (b.request,), (b.deadline,))
+        why: Text | str = (Text.of("booked on {day}, after its deadline", day=b.date)
+                           if b.event and b.date else b.why or b.reason)
+        request = booked.problem.dataset.request_by_id.get(b.request)
+        yield Violation.said(Text.of(
+            "request {request} is not met by {deadline}: {why}", request=Ref("request", b.request),
+            deadline=b.deadline, why=why,
+            village=Ref("village", request.village if request else "")),
+            (b.request, b.advisor) if b.advisor else (b.request,), (b.deadline,))
 
 
 def wrong_language(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violation]:
@@ -216,8 +237,11 @@ def wrong_language(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violatio
             continue
         langs = request_languages(booked.problem, request)
         if not advisor.speaks(langs):
-            yield Violation("", True, f"request {b.request}: {b.advisor} does not speak "
-                            + "、".join(langs), (b.request, b.advisor), (b.date,) if b.date else ())
+            yield Violation.said(Text.of(
+                "request {request}: {advisor} does not speak {langs}",
+                request=Ref("request", b.request), advisor=Ref("advisor", b.advisor),
+                langs=Langs(langs), village=Ref("village", request.village)),
+                (b.request, b.advisor), (b.date,) if b.date else ())
 
 
 def home_visit_clash(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violation]:
@@ -227,17 +251,21 @@ def home_visit_clash(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violat
     problem = booked.problem
     for h in booked.home_visits:
         township = problem.dataset.village_by_id[h.village].township
+        who = Ref("advisor", h.advisor)
         why = None
         if (h.advisor, h.date) in busy or (h.advisor, h.date) in seen:
-            why = f"{h.advisor} has another visit that day"
+            why = Text.of("{advisor} has another visit that day", advisor=who)
         elif not problem.calendar.is_available(h.advisor, h.date):
-            why = f"{h.advisor} is away"
+            why = Text.of("{advisor} is away", advisor=who)
         elif not problem.calendar.is_working_day(h.date, township, h.village):
-            why = (problem.calendar.why_not_working(h.date, township, h.village)
-                   or "not a working day")
+            why = (problem.calendar.not_working(h.date, township, h.village)
+                   or Text.of("not a working day"))
         seen.add((h.advisor, h.date))
         if why:
-            yield Violation("", True, f"{h.id} on {h.date}: {why}", (h.id, h.advisor), (h.date,))
+            yield Violation.said(Text.of("{visit} on {day}: {why}", visit=h.id, day=h.date,
+                                         why=why, village=Ref("village", h.village),
+                                         advisor=who, request=Ref("request", h.request)),
+                                 (h.id, h.advisor), (h.date,))
 
 
 def legal_aid_preferred(booked: Booked, visits: Sequence[Visit]) -> Iterator[Violation]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from ..period import month_of
 from ..policy import minutes_of
 from ..rules import Rule, Violation
+from ..wording import Joined, Month, Ref, Text
 from .facts import VisitFacts
 from .visit_plan import Visit
 
@@ -45,8 +46,8 @@ def village_without_advisor(problem: VisitFacts, visits: Visits) -> Iterator[Vio
     """Villages with visits due but no advisor of record."""
     for village in problem.villages():
         if problem.advisor_of(village.id) is None:
-            yield Violation("", True, f"{village.name} ({village.id}) has no advisor of record",
-                            (village.id,), (), 1)
+            yield Violation.said(Text.of("{village} has no advisor of record", village=Ref(
+                "village", village.id, f"{village.name} ({village.id})")), (village.id,))
 
 
 def advisor_inactive(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -54,8 +55,9 @@ def advisor_inactive(problem: VisitFacts, visits: Visits) -> Iterator[Violation]
     for village in problem.villages():
         advisor = problem.advisor_of(village.id)
         if advisor is not None and not problem.dataset.advisor_by_id[advisor].active:
-            yield Violation("", True, f"{village.id}: advisor {advisor} is not active",
-                            (advisor, village.id))
+            yield Violation.said(Text.of("{village}: advisor {advisor} is not active",
+                                         village=Ref("village", village.id),
+                                         advisor=Ref("advisor", advisor)), (advisor, village.id))
 
 
 def visit_count(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -71,15 +73,20 @@ def visit_count(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         n = got.get((village, month), 0)
         if n < due:
             open_days = [d for d in problem.open_days(village) if month_of(d) == month]
-            why = (f"only {len(open_days)} day(s) when {advisor} is free and it is a working day "
-                   "there" if len(open_days) < due else f"{advisor} has no free day left")
-            yield Violation("", True, f"{village} gets {n} of {due} visits in {month}: {why}",
-                            (village, advisor), (), due - n)
+            who = Ref("advisor", advisor)
+            why = (Text.of("only {n} day(s) when {advisor} is free and it is a working day "
+                           "there", n=len(open_days), advisor=who) if len(open_days) < due
+                   else Text.of("{advisor} has no free day left", advisor=who))
+            yield Violation.said(Text.of("{village} gets {n} of {due} visits in {month}: {why}",
+                                         village=Ref("village", village), n=n, due=due,
+                                         month=Month(month), why=why),
+                                 (village, advisor), (), due - n)
     for (village, month), n in sorted(got.items()):
         due = problem.need.get((village, month), 0)
         if n > due:
-            yield Violation("", True, f"{village} gets {n} visits in {month}, {due} due",
-                            (village,), (), n - due)
+            yield Violation.said(Text.of("{village} gets {n} visits in {month}, {due} due",
+                                         village=Ref("village", village), n=n,
+                                         month=Month(month), due=due), (village,), (), n - due)
 
 
 def non_working_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -91,9 +98,12 @@ def non_working_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         if (township is not None and v.date in problem.working_days(township)
                 and not problem.calendar.village_festivals(v.village)):
             continue
-        why = problem.calendar.why_not_working(v.date, township, v.village)
+        why = problem.calendar.not_working(v.date, township, v.village)
         if why is not None:
-            yield Violation("", True, f"{v.id} on {v.date}: {why}", (v.id, v.advisor), (v.date,))
+            yield Violation.said(Text.of("{visit} on {day}: {why}", visit=v.id, day=v.date,
+                                         why=why, village=Ref("village", v.village),
+                                         advisor=Ref("advisor", v.advisor)),
+                                 (v.id, v.advisor), (v.date,))
 
 
 def advisor_unavailable(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -101,9 +111,11 @@ def advisor_unavailable(problem: VisitFacts, visits: Visits) -> Iterator[Violati
     for v in visits:
         for absence in problem.calendar.absences(v.advisor):
             if absence.covers(v.date):
-                reason = f" ({absence.reason})" if absence.reason else ""
-                yield Violation("", True, f"{v.advisor} is away on {v.date}{reason}: {v.id}",
-                                (v.id, v.advisor), (v.date,))
+                yield Violation.said(Text.of(
+                    "{advisor} is away on {day} ({reason}): {visit}" if absence.reason
+                    else "{advisor} is away on {day}: {visit}", advisor=Ref("advisor", v.advisor),
+                    day=v.date, reason=absence.reason, visit=v.id,
+                    village=Ref("village", v.village)), (v.id, v.advisor), (v.date,))
                 break
 
 
@@ -111,8 +123,11 @@ def wrong_advisor(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     """A visit is made by the village's advisor of record."""
     for v in visits:
         if problem.advisor_of(v.village) != v.advisor:
-            yield Violation("", True, f"{v.id} is with {v.advisor}, not the advisor of record "
-                            f"{problem.advisor_of(v.village)}", (v.id, v.advisor), (v.date,))
+            yield Violation.said(Text.of(
+                "{visit} is with {advisor}, not the advisor of record {record}", visit=v.id,
+                advisor=Ref("advisor", v.advisor),
+                record=Ref("advisor", str(problem.advisor_of(v.village))),
+                village=Ref("village", v.village), day=v.date), (v.id, v.advisor), (v.date,))
 
 
 def _by_advisor_day(visits: Visits) -> dict[tuple[str, dt.date], list[Visit]]:
@@ -127,8 +142,10 @@ def double_booked(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     for (advisor, day), group in sorted(_by_advisor_day(visits).items()):
         for a, b in itertools.combinations(group, 2):
             if minutes_of(a.start) < minutes_of(b.end) and minutes_of(b.start) < minutes_of(a.end):
-                yield Violation("", True, f"{advisor} is in {a.village} and {b.village} at "
-                                f"once on {day}", (advisor, a.id, b.id), (day,))
+                yield Violation.said(Text.of(
+                    "{advisor} is in {first} and {second} at once on {day}",
+                    advisor=Ref("advisor", advisor), first=Ref("village", a.village),
+                    second=Ref("village", b.village), day=day), (advisor, a.id, b.id), (day,))
 
 
 def too_many_a_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -137,8 +154,11 @@ def too_many_a_day(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         villages = [v.village for v in group]
         limit = problem.day_limit(villages)
         if len(group) > limit:
-            yield Violation("", True, f"{advisor} has {len(group)} visits on {day}; at most "
-                            f"{limit} for {', '.join(villages)}", (advisor, *villages), (day,))
+            yield Violation.said(Text.of(
+                "{advisor} has {n} visits on {day}; at most {limit} for {villages}",
+                advisor=Ref("advisor", advisor), n=len(group), day=day, limit=limit,
+                villages=Joined([Ref("village", x) for x in villages])),
+                (advisor, *villages), (day,))
 
 
 def outside_hours(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -146,8 +166,9 @@ def outside_hours(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
     start, end = problem.hours
     for v in visits:
         if not start <= minutes_of(v.start) < minutes_of(v.end) <= end:
-            yield Violation("", True, f"{v.id} {v.start}–{v.end} is outside visit hours",
-                            (v.id,), (v.date,))
+            yield Violation.said(Text.of("{visit} {start}–{end} is outside visit hours",
+                                         visit=v.id, start=v.start, end=v.end, day=v.date,
+                                         village=Ref("village", v.village)), (v.id,), (v.date,))
 
 
 def lecture_missing(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -161,8 +182,9 @@ def lecture_missing(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         if problem.advisor_of(village) is None:
             continue
         if held.get((village, month), 0) < due:
-            yield Violation("", True, f"{village}: no legal lecture in {month} (due then)",
-                            (village,), (), due - held.get((village, month), 0))
+            yield Violation.said(Text.of("{village}: no legal lecture in {month} (due then)",
+                                         village=Ref("village", village), month=Month(month)),
+                                 (village,), (), due - held.get((village, month), 0))
 
 
 def irregular_days(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:

@@ -14,6 +14,7 @@ from ..errors import DataError, Problem
 from ..period import Period, month_of
 from ..policy import minutes_of
 from ..rules import Analysis, SolveStats, str_tuple
+from ..wording import Text
 from .patterns import Pattern
 
 __all__ = [
@@ -136,6 +137,8 @@ class Booking:
     advisor: str = ""
     reason: str = ""
     """Why it is not booked (empty when it is)."""
+    why: Text | None = attrs.field(default=None, eq=False, repr=False)
+    """``reason`` as a sentence to put in the reader's language (not in ``plan.json``)."""
 
     @property
     def met(self) -> bool:
