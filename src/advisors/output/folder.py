@@ -34,6 +34,9 @@ class OutputFolder:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
         """The folder, absolute and resolved."""
+        self._checked: set[str] = set()
+        """Relative folders already made and resolved inside the folder: a plan writes
+        tens of thousands of files into a few folders, each checked once."""
 
     def __repr__(self) -> str:
         return f"OutputFolder({str(self.root)!r})"
@@ -53,6 +56,8 @@ class OutputFolder:
         text = os.fspath(relative)
         if "\x00" in text or PurePath(text).is_absolute() or not text:
             self._refuse(text)
+        if make_parents and (fast := self._plain(text)) is not None:
+            return fast
         candidate = (self.root / text).resolve()
         if candidate == self.root or not candidate.is_relative_to(self.root):
             self._refuse(text)
@@ -61,6 +66,24 @@ class OutputFolder:
             # the parents may have been made through a symlink created meanwhile
             if not candidate.parent.resolve().is_relative_to(self.root):
                 self._refuse(text)
+            folder = text.rpartition("/")[0]
+            if folder and all(part not in ("", ".", "..") for part in folder.split("/")):
+                self._checked.add(folder)
+        return candidate
+
+    def _plain(self, text: str) -> Path | None:
+        """The path of ``text`` when it is a plain name in an already checked folder.
+
+        Plain: no ``..`` or ``.``, no empty part. Its folder was made and
+        resolved inside by an earlier call, so only the name itself could
+        still lead out: a symlink there is left to the full check (``None``).
+        """
+        folder, _, name = text.rpartition("/")
+        if name in ("", ".", "..") or (folder and folder not in self._checked):
+            return None
+        candidate = Path(self.root, text)
+        if candidate.is_symlink():
+            return None
         return candidate
 
     def open(self, relative: str | PurePath, mode: str = "wb", **kwargs: Any) -> IO[Any]:

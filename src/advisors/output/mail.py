@@ -7,19 +7,26 @@ name and refuses an address that is not one ``local@domain``); every message
 gets a sender (:func:`sender`: the policy's ``organizer_email``, else
 ``noreply@<uid_domain>``) and a Message-ID derived from stable ids only
 (:func:`message_id`), so that the same plan gives the same bytes.
+:func:`text_body` is the plain-text body part as ``EmailMessage.set_content``
+writes it, without building a message per body.
 """
 
 from __future__ import annotations
 
+import binascii
+import email.policy
+import functools
 import hashlib
+from email import quoprimime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
+from email.message import EmailMessage
 
 from ..errors import DataError, Problem
 from ..limits import is_email
 from ..policy import CalendarPolicy
 
-__all__ = ["NOREPLY", "address", "message_id", "sender"]
+__all__ = ["NOREPLY", "address", "message_id", "sender", "text_body"]
 
 NOREPLY = "noreply"
 """Local part of the sender when the policy names no ``organizer_email``."""
@@ -50,3 +57,48 @@ def message_id(seed: str, domain: str) -> str:
     """``<digest@domain>``: the same seed (stable ids, a sequence) gives the same id."""
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
     return f"<{digest}@{domain}>"
+
+
+_POLICY = email.policy.SMTP
+_CRLF = b"\r\n"
+
+
+@functools.cache
+def _body_head(cte: str) -> bytes:
+    """The header lines (and blank line) ``set_content`` gives a UTF-8 text body in ``cte``."""
+    part = EmailMessage(policy=_POLICY)
+    part.set_content("x", cte=cte)
+    head, _, _ = part.as_bytes().partition(_CRLF * 2)
+    return head + _CRLF * 2
+
+
+def _encode(lines: list[bytes]) -> tuple[str, bytes]:
+    """The transfer encoding ``set_content`` chooses for these UTF-8 lines, and the body.
+
+    The same choice as :mod:`email.contentmanager`: 7bit or 8bit when every line
+    fits, else whichever of quoted-printable and base64 is shorter on the first
+    ten lines.
+    """
+    if max((len(line) for line in lines), default=0) <= _POLICY.max_line_length:
+        body = _CRLF.join(lines) + _CRLF
+        return ("7bit" if body.isascii() else "8bit"), body
+    sniff = _CRLF.join(lines[:10]) + _CRLF
+    if len(quoprimime.body_encode(sniff.decode("latin-1"), _POLICY.max_line_length)) > len(
+            binascii.b2a_base64(sniff)):
+        step = _POLICY.max_line_length // 4 * 3
+        whole = _CRLF.join(lines) + _CRLF
+        return "base64", b"".join(binascii.b2a_base64(whole[i:i + step])[:-1] + _CRLF
+                                  for i in range(0, len(whole), step))
+    text = b"\n".join(lines) + b"\n"
+    if len(lines) <= 10:
+        text = sniff
+    encoded = quoprimime.body_encode(text.decode("latin-1"), _POLICY.max_line_length)
+    return "quoted-printable", _CRLF.join(encoded.encode("ascii").splitlines()) + _CRLF
+
+
+def text_body(text: str) -> bytes:
+    """A UTF-8 ``text/plain`` part's bytes, the same as ``EmailMessage.set_content(text)``
+    under the SMTP policy: its Content-Type, Content-Transfer-Encoding and MIME-Version
+    lines, a blank line, the encoded text."""
+    cte, body = _encode(text.encode("utf-8").splitlines())
+    return _body_head(cte) + body

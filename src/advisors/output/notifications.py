@@ -32,7 +32,7 @@ from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
-from .mail import address, message_id, sender
+from .mail import address, message_id, sender, text_body
 from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
@@ -205,9 +205,7 @@ class _Mailer:
         seed = "/".join(("notification", self._version, note.kind, note.recipient.key,
                          *note.events))
         ident = _header("Message-ID", message_id(seed, self._domain))
-        body = EmailMessage(policy=email.policy.SMTP)
-        body.set_content(note.body)
-        return self._from + to + subject + self._date + ident + body.as_bytes()
+        return self._from + to + subject + self._date + ident + text_body(note.body)
 
 
 def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
