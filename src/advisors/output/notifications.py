@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
+import re
+from collections import Counter
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -124,7 +126,8 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
 def notifications(pub: Publication, renderer: Renderer, translator: Translator,
                   channels: Sequence[str] = CHANNELS) -> list[Notification]:
     """Every message of this publication, sorted by recipient and channel."""
-    grouped: dict[str, tuple[Recipient, list[dict[str, Any]]]] = {}
+    grouped: dict[str, tuple[Recipient, list[dict[str, Any]], list[object]]] = {}
+    made: dict[object, dict[str, Any]] = {}
     if pub.has_previous:
         pairs: list[tuple[PublishedEvent, EventChange | None]] = [
             (c.current, c) for c in pub.changes]
@@ -132,15 +135,23 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     else:
         pairs = [(e, None) for e in pub.active]
         kind = "plan"
-    for item, change in pairs:
+    for index, (item, change) in enumerate(pairs):
         for concern in concerns(pub.dataset, item, change):
-            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, []))
-            entry[1].append(_item(pub, item, change, concern))
+            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, [], []))
+            # what the item dict depends on: people booked into one session share it
+            tag = (index, concern.change, concern.relation, concern.booked)
+            if tag not in made:
+                made[tag] = _item(pub, item, change, concern)
+            entry[1].append(made[tag])
+            entry[2].append(tag)
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(
         "Justice bureau", "zh")
     out: list[Notification] = []
+    bodies = _Bodies(renderer)
+    alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
+                    for r, _, tags in grouped.values())
     for key in sorted(grouped):
-        recipient, items = grouped[key]
+        recipient, items, tags = grouped[key]
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
         langs = _langs(translator, recipient)
@@ -162,12 +173,58 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         subject = " / ".join(dict.fromkeys(
             translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
             for lang in langs))
+        share = (recipient.kind, tuple(langs), tuple(tags))
         for channel in channels:
-            body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
+            body = bodies(channel, share if alike[share] > 1 else None,
+                          context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
             out.append(Notification(recipient, channel, kind, subject, body,
                                     tuple(i["id"] for i in items), size))
     return out
+
+
+_HOLES: Final = ("\ue000", "\ue001")
+"""Stand-ins (private-use characters) for a recipient's name and village in a shared body."""
+_HOLE: Final = re.compile("[\ue000\ue001]")
+
+
+class _Bodies:
+    """Message bodies, each distinct one rendered once and filled in per person.
+
+    The people booked into one session get the same message but for their name
+    (and village): the bundled templates are rendered once per recipient kind,
+    message kind, languages and items, with stand-ins for the name and the
+    village, which each person's body then fills. The first person of each
+    such group is also rendered whole and must come out the same, or sharing
+    stops. A deployment's own templates are rendered per person: what they do
+    with a name is theirs.
+    """
+
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+        self._share = not renderer.template_dirs
+        self._shared: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, channel: str, key: tuple[object, ...] | None,
+                 context: dict[str, Any]) -> str:
+        """The body of ``channel`` for ``context``; ``key`` is what it depends on but the
+        recipient's name and village, ``None`` for a message no one else gets."""
+        template = f"notifications/{channel}.txt"
+        if not self._share or key is None:
+            return self._renderer.render(template, **context)
+        recipient: Recipient = context["recipient"]
+        names = {_HOLES[0]: recipient.name, _HOLES[1]: recipient.village}
+        shared = self._shared.get((channel, *key))
+        if shared is not None:
+            return _HOLE.sub(lambda m: names[m.group()], shared)
+        own = self._renderer.render(template, **context)
+        holed = attrs.evolve(recipient, name=_HOLES[0], village=_HOLES[1])
+        shared = self._renderer.render(template, **dict(context, recipient=holed))
+        if _HOLE.sub(lambda m: names[m.group()], shared) == own:
+            self._shared[(channel, *key)] = shared
+        else:
+            self._share = False
+        return own
 
 
 def _header(name: str, value: str | Address) -> bytes:
