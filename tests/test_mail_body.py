@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisors.output.mail import text_body
+from advisors.output.mail import message_id, message_id_header, text_body
 
 PIECES = st.sampled_from(["a", "Z", " ", "=", ".", "From ", "\t", "\n", "\r\n", "\r",
                           "司法所", "第3镇", "བཀྲ་ཤིས་", "é", "—", "0123456789"])
@@ -45,3 +45,15 @@ def test_each_transfer_encoding_is_met(text: str, cte: bytes) -> None:
     body = text_body(text)
     assert b"Content-Transfer-Encoding: " + cte + b"\r\n" in body
     assert body == reference(text)
+
+
+DOMAINS = st.one_of(st.sampled_from(["advisors.invalid", "sfj.tongren.gov.cn"]),
+                    st.integers(1, 12).map(lambda n: ".".join(["sub-domain-part"] * n)))
+
+
+@settings(max_examples=100)
+@given(st.text(max_size=200), DOMAINS)
+def test_a_message_id_line_is_what_the_policy_folds(seed: str, domain: str) -> None:
+    part = EmailMessage(policy=email.policy.SMTP)
+    part["Message-ID"] = message_id(seed, domain)
+    assert message_id_header(seed, domain) == part.as_bytes()[:-2]

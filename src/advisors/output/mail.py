@@ -21,12 +21,13 @@ from email import quoprimime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from typing import Final
 
 from ..errors import DataError, Problem
 from ..limits import is_email
 from ..policy import CalendarPolicy
 
-__all__ = ["NOREPLY", "address", "message_id", "sender", "text_body"]
+__all__ = ["NOREPLY", "address", "message_id", "message_id_header", "sender", "text_body"]
 
 NOREPLY = "noreply"
 """Local part of the sender when the policy names no ``organizer_email``."""
@@ -60,7 +61,29 @@ def message_id(seed: str, domain: str) -> str:
 
 
 _POLICY = email.policy.SMTP
+_WIDTH: Final = _POLICY.max_line_length or 78
 _CRLF = b"\r\n"
+
+
+@functools.cache
+def _id_header(domain: str) -> tuple[bytes, bytes]:
+    """The folded ``Message-ID`` line of ``domain`` split around its digest."""
+    part = EmailMessage(policy=_POLICY)
+    part["Message-ID"] = message_id("", domain)
+    head = part.as_bytes()[:-2]  # without the blank line that ends the headers
+    digest = message_id("", domain)[1:25].encode("ascii")
+    before, found, after = head.partition(digest)
+    if not found:  # pragma: no cover - the digest is one token of the line
+        raise AssertionError(head)
+    return before, after
+
+
+def message_id_header(seed: str, domain: str) -> bytes:
+    """The ``Message-ID: <digest@domain>`` header line of :func:`message_id`, folded
+    as the SMTP policy folds it: every digest has the same 24 characters, so the
+    line is folded once per domain and the digest put in."""
+    before, after = _id_header(domain)
+    return before + message_id(seed, domain)[1:25].encode("ascii") + after
 
 
 @functools.cache
@@ -79,20 +102,20 @@ def _encode(lines: list[bytes]) -> tuple[str, bytes]:
     fits, else whichever of quoted-printable and base64 is shorter on the first
     ten lines.
     """
-    if max((len(line) for line in lines), default=0) <= _POLICY.max_line_length:
+    if max((len(line) for line in lines), default=0) <= _WIDTH:
         body = _CRLF.join(lines) + _CRLF
         return ("7bit" if body.isascii() else "8bit"), body
     sniff = _CRLF.join(lines[:10]) + _CRLF
-    if len(quoprimime.body_encode(sniff.decode("latin-1"), _POLICY.max_line_length)) > len(
+    if len(quoprimime.body_encode(sniff.decode("latin-1"), _WIDTH)) > len(
             binascii.b2a_base64(sniff)):
-        step = _POLICY.max_line_length // 4 * 3
+        step = _WIDTH // 4 * 3
         whole = _CRLF.join(lines) + _CRLF
         return "base64", b"".join(binascii.b2a_base64(whole[i:i + step])[:-1] + _CRLF
                                   for i in range(0, len(whole), step))
     text = b"\n".join(lines) + b"\n"
     if len(lines) <= 10:
         text = sniff
-    encoded = quoprimime.body_encode(text.decode("latin-1"), _POLICY.max_line_length)
+    encoded = quoprimime.body_encode(text.decode("latin-1"), _WIDTH)
     return "quoted-printable", _CRLF.join(encoded.encode("ascii").splitlines()) + _CRLF
 
 

@@ -34,7 +34,7 @@ from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
-from .mail import address, message_id, sender, text_body
+from .mail import address, message_id_header, sender, text_body
 from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
@@ -150,15 +150,16 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     bodies = _Bodies(renderer)
     alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
                     for r, _, tags in grouped.values())
+    period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                         lang if translator.get(HEADLINE, lang) else "zh")
+                 for lang in LANGUAGES}
     for key in sorted(grouped):
         recipient, items, tags = grouped[key]
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
         langs = _langs(translator, recipient)
         # The period sits inside a sentence: written in the language the sentence comes out in.
-        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
-                                           lang if translator.get(HEADLINE, lang) else "zh")
-                   for lang in langs}
+        periods = {lang: period_of[lang] for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
         subject_id = SUBJECTS[(recipient.kind, kind)]
@@ -261,7 +262,7 @@ class _Mailer:
         # from stable ids only: the same plan gives the same Message-ID
         seed = "/".join(("notification", self._version, note.kind, note.recipient.key,
                          *note.events))
-        ident = _header("Message-ID", message_id(seed, self._domain))
+        ident = message_id_header(seed, self._domain)
         return self._from + to + subject + self._date + ident + text_body(note.body)
 
 
@@ -274,12 +275,11 @@ def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
-        relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        out.write_bytes(relative, mail(note) if note.channel == "email"
-                        else note.body.encode("utf-8"))
-        written.append(relative)
+        relative = f"notifications/{note.channel}/{name}{suffix}"
+        written.append(out.write_bytes(relative, mail(note) if note.channel == "email"
+                                       else note.body.encode("utf-8")))
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
-                     relative.as_posix(), len(note.events),
+                     relative, len(note.events),
                      note.sms.encoding if note.sms else "",
                      note.sms.units if note.sms else "",
                      note.sms.segments if note.sms else ""])
