@@ -106,8 +106,12 @@ def _encode(lines: list[bytes]) -> tuple[str, bytes]:
         body = _CRLF.join(lines) + _CRLF
         return ("7bit" if body.isascii() else "8bit"), body
     sniff = _CRLF.join(lines[:10]) + _CRLF
-    if len(quoprimime.body_encode(sniff.decode("latin-1"), _WIDTH)) > len(
-            binascii.b2a_base64(sniff)):
+    b64 = len(binascii.b2a_base64(sniff))
+    # quoted-printable writes each byte above 127 as three characters and each line end
+    # as one: a floor that, above base64's length already (Chinese, Tibetan), decides
+    floor = len(sniff) + 2 * (len(sniff) - len(sniff.decode("latin-1").encode(
+        "ascii", "ignore"))) - min(len(lines), 10)
+    if floor > b64 or len(quoprimime.body_encode(sniff.decode("latin-1"), _WIDTH)) > b64:
         step = _WIDTH // 4 * 3
         whole = _CRLF.join(lines) + _CRLF
         return "base64", b"".join(binascii.b2a_base64(whole[i:i + step])[:-1] + _CRLF
