@@ -40,6 +40,8 @@ def test_quiet_silences_the_outbox_warning_and_loud_shows_it(tmp_path: Path) -> 
     assert quiet.stderr == "" and quiet.stdout == ""
     loud = _cli(*args, "--out", str(tmp_path / "l"))
     assert loud.returncode == 0 and "ADVISORS_OUTBOX" in loud.stderr
+    chinese = _cli(*args, "--out", str(tmp_path / "z"), env={"LANG": "zh_CN.UTF-8"})
+    assert "通知没有放入发件箱" in chinese.stderr and "not queued" not in chinese.stderr
 
 
 ZH = {"LANG": "zh_CN.UTF-8"}
@@ -110,5 +112,20 @@ def test_usage_errors_and_progress_and_summary_are_chinese(tmp_path: Path) -> No
     assert "覆盖" in done.stdout and "日历日程" in done.stdout and "已写出" in done.stdout
     assert "正在规划" in done.stderr or "分配顾问" in done.stderr or "正在写出" in done.stderr
     assert "coverage" not in done.stdout and "wrote" not in done.stdout
+    # the publication time on the office's clock, the exporter by what it writes
+    assert "发布时间 2026年11月30日 00:00（北京时间）" in done.stdout, done.stdout
+    assert "+00:00" not in done.stdout
+    assert "plan-json" not in done.stderr
     check = _cli("check", str(TONGREN), env=ZH)
     assert "合计" in check.stdout and "数据无误" in check.stdout
+
+
+def test_the_note_of_an_interrupted_runs_leftover_is_chinese(tmp_path: Path) -> None:
+    leftover = tmp_path / ".out.999999-abcdefgh.tmp"  # pid 999999: a run no longer alive
+    leftover.mkdir()
+    done = _cli("plan", str(TONGREN), "--period", "2026-12", "--out", str(tmp_path / "out"),
+                "--exporters", "plan-json", "--quiet", env=ZH)
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    assert "注意：已删除 .out.999999-abcdefgh.tmp（中断的运行写了一半的输出）" in done.stderr
+    assert "removed" not in done.stderr

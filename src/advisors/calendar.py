@@ -33,14 +33,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .errors import DataError, Problem, ProblemList
+from .errors import ProblemList, read_toml
 from .limits import bad_text
 from .model import Unavailability
 
@@ -236,17 +235,7 @@ class WorkCalendar:
     @classmethod
     def from_toml(cls, path: Path) -> WorkCalendar:
         """Read ``calendar.toml``; every problem is reported with the file and key."""
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                [Problem(path.name, "file is not UTF-8 text", value=str(exc)[:80])]
-            ) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise DataError(
-                [Problem(path.name, "not valid TOML", expected="TOML syntax", value=str(exc))]
-            ) from None
-        return cls.from_dict(data, source=path.name)
+        return cls.from_dict(read_toml(path), source=path.name)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "calendar") -> WorkCalendar:

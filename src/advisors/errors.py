@@ -8,11 +8,14 @@ was expected, so that a township office can fix a spreadsheet in one pass.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import attrs
 
-__all__ = ["AdvisorsError", "DataError", "PluginError", "Problem", "ProblemList"]
+__all__ = ["AdvisorsError", "DataError", "PluginError", "Problem", "ProblemList", "read_toml"]
 
 
 class AdvisorsError(Exception):
@@ -109,3 +112,17 @@ class ProblemList:
         """Raise one :class:`DataError` listing everything collected, if anything was."""
         if self.items:
             raise DataError(self.items)
+
+
+def read_toml(path: Path) -> Any:
+    """The TOML document at ``path``; a DataError naming the file if it is not UTF-8 TOML."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            [Problem(path.name, "file is not UTF-8 text", value=str(exc)[:80])]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(
+            [Problem(path.name, "not valid TOML", expected="TOML syntax", value=str(exc))]
+        ) from None

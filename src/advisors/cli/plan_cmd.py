@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import click
@@ -24,7 +25,7 @@ from ..plugins import collect, get_plugin_manager
 from . import EXIT_INFEASIBLE
 from ._options import period_option
 from ._table import render_table
-from .speak import say
+from .speak import lookup, notice_text, say
 
 STAGES = ("assign", "hotline", "visits", "training", "calendar")
 """Planning stages reported to the progress bar before the exporters."""
@@ -112,7 +113,8 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     with click.progressbar(length=steps, label=say("planning"), file=sink, show_pos=True) as bar:
         def advance(label: str) -> None:
             watch(label)
-            bar.label = say(label) if label in STAGES else say("writing {name}", name=label)
+            bar.label = say(label) if label in STAGES else say(
+                "writing {name}", name=lookup(label, "exporter") or label)
             bar.update(1)
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
@@ -133,7 +135,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     if timings:
         click.echo("\n".join(watch.lines()), err=True)
     if not quiet:
-        _summary(result, out, len(written))
+        _summary(result, out, len(written), dataset.policy.timezone)
     if not result.feasible:
         # what fails is said here, where the user looks, and in report.html
         click.echo(say("some hard rules cannot be met; what the plan does not serve:"), err=True)
@@ -143,7 +145,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
 
 
 def _notice(sentence: str) -> None:
-    click.echo(f"note: {sentence}", err=True)
+    click.echo(notice_text(sentence), err=True)
 
 
 def _read_previous(path: Path) -> Plan:
@@ -155,16 +157,28 @@ def _plugin_warnings(*, shown: bool) -> Iterator[None]:
     """Plugins' logged warnings (the outbox's "not queued") are not printed under --quiet.
 
     Python prints a warning nobody handles on stderr; a silent handler on the
-    root logger stops that, while an application's own handlers still get it."""
-    if shown:
-        yield
+    root logger stops that, while an application's own handlers still get it.
+    Shown, a warning is said in the user's language where the catalog has it."""
+    if shown and logging.root.handlers:
+        yield  # the application's own logging says it
         return
-    silent = logging.NullHandler()
-    logging.root.addHandler(silent)
+    handler = _Speaker() if shown else logging.NullHandler()
+    logging.root.addHandler(handler)
     try:
         yield
     finally:
-        logging.root.removeHandler(silent)
+        logging.root.removeHandler(handler)
+
+
+class _Speaker(logging.Handler):
+    """A plugin's warning on stderr, translated (context ``plugin``) where it can be."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        click.echo(lookup(text, "plugin") or text, err=True)
 
 
 class _Null:
@@ -187,7 +201,15 @@ def _status(hard: int, solver: str) -> str:
     return text
 
 
-def _summary(result: Plan, out: Path, files: int) -> None:
+def _published(stamp: dt.datetime, zone: str) -> str:
+    """The publication time as the reader's clock shows it, with the zone named."""
+    local = stamp.astimezone(ZoneInfo(zone))
+    return say("{year}-{month:02d}-{day:02d} {time} ({zone})", year=local.year,
+               month=local.month, day=local.day, time=f"{local:%H:%M}",
+               zone=lookup(zone, "zone") or zone)
+
+
+def _summary(result: Plan, out: Path, files: int, zone: str) -> None:
     counts = result.change_counts()
     uncovered = len(result.assignment.uncovered)
     rows = [
@@ -208,7 +230,8 @@ def _summary(result: Plan, out: Path, files: int) -> None:
     ]
     click.echo(render_table(["", say("count"), say("status")], rows))
     click.echo(say("version {version}, published {stamp}; wrote {files} files to {out}",
-                   version=result.version, stamp=result.stamp.isoformat(), files=files, out=out))
+                   version=result.version, stamp=_published(result.stamp, zone), files=files,
+                   out=out))
 
 
 

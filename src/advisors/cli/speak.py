@@ -99,14 +99,7 @@ _EXPECTED_PATTERNS: Final = (
 
 
 def _expected(text: str) -> str:
-    found = lookup(text, "expected")
-    if found:
-        return found
-    for pattern, msgid in _EXPECTED_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return say(msgid, "expected", **match.groupdict())
-    return text
+    return _by_pattern(text, "expected", _EXPECTED_PATTERNS)
 
 
 _PROBLEM_PATTERNS: Final = (
@@ -118,15 +111,36 @@ _PROBLEM_PATTERNS: Final = (
 )
 
 
-def _problem_message(text: str) -> str:
-    found = lookup(text, "problem")
+_NOTICE_PATTERNS: Final = (
+    (re.compile(r"recovered (?P<target>.+) from (?P<name>.+), left by an interrupted run"),
+     "recovered {target} from {name}, left by an interrupted run"),
+    (re.compile(r"removed (?P<name>.+), the previous output an interrupted run left"),
+     "removed {name}, the previous output an interrupted run left"),
+    (re.compile(r"removed (?P<name>.+), the half-written output of an interrupted run"),
+     "removed {name}, the half-written output of an interrupted run"),
+)
+
+
+def _by_pattern(text: str, context: str,
+                patterns: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    """``text`` translated whole, else by the first pattern it matches, else as it is."""
+    found = lookup(text, context)
     if found:
         return found
-    for pattern, msgid in _PROBLEM_PATTERNS:
+    for pattern, msgid in patterns:
         match = pattern.fullmatch(text)
         if match:
-            return say(msgid, "problem", **match.groupdict())
+            return say(msgid, context, **match.groupdict())
     return text
+
+
+def _problem_message(text: str) -> str:
+    return _by_pattern(text, "problem", _PROBLEM_PATTERNS)
+
+
+def notice_text(sentence: str) -> str:
+    """A note of the output folder's recovery (an interrupted run's leftovers), translated."""
+    return say("note: {sentence}", sentence=_by_pattern(sentence, "notice", _NOTICE_PATTERNS))
 
 
 def data_error_text(problems: Sequence[Problem]) -> str:

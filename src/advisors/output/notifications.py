@@ -111,6 +111,9 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
         "old_end": previous.end if previous else None,
         "summary": dict(event.summary),
         "location": event.location,
+        # The place where the title does not already name it ("…到村服务：加毛村 · 加毛村").
+        "place": "" if event.location.split("（")[0] in dict(event.summary).get("zh", "")
+        else event.location,
         "id": event.id,
         "advisor": advisor.name if advisor else "",
         "topic": pub.dataset.policy.training.topic_names.get(topic, topic),

@@ -24,14 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import DataError, Problem, ProblemList
+from ..errors import ProblemList, read_toml
 from ..limits import MAX_COUNT, MAX_NUMBER, bad_text, policy_problems
 from .presets import PRESETS, with_preset
 from .sections import (
@@ -113,17 +112,7 @@ class Policy:
     @classmethod
     def from_toml(cls, path: Path) -> Policy:
         """Read ``policy.toml``; every problem is reported with the file and key."""
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                [Problem(path.name, "file is not UTF-8 text", value=str(exc)[:80])]
-            ) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise DataError(
-                [Problem(path.name, "not valid TOML", expected="TOML syntax", value=str(exc))]
-            ) from None
-        return cls.from_dict(data, source=path.name)
+        return cls.from_dict(read_toml(path), source=path.name)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "policy") -> Policy:
