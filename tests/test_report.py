@@ -63,8 +63,8 @@ def test_lectures_are_measured_against_what_is_due_in_the_period(
 
 
 @pytest.mark.parametrize(("stamp", "shown"), [
-    (dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.UTC), "2026-11-30"),
-    (dt.datetime(2026, 11, 29, 15, 59, tzinfo=dt.UTC), "2026-11-29"),
+    (dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.UTC), "2026年11月30日"),
+    (dt.datetime(2026, 11, 29, 15, 59, tzinfo=dt.UTC), "2026年11月29日"),
 ])
 def test_footer_shows_the_beijing_date_of_publication(
         december: advisors.Publication, tmp_path: Path, stamp: dt.datetime, shown: str) -> None:

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import advisors
-from advisors.locale import Translator
+from advisors.locale import Translator, cldr
 from advisors.output import export
 from advisors.output.rows import ROSTER_COLUMNS, ROSTER_HEADINGS, roster_rows
 
@@ -30,7 +30,9 @@ def test_moved_rows_show_the_old_day_and_cancelled_rows_say_it_once(
     assert moved and cancelled
     for ident in moved:
         old = before[ident]
-        assert old.date().isoformat() in rows[ident].change and f"{old:%H:%M}" in rows[ident].change
+        said = rows[ident].change
+        assert cldr.format_date(old, "zh", "long") in said and f"{old:%H:%M}" in said
+        assert old.date().isoformat() not in said  # people read the day in words
         assert rows[ident].date != old.date().isoformat()
     for ident in cancelled:
         cells = rows[ident].values()

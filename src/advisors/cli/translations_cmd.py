@@ -6,14 +6,17 @@ with the ``advisors-xlsx`` plugin, which adds those two subcommands here.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import babel
 import click
 
+from ..data.dispatch import load_dataset
 from ..locale import load_catalog, parse_po
 from ..locale.cldr import DATE_FORMS, has_form
 from ..output.translations.coverage import STATUSES, catalog_coverage
+from ..output.translations.forms import FormRow, period_rows, place_rows
 from ..output.translations.glossary import GLOSSARY, fill_from_glossary, read_glossary
 from ..output.translations.pofile import format_po, write_po
 
@@ -37,18 +40,25 @@ locale_option = click.option(
 @locale_option
 @click.option("--all", "show_all", is_flag=True,
               help="List every string with its status, not only the ones outputs lack.")
+@click.option("--data", "data", type=click.Path(exists=True, path_type=Path),
+              help="A dataset whose townships' and villages' Tibetan names to list.")
 @click.pass_context
 def translations(ctx: click.Context, langs: tuple[str, ...], locale_dirs: tuple[Path, ...],
-                 show_all: bool) -> None:
+                 show_all: bool, data: Path | None) -> None:
     """Per catalog: strings sourced, reviewed, translated, fuzzy and missing.
 
     Each string outputs cannot use (fuzzy or missing) is listed with the
     outputs that then show Chinese only, and each usable Tibetan string with
     its source or reviewer.
 
+    For Tibetan it also lists the period labels (CLDR) and, with --data, the
+    Tibetan names of the dataset's townships and villages (the dataset's
+    name_bo, else the sourced glossary).
+
     \b
     Examples:
       advisors translations --lang bo
+      advisors translations --lang bo --data examples/tongren
       advisors translations export review.xlsx        # with advisors-xlsx
       advisors translations import review.xlsx --into mydata/locale
     """
@@ -79,6 +89,29 @@ def translations(ctx: click.Context, langs: tuple[str, ...], locale_dirs: tuple[
                 click.echo(f"             source: {row.source}")
             if row.reviewer:
                 click.echo(f"             reviewed by {row.reviewer}")
+        if lang == "bo":
+            _echo_forms(period_rows(lang))
+            if data is not None:
+                dataset = load_dataset(data)
+                # villages whose pages are bilingual: those where Tibetan is spoken
+                places = place_rows([*sorted(dataset.townships, key=lambda t: t.id),
+                                     *sorted((v for v in dataset.villages
+                                              if "bo" in v.languages), key=lambda v: v.id)])
+                seen = Counter(r.status for r in places)
+                click.echo(f"  places of {data}: {len(places)} townships and Tibetan-speaking "
+                           f"villages — " + ", ".join(f"{seen.get(s, 0)} {s}"
+                                                     for s in ("sourced", "fuzzy", "missing")))
+                _echo_forms(places)
+
+
+def _echo_forms(rows: list[FormRow]) -> None:
+    """Forms printed from CLDR or the glossary rather than the catalog, as the rows above."""
+    for row in rows:
+        line = f"  {row.status:<10} {row.what} ({row.chinese})"
+        click.echo(line + (f" = {row.text}" if row.text else ""))
+        if row.outputs:
+            click.echo(f"             Chinese only in: {', '.join(row.outputs)}")
+        click.echo(f"             source: {row.source}")
 
 
 @translations.command("glossary")

@@ -19,25 +19,35 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import pickle
-from typing import Final
+from collections.abc import Sequence
+from typing import Any, Final
 
 import babel
 import babel.dates
 import babel.localedata
 import babel.numbers
 
+from . import REVIEW_MARK
+
 __all__ = [
     "DATE_FORMS",
     "LOCALES",
+    "PERIOD_FORMS",
+    "day_of_month",
     "day_range",
+    "draft_period_label",
     "format_date",
     "format_number",
     "format_percent",
     "format_time",
     "has_form",
+    "has_period_form",
     "language_name",
+    "month_label",
     "month_name",
+    "period_kind",
     "period_label",
+    "period_labels",
     "weekday_name",
     "when",
 ]
@@ -61,13 +71,20 @@ def _locale(lang: str) -> str:
 
 
 @functools.cache
-def _own(lang: str) -> dict[str, set[str]]:
-    """The date formats and skeletons the language's own CLDR data defines (no root)."""
+def _own_data(lang: str) -> dict[str, object]:
+    """The language's own CLDR data (no root)."""
     # Read the locale's own file: babel.localedata.load(merge_inherited=False) would
     # cache the unmerged data for every later Locale of that name.
     path = babel.localedata.resolve_locale_filename(_locale(lang))
     with open(path, "rb") as fh:
-        raw = pickle.load(fh)
+        raw: dict[str, object] = pickle.load(fh)
+    return raw
+
+
+@functools.cache
+def _own(lang: str) -> dict[str, set[str]]:
+    """The date formats and skeletons the language's own CLDR data defines (no root)."""
+    raw: dict[str, Any] = _own_data(lang)
     return {"format": set(raw.get("date_formats", {})),
             "skeleton": set(raw.get("datetime_skeletons", {}))}
 
@@ -106,23 +123,115 @@ def _skeleton(value: dt.date, lang: str, skeleton: str) -> str:
     return babel.dates.format_skeleton(skeleton, value, locale=_locale(lang))
 
 
+PERIOD_FORMS: Final[dict[str, str]] = {
+    "month": "yMMMM",   # 2026年12月 · December 2026 (Tibetan: its own yMMM, 2026 ཟླ་༡༢)
+    "quarter": "yQQQQ",  # 2026年第四季度 · 4th quarter 2026
+    "year": "y",         # 2027年 · 2027
+    "span": "long",      # two long dates
+}
+"""The CLDR skeleton (or date form) of each kind of planning period."""
+_BO_PERIOD: Final = {"month": "yMMM"}  # Tibetan CLDR's own month-year skeleton
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def day_of_month(value: dt.date, lang: str = "zh") -> str:
+    """The day of the month alone (``15日``, ``15``); Tibetan CLDR has no such form: Chinese."""
+    if lang == "bo":
+        lang = "zh"
+    return babel.dates.format_skeleton("d", value, locale=_locale(lang))
+
+
+def period_kind(start: dt.date, end: dt.date) -> str:
+    """``month``, ``quarter`` or ``year`` for a whole one of them, else ``span``."""
+    if start.day != 1:
+        return "span"
+    if end == _month_end(start.year, start.month):
+        return "month"
+    if start.month % 3 == 1 and end == _month_end(start.year, start.month + 2):
+        return "quarter"
+    if start.month == 1 and end == dt.date(start.year, 12, 31):
+        return "year"
+    return "span"
+
+
+def has_period_form(kind: str, lang: str) -> bool:
+    """Whether ``lang``'s own CLDR data writes a period of ``kind`` (Chinese, English: always).
+
+    Tibetan CLDR has a month-year skeleton and long dates, but no year-quarter
+    or year-alone form: those periods are written in Chinese for Tibetan pages.
+    """
+    if lang != "bo":
+        return lang in LOCALES
+    if kind == "span":
+        return has_form(lang, "long")
+    skeleton = _BO_PERIOD.get(kind)
+    return skeleton is not None and skeleton in _own(lang)["skeleton"]
+
+
 def period_label(start: dt.date, end: dt.date, lang: str = "zh") -> str:
     """A planning period as ``lang`` writes it: ``2026年12月``, ``2026 ཟླ་༡༢``, ``December 2026``.
 
-    A whole month, quarter or year gets its CLDR name; any other span its two dates.
+    A whole month, quarter or year gets its CLDR name; any other span its two
+    dates. A form Tibetan lacks (:func:`has_period_form`) is written in Chinese.
     """
-    last = (dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-            - dt.timedelta(days=1))
-    if start.day == 1 and end == last:
-        return _skeleton(start, lang, "yMMM" if lang == "bo" else "yMMMM")
-    quarter_end = (dt.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
-                   - dt.timedelta(days=1))
-    if start.day == 1 and start.month % 3 == 1 and end == quarter_end:
-        return _skeleton(start, lang, "yQQQQ")
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and \
-            start.year == end.year:
-        return _skeleton(start, lang, "y")
-    return f"{format_date(start, lang, 'long')} – {format_date(end, lang, 'long')}"
+    kind = period_kind(start, end)
+    if not has_period_form(kind, lang):
+        lang = "zh"
+    if kind == "span":
+        return f"{format_date(start, lang, 'long')} – {format_date(end, lang, 'long')}"
+    if lang == "zh" and kind == "quarter":
+        # CLDR zh's yQQQQ skeleton writes "第4季度"; its quarter names are "第四季度".
+        return (babel.dates.format_skeleton("y", start, locale=_locale(lang))
+                + babel.dates.format_date(start, "QQQQ", locale=_locale(lang)))
+    skeleton = _BO_PERIOD[kind] if lang == "bo" else PERIOD_FORMS[kind]
+    return babel.dates.format_skeleton(skeleton, start, locale=_locale(lang))
+
+
+def draft_period_label(start: dt.date, end: dt.date, lang: str) -> str | None:
+    """A composed period label for a form ``lang``'s CLDR lacks, for drafts only; else ``None``.
+
+    Tibetan CLDR names the quarters (``དུས་ཚིགས་བཞི་པ།``) but has no year-quarter
+    pattern: the draft writes year and quarter name the way its own month-year
+    skeleton (``y LLL``) writes year and month. A native speaker must confirm it.
+    """
+    if lang != "bo" or period_kind(start, end) != "quarter":
+        return None
+    if "quarters" not in _own_data(lang):
+        return None
+    return babel.dates.format_date(start, "y QQQQ", locale=_locale(lang))
+
+
+def period_labels(start: dt.date, end: dt.date, langs: Sequence[str],
+                  draft: bool = False) -> dict[str, str]:
+    """The period in each of ``langs`` whose CLDR data writes it; Chinese when none does.
+
+    A Tibetan page of a quarter shows the Chinese label once, not twice. With
+    ``draft``, a composed form (:func:`draft_period_label`) is added, marked ⚠.
+    """
+    kind = period_kind(start, end)
+    out: dict[str, str] = {}
+    for lang in langs:
+        if has_period_form(kind, lang):
+            out[lang] = period_label(start, end, lang)
+        elif draft and (composed := draft_period_label(start, end, lang)):
+            out[lang] = REVIEW_MARK + composed
+    if not any(has_period_form(kind, lang) for lang in out):
+        out["zh"] = period_label(start, end, "zh")
+    return out
+
+
+def month_label(day: dt.date, lang: str = "zh", with_year: bool = False) -> str:
+    """The month of ``day`` as a heading: ``12月`` · ``ཟླ་བ་བཅུ་གཉིས་པ་`` · ``December``.
+
+    With the year: the month's :func:`period_label`.
+    """
+    if with_year:
+        return period_label(day.replace(day=1), _month_end(day.year, day.month), lang)
+    width = "wide" if lang != "zh" else "abbreviated"  # zh wide is 十二月; offices write 12月
+    return str(babel.Locale.parse(_locale(lang)).months["stand-alone"][width][day.month])
 
 
 def format_time(value: dt.datetime | dt.time, lang: str = "zh") -> str:
@@ -178,7 +287,6 @@ def format_percent(value: float | None, lang: str = "zh", digits: int = 0) -> st
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return babel.numbers.format_percent(value, pattern, locale=_locale(lang))
-
 
 
 def language_name(tag: str, lang: str = "zh") -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..hookspecs import Register, hookimpl
+from ..locale import cldr
 from ..plan.events import Party
 from .base import ExportOptions, Publication
 from .csvout import write_csv
@@ -35,7 +36,8 @@ def feed_names(pub: Publication, options: ExportOptions) -> dict[str, str]:
     """Display name of every possible feed (``advisor/adv-01`` → ``才让多杰 · 法律服务日程``)."""
     data = pub.dataset
     label = options.translator().text("Service roster", "zh")
-    names = {"all": f"{label} · {pub.period.label}"}
+    period = cldr.period_label(pub.period.start, pub.period.end, "zh")  # words, not 2026-12
+    names = {"all": f"{label} · {period}"}
     for kind, records in (("advisor", data.advisors), ("trainer", data.trainers),
                           ("village", data.villages), ("township", data.townships)):
         for record in records:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..locale import Translator
+from ..locale import Translator, cldr
 from ..model import Village
 from ..plan.event_builders import village_languages
 from .base import Publication
@@ -111,21 +111,23 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
         for e in pub.of_owner(f"village:{village.id}")
         if e.event.kind in ("visit", "lecture")
     ]
-    months: dict[str, list[dict[str, Any]]] = {}
-    years = len({e["date"].year for e in visits})
+    months: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for visit in visits:
         day: dt.date = visit["date"]
-        label = f"{day.year}年{day.month}月" if years > 1 else f"{day.month}月"
-        months.setdefault(label, []).append(visit)
+        months.setdefault((day.year, day.month), []).append(visit)
+    langs = village_languages(village.languages)
+    years = len({year for year, _ in months}) > 1
     return {
         "village": village,
         "township": data.township_by_id.get(village.township),
-        "langs": village_languages(village.languages),
+        "langs": langs,
         "advisor": shown,
         "pattern": dict(pub.patterns.get(village.id, {})),
         "visits": visits,
         # A long period's days are listed a month per line, so the card stays one page.
-        "visit_months": [{"label": label, "visits": days} for label, days in months.items()],
+        "visit_months": [{"label": {lang: cldr.month_label(days[0]["date"], lang, years)
+                                    for lang in langs}, "visits": days}
+                         for days in months.values()],
         "usual": Counter((v["start"], v["end"]) for v in visits).most_common(1)[0][0]
         if visits else ("", ""),
         "persons": persons,

@@ -27,8 +27,8 @@ from typing import Any, Final
 
 import attrs
 
-from ..languages import language_names
 from ..locale import Translator, cldr
+from ..locale.terms import language_words
 from ..plan.event_builders import village_languages
 from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
@@ -94,7 +94,7 @@ def _langs(translator: Translator, recipient: Recipient) -> list[str]:
 
 
 def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
-          concern: Concern) -> dict[str, Any]:
+          concern: Concern, translator: Translator) -> dict[str, Any]:
     event = item.event
     previous = change.previous.event if change and change.previous else None
     advisor = pub.dataset.advisor_by_id.get(event.get("advisor"))
@@ -117,7 +117,7 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
         "id": event.id,
         "advisor": advisor.name if advisor else "",
         "topic": pub.dataset.policy.training.topic_names.get(topic, topic),
-        "languages": language_names(taught) if taught else {},
+        "languages": language_words(taught, translator) if taught else {},
         # Names as the reader knows them: in Tibetan script for a Tibetan version where
         # the data gives one.
         "booked": {"zh": "、".join(people[p].name for p in concern.booked),
@@ -144,7 +144,7 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
             # what the item dict depends on: people booked into one session share it
             tag = (index, concern.change, concern.relation, concern.booked)
             if tag not in made:
-                made[tag] = _item(pub, item, change, concern)
+                made[tag] = _item(pub, item, change, concern, translator)
             entry[1].append(made[tag])
             entry[2].append(tag)
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(

@@ -13,9 +13,12 @@
 * Plugins get the environment through the ``prepare_jinja2_environment``
   hook to add filters and globals.
 * Undefined names raise, so a misspelt variable in an override fails loudly.
-* Dates, weekdays, times and numbers are formatted from CLDR (:mod:`advisors.locale.cldr`)
-  in the language asked: ``when(d, lang)``, ``day_range(start, end, lang)``,
-  ``d|date(lang, form)``, ``d|weekday(lang)``, ``t|hhmm(lang)``, ``x|percent``.
+* Dates, weekdays, times, periods and numbers are formatted from CLDR
+  (:mod:`advisors.locale.cldr`) in the language asked: ``when(d, lang)``,
+  ``day_range(start, end, lang)``, ``d|date(lang, form)``, ``d|weekday(lang)``,
+  ``t|hhmm(lang)``, ``x|percent``; per language of a page: ``periods(period, langs)``,
+  ``dates(d, langs, form)``, ``months(d, langs, with_year)`` (macros ``m.period``,
+  ``m.day``). No output prints a period code (``2026-12``) or an ISO date to people.
 * An error in a deployment's template (syntax, an undefined name, a sandbox
   refusal) is a :class:`~advisors.errors.DataError` naming the template file
   and line, as bad input; only an error in a bundled template is a bug.
@@ -36,10 +39,13 @@ import jinja2.sandbox
 import pluggy
 
 from ..errors import DataError, Problem
-from ..locale import Translator, cldr
+from ..locale import REVIEW_MARK, Translator, cldr
+from ..locale.terms import language_words
+from ..model import Township, Village
 from ..plugins import get_plugin_manager
+from .translations.glossary import place_name
 
-__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language"]
+__all__ = ["WEEKDAYS_ZH", "Renderer", "make_environment", "page_language", "tibetan_name"]
 
 WEEKDAYS_ZH: Final = tuple(cldr.weekday_name(i, "zh") for i in range(7))
 """Chinese weekday names from CLDR, Monday first."""
@@ -63,6 +69,45 @@ def _hhmm(value: dt.datetime | dt.time, lang: str = "zh") -> str:
 
 def _percent(value: float | None, digits: int = 0, lang: str = "zh") -> str:
     return cldr.format_percent(value, lang, digits)
+
+
+def _day(value: dt.date | str) -> dt.date:
+    # A stamp or a roster cell may hold an ISO date: people read it in words all the same.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _date(value: dt.date | str, lang: str = "zh", form: str = "day") -> str:
+    return cldr.format_date(_day(value), lang, form)
+
+
+def _dates(value: dt.date | str, langs: Sequence[str], form: str = "long") -> dict[str, str]:
+    """``value`` in each of ``langs`` whose CLDR data has ``form``; Chinese when none has."""
+    day = _day(value)
+    out = {lang: cldr.format_date(day, lang, form) for lang in langs if cldr.has_form(lang, form)}
+    return out or {"zh": cldr.format_date(day, "zh", form)}
+
+
+def tibetan_name(record: Any, draft: bool = False) -> str:
+    """The Tibetan name printed beside ``record``'s Chinese one; empty when there is none.
+
+    The dataset's ``name_bo`` (confirmed by the data owner) first; for a township
+    or village without one, the sourced glossary's (:func:`place_name`), a
+    composed one only in drafts, marked ⚠.
+    """
+    own = record.get("name_bo") if isinstance(record, dict) else getattr(record, "name_bo", "")
+    if own:
+        return str(own)
+    if not isinstance(record, (Township, Village)):
+        return ""
+    found = place_name(record.name, draft=draft)
+    if found is None:
+        return ""
+    return REVIEW_MARK + found.text if found.fuzzy else found.text
+
+
+def _months(value: dt.date, langs: Sequence[str], with_year: bool = False) -> dict[str, str]:
+    """The month of ``value`` as a heading in each of ``langs`` (see :func:`cldr.month_label`)."""
+    return {lang: cldr.month_label(value, lang, with_year) for lang in langs}
 
 
 _MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
@@ -117,8 +162,28 @@ def make_environment(
     )
     translator = translator or Translator.load()
     env.filters.update(date_zh=_date_zh, weekday_zh=_weekday, weekday=_weekday, hhmm=_hhmm,
-                       percent=_percent, date=cldr.format_date, number=cldr.format_number)
+                       percent=_percent, date=_date, number=cldr.format_number)
+
+    def periods(period: Any, langs: Sequence[str]) -> dict[str, str]:
+        """A period (``.start``, ``.end``) in words in each language of ``langs`` (CLDR)."""
+        return cldr.period_labels(period.start, period.end, langs, draft=translator.review)
+
+    def tibetan(record: Any) -> str:
+        """The Tibetan name of ``record`` shown beside its Chinese one (:func:`tibetan_name`)."""
+        return tibetan_name(record, translator.review)
+
+    def languages(tags: str | Sequence[str], langs: Sequence[str]) -> dict[str, str]:
+        """Languages (``bo;zh``) in words per language of ``langs`` (:func:`language_words`)."""
+        return language_words(tags.split(";") if isinstance(tags, str) else tags, translator,
+                              langs)
+
     env.globals.update(
+        periods=periods,
+        language_words=languages,
+        tibetan_name=tibetan,
+        dates=_dates,
+        months=_months,
+        day_of_month=cldr.day_of_month,
         t=translator.text,
         bi=translator.bilingual,
         each=translator.each,

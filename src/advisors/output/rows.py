@@ -71,6 +71,8 @@ class RosterRow:
     township_id: str = ""
     cancelled: bool = False
     kind_id: str = ""
+    language_tags: str = ""
+    """The languages of :attr:`language` as tags (``bo;zh``), for pages naming them in Tibetan."""
 
     def values(self) -> list[str]:
         """The cells in :data:`ROSTER_COLUMNS` order."""
@@ -90,7 +92,8 @@ def _change(change: EventChange | None, tr: Translator) -> str:
     label = tr.text(CHANGE_LABELS[change.kind], "zh")
     old = change.previous.event.start if change.previous is not None else None
     if change.kind == "moved" and old is not None and old != change.current.event.start:
-        when = f"{old.date().isoformat()} {WEEKDAYS_ZH[old.weekday()]} {old:%H:%M}"
+        when = (f"{cldr.format_date(old, 'zh', 'long')} {WEEKDAYS_ZH[old.weekday()]} "
+                f"{cldr.format_time(old, 'zh')}")
         return tr.text("{change} (was {when})", "zh", change=label, when=when)
     return label
 
@@ -128,6 +131,7 @@ def _row(pub: Publication, item: PublishedEvent, change: EventChange | None,
         township_id=township_id,
         cancelled=item.cancelled,
         kind_id=event.kind,
+        language_tags=event.get("language"),
     )
 
 

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ..data.dataset import Dataset
-from ..languages import language_names
 from ..locale import Translator, cldr
+from ..locale.terms import language_words
 from ..model import Advisor, Trainer, Venue
 from ..policy import parse_hhmm
 from .events import LANGUAGES, CalendarEvent, Party, stable_id
@@ -38,8 +38,8 @@ def village_languages(langs: Iterable[str]) -> tuple[str, ...]:
 
 
 def _dates(day: dt.date) -> dict[str, str]:
-    """A date as placeholder values per language: ``12月15日``, ``2026-12-15``."""
-    return {"zh": f"{day.month}月{day.day}日", "en": day.isoformat()}
+    """A date as placeholder values per language (CLDR): ``12月15日``, ``December 15``."""
+    return {lang: cldr.format_date(day, lang, "day") for lang in ("zh", "en")}
 
 
 @attrs.frozen
@@ -261,7 +261,8 @@ class EventBuilder:
         location = venue.name if venue else (place.name if place else venue_id)
         parts: list[tuple[str, Mapping[str, Mapping[str, str]] | None]] = [
             ("Topic: {topic}", {"topic": {"zh": topic_name, "en": topic}}),
-            ("Taught in {languages}", {"languages": language_names(langs_taught)}),
+            ("Taught in {languages}",
+             {"languages": language_words(langs_taught, self.translator)}),
             ("Participants: {count}", {"count": {"zh": str(len(participants))}}),
         ]
         if trainer is not None and "name" in self.dataset.policy.public.trainer:

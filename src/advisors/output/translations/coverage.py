@@ -41,6 +41,7 @@ OUTPUTS: Final[Mapping[str, str]] = {
     "output/rows.py": "rosters",
     "output/notifications.py": "SMS, WeChat, email",
     "output/report.py": "progress report",
+    "languages.py": "rosters, calendars, SMS, WeChat, email",  # language names
 }
 """The output a bundled file's strings appear in."""
 

@@ -14,11 +14,18 @@ note. It is the only place our Tibetan strings may come from:
 
 Each entry records where it came from in translator comments
 (``source: glossary "时间" — <url> (<confidence>)``).
+
+Place names are data, not catalog strings: :func:`place_name` gives the
+Tibetan the outputs print beside a township's Chinese name when the dataset
+has no ``name_bo``. A glossary row marked "name only" (``多哇镇 མདོ་བ་``) sources
+the name without its 镇/乡 suffix: that name is printed as sourced; the name
+with the suffix (``མདོ་བ་གྲོང་རྡལ།``) is a composition, fuzzy, for drafts only.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,13 +35,17 @@ import attrs
 
 from ...locale import CATALOG_DIR, Entry
 
-__all__ = ["GLOSSARY", "Term", "fill_from_glossary", "read_glossary"]
+__all__ = ["GLOSSARY", "PlaceName", "Term", "bundled_terms", "fill_from_glossary", "place_name",
+           "read_glossary"]
 
 GLOSSARY: Final = CATALOG_DIR / "tibetan-glossary.tsv"
 """The bundled glossary (a copy of the project's shared, sourced glossary)."""
 NEEDS_REVIEW: Final = "needs review by a native speaker"
 _COLUMNS: Final = ("zh", "bo", "en", "source", "confidence")
 _NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*")
+_PLACE = re.compile(r"([\u4e00-\u9fff]+?)([镇乡])")
+"""A township's Chinese name: its own name, then 镇 (town) or 乡 (township)."""
+_NAME_ONLY = ("name only", "suffix not sourced")
 
 
 @attrs.frozen
@@ -49,6 +60,8 @@ class Term:
     confidence: str
     line: int
     """Line of the glossary file, for the provenance comment."""
+    place: str = ""
+    """For a place's name sourced without its 镇/乡 suffix: the full Chinese name (``多哇镇``)."""
 
     @property
     def exact(self) -> bool:
@@ -79,10 +92,16 @@ def read_glossary(path: Path = GLOSSARY) -> list[Term]:
             if len(row) < 5 or not row[0].strip() or not row[1].strip():
                 raise ValueError(f"{path}:{number}: expected {len(_COLUMNS)} tab-separated "
                                  "columns with a Chinese and a Tibetan term")
+            confidence = row[4].strip()
+            place = _PLACE.search(row[0]) if any(n in confidence for n in _NAME_ONLY) else None
+            if place is not None:  # the source gives the name, not "name + 镇/乡"
+                terms.append(Term(place[1], row[1].strip(), row[2].strip(), row[3].strip(),
+                                  confidence, number, place[0]))
+                continue
             for zh, bo in _pairs(row[0], row[1]):
                 if zh and "N" not in zh:  # "N月" stands for a pattern, not a term
                     terms.append(Term(zh, bo, row[2].strip(), row[3].strip(),
-                                      row[4].strip(), number))
+                                      confidence, number))
     return terms
 
 
@@ -151,3 +170,43 @@ def fill_from_glossary(chinese: Mapping[str, str], terms: Iterable[Term],
         else:
             out.append(Entry(msgid, ""))
     return out
+
+
+@functools.cache
+def bundled_terms() -> tuple[Term, ...]:
+    """The bundled glossary's terms, read once."""
+    return tuple(read_glossary())
+
+
+@attrs.frozen
+class PlaceName:
+    """The Tibetan of a place's name and where it comes from."""
+
+    text: str
+    fuzzy: bool
+    """A composition of sourced parts: for drafts only, until a native speaker reviews it."""
+    sources: tuple[str, ...]
+    """``source:`` notes of the glossary lines it comes from."""
+
+
+def place_name(chinese: str, terms: Iterable[Term] | None = None,
+               draft: bool = False) -> PlaceName | None:
+    """The Tibetan of the place named ``chinese`` (``多哇镇``), or ``None``.
+
+    Sourced: a glossary term copied exactly for the whole name, else the
+    place's own name sourced without its suffix (``མདོ་བ་``). With ``draft``, a
+    composition of glossary parts (``མདོ་བ་གྲོང་རྡལ།``) comes first, fuzzy.
+    """
+    terms = bundled_terms() if terms is None else tuple(terms)
+    index = _preferred(terms)
+    whole = index.get(chinese)
+    if whole is not None and whole.exact and not whole.place:
+        return PlaceName(whole.bo, False, (_source(whole),))
+    if draft:
+        parts = _compose(chinese, index)
+        if parts and len(parts) > 1:
+            return PlaceName(_join(parts), True, tuple(_source(p) for p in parts))
+    for term in terms:
+        if term.place == chinese and term.exact:
+            return PlaceName(term.bo, False, (_source(term),))
+    return None
