@@ -12,10 +12,13 @@ import attrs
 import icalendar
 import pytest
 import recurring_ical_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import advisors
 from advisors.locale import Translator
 from advisors.output import export
+from advisors.output import ics as ics_module
 from advisors.output.ics import vtimezone
 from advisors.plan.event_builders import EventBuilder
 
@@ -204,3 +207,18 @@ def test_invitations_request_and_cancel_with_mime_method(tongren: advisors.Datas
         assert "ATTENDEE" in vevent
         if method == "CANCEL":
             assert vevent["STATUS"] == "CANCELLED" and vevent["SEQUENCE"] == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=300).filter(str.strip),
+       st.sampled_from([0, 5, 60, 1440, 2880, 10080]))
+def test_a_reminder_spliced_from_its_pieces_is_the_whole_valarm(summary: str,
+                                                                 minutes: int) -> None:
+    # FeedWriter builds each VALARM from pieces serialised once and the event's
+    # DESCRIPTION line: the same bytes as icalendar serialising the whole alarm
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", dt.timedelta(minutes=-minutes))
+    before, after = ics_module._alarm(minutes)
+    assert before + ics_module._alarm_text(summary) + after == alarm.to_ical()

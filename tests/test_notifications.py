@@ -227,3 +227,23 @@ def test_an_invitation_is_named_by_its_title_and_a_move_says_when(
             assert str(mail["Subject"]).startswith("调整：")
             assert (f"{when_text(old.start)} → {when_text(moved.event.start)}"
                     in str(mail["Subject"]))
+
+
+def test_messages_rendered_once_per_group_are_each_persons_own(december: Publication,
+                                                               tmp_path: Path) -> None:
+    # The bundled templates render one body per group of people booked alike and fill in
+    # each name; a deployment folder (here empty: the same templates) renders each person
+    # whole. Both give every person the same message.
+    shared = notifications(december, ExportOptions().renderer(),
+                           ExportOptions().translator())
+    whole = notifications(december, ExportOptions(template_dirs=(tmp_path,)).renderer(),
+                          ExportOptions().translator())
+    assert [(n.recipient.key, n.channel, n.body) for n in shared] == [
+        (n.recipient.key, n.channel, n.body) for n in whole]
+    # people booked alike exist here, so the shared rendering was exercised
+    alike: dict[tuple[str, str], set[str]] = {}
+    for n in shared:
+        if n.recipient.kind == "participant":
+            alike.setdefault((n.channel, n.body.replace(n.recipient.name, "")),
+                             set()).add(n.recipient.key)
+    assert max(len(keys) for keys in alike.values()) > 1

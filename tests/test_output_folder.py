@@ -61,6 +61,30 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     assert not any((tmp_path / "elsewhere").iterdir())
 
 
+@pytest.mark.parametrize("relative", ["a/../../x", "a/b/../../../x", "a/b/../../..",
+                                      "a//../../x", "a/b/./../../../x"])
+def test_a_folder_written_into_does_not_open_a_way_out(tmp_path: Path, relative: str) -> None:
+    # a folder is checked once, then trusted for plain names: a name that climbs is not one
+    (tmp_path / "out").mkdir()
+    folder = OutputFolder(tmp_path / "out")
+    folder.write_text("a/b/c.txt", "x")
+    with pytest.raises(UnsafePathError):
+        folder.write_bytes(relative, b"y")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_symlinked_name_in_a_folder_written_into_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    folder = OutputFolder(tmp_path / "out")
+    folder.write_text("a/first.txt", "x")
+    (tmp_path / "out" / "a" / "link.txt").symlink_to(tmp_path / "elsewhere" / "victim.txt")
+    with pytest.raises(UnsafePathError):
+        folder.write_text("a/link.txt", "x")
+    assert not any((tmp_path / "elsewhere").iterdir())
+    assert folder.write_text("a/second.txt", "y") == Path("a/second.txt")
+
+
 # --- every exporter on a forged publication --------------------------------------------------
 
 

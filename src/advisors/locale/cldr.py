@@ -102,10 +102,15 @@ def format_date(value: dt.date, lang: str = "zh", form: str = "day") -> str:
 
     A form that Tibetan CLDR data lacks falls back to the Chinese one.
     """
+    return _date_text(value.date() if isinstance(value, dt.datetime) else value, lang, form)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: dt.date, lang: str, form: str) -> str:
+    """:func:`format_date` of a day (a plan formats the same few days thousands of times)."""
     if not has_form(lang, form):
         lang = "zh"
     kind, name = DATE_FORMS[form]
-    day = value.date() if isinstance(value, dt.datetime) else value
     if kind == "format":
         return babel.dates.format_date(day, name, locale=_locale(lang))
     return babel.dates.format_skeleton(name, day, locale=_locale(lang))
@@ -232,6 +237,14 @@ def month_label(day: dt.date, lang: str = "zh", with_year: bool = False) -> str:
 def format_time(value: dt.datetime | dt.time, lang: str = "zh") -> str:
     """Clock time in the language's CLDR ``short`` time format (24-hour for zh and bo)."""
     clock = value.time() if isinstance(value, dt.datetime) else value
+    if clock.tzinfo is not None:  # aware times equal across zones would share a cache entry
+        return _clock_text.__wrapped__(clock, lang)
+    return _clock_text(clock, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_text(clock: dt.time, lang: str) -> str:
+    """:func:`format_time` of a clock time (the same few times recur all over a plan)."""
     if lang == "en":  # the English short format is 12-hour; offices here read 24-hour
         return babel.dates.format_skeleton("Hm", clock, locale=_locale(lang))
     return babel.dates.format_time(clock, "short", locale=_locale(lang))

@@ -34,6 +34,10 @@ class OutputFolder:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
         """The folder, absolute and resolved."""
+        self._root = str(self.root)
+        self._checked: set[str] = set()
+        """Relative folders already made and resolved inside the folder: a plan writes
+        tens of thousands of files into a few folders, each checked once."""
 
     def __repr__(self) -> str:
         return f"OutputFolder({str(self.root)!r})"
@@ -53,6 +57,8 @@ class OutputFolder:
         text = os.fspath(relative)
         if "\x00" in text or PurePath(text).is_absolute() or not text:
             self._refuse(text)
+        if make_parents and (fast := self._plain(text)) is not None:
+            return Path(fast)
         candidate = (self.root / text).resolve()
         if candidate == self.root or not candidate.is_relative_to(self.root):
             self._refuse(text)
@@ -61,6 +67,26 @@ class OutputFolder:
             # the parents may have been made through a symlink created meanwhile
             if not candidate.parent.resolve().is_relative_to(self.root):
                 self._refuse(text)
+            folder = text.rpartition("/")[0]
+            if folder and all(part not in ("", ".", "..") for part in folder.split("/")):
+                self._checked.add(folder)
+        return candidate
+
+    def _plain(self, text: str) -> str | None:
+        """The path of ``text`` when it is a plain name in an already checked folder.
+
+        Plain: no ``..`` or ``.``, no empty part. Its folder was made and
+        resolved inside by an earlier call, so only the name itself could
+        still lead out: a symlink there is left to the full check (``None``).
+        """
+        if "\x00" in text or os.path.isabs(text):
+            return None
+        folder, _, name = text.rpartition("/")
+        if name in ("", ".", "..") or (folder and folder not in self._checked):
+            return None
+        candidate = os.path.join(self._root, text)
+        if os.path.islink(candidate):
+            return None
         return candidate
 
     def open(self, relative: str | PurePath, mode: str = "wb", **kwargs: Any) -> IO[Any]:
@@ -69,8 +95,13 @@ class OutputFolder:
 
     def write_bytes(self, relative: str | PurePath, data: bytes) -> Path:
         """Write ``data`` to ``relative``; return ``relative`` as a Path."""
-        self.path(relative).write_bytes(data)
+        self._write(relative, data)
         return Path(relative)
+
+    def _write(self, relative: str | PurePath, data: bytes) -> None:
+        text = os.fspath(relative)
+        with open(self._plain(text) or self.path(text), "wb") as fh:
+            fh.write(data)
 
     def write_text(self, relative: str | PurePath, text: str) -> Path:
         """Write UTF-8 ``text`` to ``relative``; return ``relative`` as a Path."""

@@ -123,6 +123,31 @@ def _attendee_lines(organizer: Party | None, attendees: Sequence[Party]) -> byte
     return raw[len(b"BEGIN:VEVENT\r\n"):-len(b"END:VEVENT\r\n")]
 
 
+def _alarm_text(summary: str) -> bytes:
+    """The DESCRIPTION content line(s) of a VALARM that says ``summary``."""
+    alarm = icalendar.Alarm()
+    alarm.add("description", summary)
+    raw: bytes = alarm.to_ical()
+    return raw[len(b"BEGIN:VALARM\r\n"):-len(b"END:VALARM\r\n")]
+
+
+@functools.cache
+def _alarm(minutes: int) -> tuple[bytes, bytes]:
+    """A VALARM ``minutes`` before, serialised once, split where its DESCRIPTION goes.
+
+    Content lines are folded one by one, so a reminder is these two pieces
+    around :func:`_alarm_text`: the bytes of serialising the whole VALARM.
+    """
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", "x")
+    alarm.add("trigger", dt.timedelta(minutes=-minutes))
+    before, found, after = alarm.to_ical().partition(_alarm_text("x"))
+    if not found:  # pragma: no cover - a VALARM holds its DESCRIPTION line
+        raise AssertionError(alarm.to_ical())
+    return before, after
+
+
 @attrs.define
 class FeedWriter:
     """Serialises events once and writes feeds from them.
@@ -194,13 +219,11 @@ class FeedWriter:
         raw: bytes = vevent.to_ical()
         body = raw[: -len(_END_VEVENT)]
         alarms = b""
-        if not item.cancelled:
+        if not item.cancelled and self.alarms:
+            said = _alarm_text(summary)
             for minutes in self.alarms:
-                alarm = icalendar.Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", summary)
-                alarm.add("trigger", dt.timedelta(minutes=-minutes))
-                alarms += alarm.to_ical()
+                before, after = _alarm(minutes)
+                alarms += before + said + after
         who = (event.organizer or self.organizer, tuple(event.attendees))
         people = self._people.get(who)
         if people is None:

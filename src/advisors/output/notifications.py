@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
+import re
+from collections import Counter
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -32,7 +34,7 @@ from ..plan.events import LANGUAGES, EventChange, PublishedEvent
 from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
-from .mail import address, message_id, sender
+from .mail import address, message_id_header, sender, text_body
 from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
@@ -127,7 +129,8 @@ def _item(pub: Publication, item: PublishedEvent, change: EventChange | None,
 def notifications(pub: Publication, renderer: Renderer, translator: Translator,
                   channels: Sequence[str] = CHANNELS) -> list[Notification]:
     """Every message of this publication, sorted by recipient and channel."""
-    grouped: dict[str, tuple[Recipient, list[dict[str, Any]]]] = {}
+    grouped: dict[str, tuple[Recipient, list[dict[str, Any]], list[object]]] = {}
+    made: dict[object, dict[str, Any]] = {}
     if pub.has_previous:
         pairs: list[tuple[PublishedEvent, EventChange | None]] = [
             (c.current, c) for c in pub.changes]
@@ -135,22 +138,31 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     else:
         pairs = [(e, None) for e in pub.active]
         kind = "plan"
-    for item, change in pairs:
+    for index, (item, change) in enumerate(pairs):
         for concern in concerns(pub.dataset, item, change):
-            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, []))
-            entry[1].append(_item(pub, item, change, concern, translator))
+            entry = grouped.setdefault(concern.recipient.key, (concern.recipient, [], []))
+            # what the item dict depends on: people booked into one session share it
+            tag = (index, concern.change, concern.relation, concern.booked)
+            if tag not in made:
+                made[tag] = _item(pub, item, change, concern, translator)
+            entry[1].append(made[tag])
+            entry[2].append(tag)
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(
         "Justice bureau", "zh")
     out: list[Notification] = []
+    bodies = _Bodies(renderer)
+    alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
+                    for r, _, tags in grouped.values())
+    period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
+                                         lang if translator.get(HEADLINE, lang) else "zh")
+                 for lang in LANGUAGES}
     for key in sorted(grouped):
-        recipient, items = grouped[key]
+        recipient, items, tags = grouped[key]
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
         langs = _langs(translator, recipient)
         # The period sits inside a sentence: written in the language the sentence comes out in.
-        periods = {lang: cldr.period_label(pub.period.start, pub.period.end,
-                                           lang if translator.get(HEADLINE, lang) else "zh")
-                   for lang in langs}
+        periods = {lang: period_of[lang] for lang in langs}
         counts = {k: sum(1 for i in items if i["kind"] == k)
                   for k in ("visit", "lecture", "hotline", "training")}
         subject_id = SUBJECTS[(recipient.kind, kind)]
@@ -165,12 +177,58 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         subject = " / ".join(dict.fromkeys(
             translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
             for lang in langs))
+        share = (recipient.kind, tuple(langs), tuple(tags))
         for channel in channels:
-            body = renderer.render(f"notifications/{channel}.txt", **context).strip() + "\n"
+            body = bodies(channel, share if alike[share] > 1 else None,
+                          context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
             out.append(Notification(recipient, channel, kind, subject, body,
                                     tuple(i["id"] for i in items), size))
     return out
+
+
+_HOLES: Final = ("\ue000", "\ue001")
+"""Stand-ins (private-use characters) for a recipient's name and village in a shared body."""
+_HOLE: Final = re.compile("[\ue000\ue001]")
+
+
+class _Bodies:
+    """Message bodies, each distinct one rendered once and filled in per person.
+
+    The people booked into one session get the same message but for their name
+    (and village): the bundled templates are rendered once per recipient kind,
+    message kind, languages and items, with stand-ins for the name and the
+    village, which each person's body then fills. The first person of each
+    such group is also rendered whole and must come out the same, or sharing
+    stops. A deployment's own templates are rendered per person: what they do
+    with a name is theirs.
+    """
+
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+        self._share = not renderer.template_dirs
+        self._shared: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, channel: str, key: tuple[object, ...] | None,
+                 context: dict[str, Any]) -> str:
+        """The body of ``channel`` for ``context``; ``key`` is what it depends on but the
+        recipient's name and village, ``None`` for a message no one else gets."""
+        template = f"notifications/{channel}.txt"
+        if not self._share or key is None:
+            return self._renderer.render(template, **context)
+        recipient: Recipient = context["recipient"]
+        names = {_HOLES[0]: recipient.name, _HOLES[1]: recipient.village}
+        shared = self._shared.get((channel, *key))
+        if shared is not None:
+            return _HOLE.sub(lambda m: names[m.group()], shared)
+        own = self._renderer.render(template, **context)
+        holed = attrs.evolve(recipient, name=_HOLES[0], village=_HOLES[1])
+        shared = self._renderer.render(template, **dict(context, recipient=holed))
+        if _HOLE.sub(lambda m: names[m.group()], shared) == own:
+            self._shared[(channel, *key)] = shared
+        else:
+            self._share = False
+        return own
 
 
 def _header(name: str, value: str | Address) -> bytes:
@@ -207,10 +265,8 @@ class _Mailer:
         # from stable ids only: the same plan gives the same Message-ID
         seed = "/".join(("notification", self._version, note.kind, note.recipient.key,
                          *note.events))
-        ident = _header("Message-ID", message_id(seed, self._domain))
-        body = EmailMessage(policy=email.policy.SMTP)
-        body.set_content(note.body)
-        return self._from + to + subject + self._date + ident + body.as_bytes()
+        ident = message_id_header(seed, self._domain)
+        return self._from + to + subject + self._date + ident + text_body(note.body)
 
 
 def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
@@ -222,12 +278,11 @@ def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
-        relative = Path("notifications") / note.channel / f"{name}{suffix}"
-        out.write_bytes(relative, mail(note) if note.channel == "email"
-                        else note.body.encode("utf-8"))
-        written.append(relative)
+        relative = f"notifications/{note.channel}/{name}{suffix}"
+        written.append(out.write_bytes(relative, mail(note) if note.channel == "email"
+                                       else note.body.encode("utf-8")))
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
-                     relative.as_posix(), len(note.events),
+                     relative, len(note.events),
                      note.sms.encoding if note.sms else "",
                      note.sms.units if note.sms else "",
                      note.sms.segments if note.sms else ""])

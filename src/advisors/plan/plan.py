@@ -16,7 +16,6 @@ byte-identical output and versions still order correctly.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from .. import jsontext
 from ..assignment import Assignment
 from ..coverage.api import assign
 from ..data.dataset import Dataset
@@ -150,7 +150,7 @@ class Plan:
 
     def to_json(self) -> str:
         """``plan.json`` text: sorted keys, two-space indent, UTF-8 characters kept."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return jsontext.dumps(self.as_dict()) + "\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "plan.json") -> Plan:

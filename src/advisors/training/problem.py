@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from .. import jsontext
 from ..data.dataset import Dataset
 from ..geo import Timetable, TravelModel
 from ..languages import language_name
@@ -305,7 +306,7 @@ class TrainingPlan:
 
     def to_json(self) -> str:
         """Deterministic JSON text."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return jsontext.dumps(self.as_dict()) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> TrainingPlan:

@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 
+from .. import jsontext
 from ..data.dataset import Dataset
 from ..errors import ProblemList
 from ..model import Attendance
@@ -151,7 +152,7 @@ class TrainingProgress:
 
     def to_json(self) -> str:
         """Deterministic JSON text."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return jsontext.dumps(self.as_dict()) + "\n"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TrainingProgress:

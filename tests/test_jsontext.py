@@ -1,0 +1,48 @@
+"""The plan files' JSON text, written fast, is exactly what ``json.dumps`` writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisors.jsontext import dumps
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                    st.text(max_size=20),
+                    st.sampled_from(["第3镇", "བཀྲ་ཤིས་", "\"quoted\"\n\t\\", "\u2028", "\x00"]))
+KEYS = st.one_of(st.text(max_size=10), st.sampled_from(["a", "b", "第1村", "z"]))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.lists(inner, max_size=5).map(tuple),
+    st.dictionaries(KEYS, inner, max_size=5)), max_leaves=40)
+
+
+def reference(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@settings(max_examples=400)
+@given(VALUES)
+def test_the_text_is_json_dumps_sorted_and_indented(value: object) -> None:
+    assert dumps(value) == reference(value)
+
+
+@given(st.dictionaries(st.one_of(st.integers(), st.floats(allow_nan=False)), SCALARS,
+                       max_size=5))
+def test_number_keys_are_written_as_json_writes_them(value: dict[object, object]) -> None:
+    assert dumps(value) == reference(value)
+
+
+@pytest.mark.parametrize("value", [{True: 1}, {None: 1}, {False: [], True: {}}, {2.5: 1, 1: 2}])
+def test_scalar_keys(value: dict[object, object]) -> None:
+    assert dumps(value) == reference(value)
+
+
+@pytest.mark.parametrize("value", [{1, 2}, {"a": object()}, {(1, 2): 3}, {None: 1, "b": 2}])
+def test_what_json_refuses_is_refused(value: object) -> None:
+    with pytest.raises(TypeError):
+        reference(value)
+    with pytest.raises(TypeError):
+        dumps(value)
