@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from .. import jsontext
 from ..assignment import Assignment
 from ..coverage.api import assign
+from ..data import jsontext
 from ..data.dataset import Dataset
 from ..errors import DataError, Problem
 from ..hotline.api import hotline_rota

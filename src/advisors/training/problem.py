@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from .. import jsontext
+from ..data import jsontext
 from ..data.dataset import Dataset
 from ..geo import Timetable, TravelModel
 from ..languages import language_name

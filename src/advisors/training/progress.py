@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from .. import jsontext
+from ..data import jsontext
 from ..data.dataset import Dataset
 from ..errors import ProblemList
 from ..model import Attendance
