@@ -84,10 +84,14 @@ class Diagnosis:
     shortfall: int
     message: str
     fixes: tuple[str, ...] = ()
+    text: Text | None = attrs.field(default=None, eq=False, repr=False)
+    """``message`` as a sentence to put in the reader's language (not in :meth:`as_dict`)."""
+    fix_texts: tuple[Text, ...] = attrs.field(default=(), eq=False, repr=False)
+    """``fixes`` as sentences to put in the reader's language."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain form."""
-        out = attrs.asdict(self)
+        out = attrs.asdict(self, filter=lambda a, _: a.name not in ("text", "fix_texts"))
         out["villages"] = list(self.villages)
         out["advisors"] = list(self.advisors)
         out["fixes"] = list(self.fixes)

@@ -17,6 +17,8 @@ from ..coverage.problem import CoverageProblem
 from ..data.atomic import atomic_write_text
 from ..data.dispatch import load_dataset
 from . import EXIT_INFEASIBLE
+from ._told import cli_teller, told
+from .speak import say
 
 __all__ = ["COMMANDS", "assignment_csv", "summary"]
 
@@ -95,25 +97,30 @@ def assign_cmd(dataset: Path, strategy: str, output: Path | None, explain_ids: t
                                     for i in explain_ids}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        click.echo(f"strategy: {facts['strategy']}")
-        click.echo(f"coverage: {facts['covered']} of {facts['villages']} villages "
-                   f"({facts['coverage_percent']}%)")
-        click.echo(f"total: {facts['total_km']} road km; load max {facts['max_load']}, "
-                   f"mean {facts['mean_load']} over {facts['advisors_used']} advisors")
+        click.echo(say("strategy: {strategy}", strategy=facts["strategy"]))
+        click.echo(say("coverage: {covered} of {villages} villages ({percent}%)",
+                       covered=facts["covered"], villages=facts["villages"],
+                       percent=facts["coverage_percent"]))
+        click.echo(say("total: {km} road km; load max {max}, mean {mean} over {n} advisors",
+                       km=facts["total_km"], max=facts["max_load"], mean=facts["mean_load"],
+                       n=facts["advisors_used"]))
         for note in result.notes:
-            click.echo(f"note: {note}")
+            click.echo(say("note: {sentence}", sentence=note))
         for warning in result.warnings:
-            click.echo(click.style("warning: ", fg="yellow") + warning)
+            click.echo(click.style(say("warning: "), fg="yellow") + warning)
+        teller = cli_teller(data)
         for d in result.diagnoses:
-            click.echo(click.style("cannot cover: ", fg="red", bold=True) + d.message)
-            for fix in d.fixes:
-                click.echo(f"  fix: {fix}")
+            click.echo(click.style(say("cannot cover: "), fg="red", bold=True) + told(d, teller))
+            fixes = ([teller(f) for f in d.fix_texts] if d.fix_texts and not teller.english
+                     else [teller.label(f) for f in d.fixes])
+            for fix in fixes:
+                click.echo("  " + say("fix: {fix}", fix=fix))
         for ident in explain_ids:
             click.echo("")
             for line in explain_coverage(data, result, ident, problem):
                 click.echo(line)
         if output is not None:
-            click.echo(f"written: {output}")
+            click.echo(say("written: {path}", path=output))
     if result.uncovered:
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 

@@ -24,12 +24,15 @@ from ..hotline.facts import HotlineRota
 from ..period import Period
 from ..plan.diff import Changes, diff
 from ..plan.schema import HOTLINE_SCHEMA, VISITS_SCHEMA, build_checked, parse_json
+from ..plan.telling import Teller, month_zh
 from ..plugins import scheduler_strategies
 from ..rules import Analysis, SolveStats
 from ..visits.api import schedule_visits
 from ..visits.visit_plan import VisitPlan
 from . import EXIT_INFEASIBLE
 from ._options import period_option, read_text
+from ._told import analysis_lines, cli_teller
+from .speak import language, lookup, say
 
 __all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
 
@@ -78,29 +81,40 @@ def _check_strategy(kind: str, strategy: str) -> None:
                                  param_hint="--strategy")
 
 
-def _report(stats: SolveStats, analysis: Analysis, changes: Changes[Any] | None) -> None:
+def _report(stats: SolveStats, analysis: Analysis, changes: Changes[Any] | None,
+            teller: Teller) -> None:
     # a gap bounds the soft score of a plan that keeps every hard rule; elsewhere it means nothing
     gap = ("" if stats.gap is None or not analysis.feasible
-           else f", bound {stats.bound}, gap {stats.gap:.2%}")
-    hard = f"{len(analysis.hard)} hard rule(s) broken; " if analysis.hard else ""
-    note = (" — the solver found nothing better than its greedy start in its time limit"
+           else say(", bound {bound}, gap {gap:.2%}", bound=stats.bound, gap=stats.gap))
+    hard = say("{n} hard rule(s) broken; ", n=len(analysis.hard)) if analysis.hard else ""
+    note = (say(" — the solver found nothing better than its greedy start in its time limit")
             if stats.status == "hint" else "")
-    click.echo(f"strategy: {stats.strategy} ({stats.status}{note}); {hard}"
-               f"soft score {stats.objective}{gap}")
+    click.echo(say("strategy: {strategy} ({status}{note}); {hard}soft score {score}{gap}",
+                   strategy=stats.strategy, status=lookup(stats.status, "status") or stats.status,
+                   note=note, hard=hard, score=stats.objective, gap=gap))
     if changes is not None:
-        click.echo(f"changes since the previous plan: {changes.summary()}")
+        click.echo(say(
+            "changes since the previous plan: {new} new, {moved} moved, {cancelled} cancelled, "
+            "{unchanged} unchanged", new=len(changes.new), moved=len(changes.moved),
+            cancelled=len(changes.cancelled), unchanged=len(changes.unchanged)))
         for e in changes.new:
-            click.echo(f"  new: {e.id}")
+            click.echo("  " + say("new: {id}", id=e.id))
         for a, b in changes.moved:
-            click.echo(f"  moved: {b.id} ({a.date} → {b.date})")
+            click.echo("  " + say("moved: {id} ({before} → {after})", id=b.id, before=a.date,
+                                  after=b.date))
         for e in changes.cancelled:
-            click.echo(f"  cancelled: {e.id}")
+            click.echo("  " + say("cancelled: {id}", id=e.id))
     if analysis.violations:
-        click.echo("analysis:")
-        for line in analysis.lines():
+        click.echo(say("analysis:"))
+        for line in analysis_lines(analysis, teller):
             click.echo("  " + line)
     else:
-        click.echo("analysis: every rule holds")
+        click.echo(say("analysis: every rule holds"))
+
+
+def _period(period: Period) -> str:
+    """The period's label: ``2026-12`` in English, ``2026年12月`` in Chinese."""
+    return period.label if language() == "en" else month_zh(period.label)
 
 
 def _write(output: Path | None, as_csv: str, plan: VisitPlan | HotlineRota) -> None:
@@ -152,12 +166,14 @@ def schedule_cmd(dataset: Path, period: Period, output: Path | None, previous: P
         villages = {v.village for v in plan.visits}
         regular = sum(1 for p in plan.patterns.values() if p is not None)
         lectures = sum(1 for v in plan.visits if v.lecture)
-        click.echo(f"period {plan.period.label}: {len(plan.visits)} visits to {len(villages)} "
-                   f"villages, {lectures} legal lectures; {regular} of {len(plan.patterns)} "
-                   "villages on a regular pattern")
-        _report(plan.stats, plan.analysis, changes)
+        click.echo(say("period {period}: {visits} visits to {villages} villages, {lectures} "
+                       "legal lectures; {regular} of {all} villages on a regular pattern",
+                       period=_period(plan.period), visits=len(plan.visits),
+                       villages=len(villages), lectures=lectures, regular=regular,
+                       all=len(plan.patterns)))
+        _report(plan.stats, plan.analysis, changes, cli_teller(data))
         if output is not None:
-            click.echo(f"written: {output}")
+            click.echo(say("written: {path}", path=output))
     if not plan.feasible:
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 
@@ -199,15 +215,17 @@ def hotline_cmd(dataset: Path, period: Period, history: Path | None, output: Pat
                    "changes": changes.as_dict() if changes is not None else None}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
     else:
-        click.echo(f"period {rota.period.label}: {len(rota.shifts)} seats staffed by "
-                   f"{len({s.lawyer for s in rota.shifts})} lawyers")
+        click.echo(say("period {period}: {seats} seats staffed by {lawyers} lawyers",
+                       period=_period(rota.period), seats=len(rota.shifts),
+                       lawyers=len({s.lawyer for s in rota.shifts})))
         if rota.counts:
             low = min(c.total for c in rota.counts.values())
             high = max(c.total for c in rota.counts.values())
-            click.echo(f"shifts per eligible lawyer, history included: {low}–{high}")
-        _report(rota.stats, rota.analysis, changes)
+            click.echo(say("shifts per eligible lawyer, history included: {low}–{high}",
+                           low=low, high=high))
+        _report(rota.stats, rota.analysis, changes, cli_teller(data))
         if output is not None:
-            click.echo(f"written: {output}")
+            click.echo(say("written: {path}", path=output))
     if not rota.feasible:
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 

@@ -15,12 +15,15 @@ from ..data.dispatch import load_dataset
 from ..languages import instruction_words
 from ..period import Period
 from ..plan.schema import TRAINING_SCHEMA, build_checked, parse_json
+from ..plan.telling import month_zh
 from ..training.api import plan_training
 from ..training.problem import TrainingPlan
 from ..training.progress import training_progress
 from . import EXIT_INFEASIBLE
 from ._options import period_option, read_text
 from ._table import render_table
+from ._told import cli_teller, kind, rule_name, told
+from .speak import language, say
 
 
 def _read_plan(path: Path | None, hint: str = "--previous") -> TrainingPlan | None:
@@ -72,18 +75,24 @@ def train(source: Path, period: Period, output: Path | None, as_json: bool, stra
     else:
         people = {p for s in plan.sessions for p in s.participants}
         trainers = Counter(s.trainer for s in plan.sessions)
-        langs = Counter(instruction_words(s.language, "en") for s in plan.sessions)
-        click.echo(f"{plan.period}: {len(plan.sessions)} sessions for {len(people)} people "
-                   f"(target {plan.target} each), {len(trainers)} trainers, strategy "
-                   f"{plan.strategy}; taught in: "
-                   + ", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
+        lang = language()
+        langs = Counter(instruction_words(s.language, lang) for s in plan.sessions)
+        taught = say(", ").join(f"{k} {v}" for k, v in sorted(langs.items()))
+        period_label = str(plan.period) if lang == "en" else month_zh(str(plan.period))
+        click.echo(say("{period}: {sessions} sessions for {people} people (target {target} "
+                       "each), {trainers} trainers, strategy {strategy}; taught in: {taught}",
+                       period=period_label, sessions=len(plan.sessions), people=len(people),
+                       target=plan.target, trainers=len(trainers), strategy=plan.strategy,
+                       taught=taught))
+        teller = cli_teller(dataset)
         for v in plan.unmet:
-            click.echo(f"  cannot plan: {v.message}", err=True)
+            click.echo("  " + say("cannot plan: {message}", message=told(v, teller)), err=True)
         for v in plan.analysis.violations:
-            kind = "hard" if v.hard else "soft"
-            click.echo(f"  {kind} [{v.rule}] {v.message}", err=True)
+            click.echo("  " + say("{kind} [{rule}] {message}", kind=kind(v),
+                                  rule=rule_name(v.rule, teller), message=told(v, teller)),
+                       err=True)
         if output is not None:
-            click.echo(f"wrote {output}")
+            click.echo(say("wrote {path}", path=output))
     if plan.analysis.hard:
         raise click.exceptions.Exit(EXIT_INFEASIBLE)
 

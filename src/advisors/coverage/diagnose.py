@@ -199,7 +199,7 @@ def _deficits(problem: CoverageFacts, choice: Mapping[int, int],
             villages=tuple(v.id for v in vs),
             advisors=tuple(problem.advisors[ai].id for ai in advs),
             free_places=places, shortfall=len(lacking), message=str(message),
-            fixes=tuple(str(f) for f in fixes),
+            fixes=tuple(str(f) for f in fixes), text=message, fix_texts=tuple(fixes),
         ), message))
     return diagnoses, fix_of
 
@@ -274,7 +274,7 @@ def build_assignment(problem: CoverageFacts, choice: Mapping[int, int], strategy
         v = problem.villages[vi]
         uncovered.append(Uncovered.said(v.id, reason, text, fix))
         diagnoses.append(Diagnosis(v.township, "", reason, (v.id,), (), 0, 1, str(text),
-                                   (str(fix),)))
+                                   (str(fix),), text, (fix,) if fix is not None else ()))
     if short:
         found, fix_of = _deficits(problem, choice, short)
         diagnoses.extend(d for d, _ in found)

@@ -22,7 +22,7 @@ from ..wording import Text
 from .telling import Teller
 from .timetable import ONE_PLACE
 
-__all__ = ["PARTS", "PART_LABELS", "Shortfall", "shortfall_lines", "shortfalls"]
+__all__ = ["PARTS", "PART_LABELS", "Shortfall", "rule_label", "shortfall_lines", "shortfalls"]
 
 PARTS: tuple[str, ...] = ("coverage", "hotline", "visits", "training", "timetable")
 """The parts of a plan, in the order they are told."""
@@ -66,8 +66,8 @@ _LABELS: dict[str, str] = {
 }
 
 
-def _label(rule: str) -> str:
-    # training names its rules as codes; people read words
+def rule_label(rule: str) -> str:
+    """A rule's name as people read it (training names its rules as codes)."""
     return _LABELS.get(rule) or (rule.replace("_", " ").capitalize() if "_" in rule else rule)
 
 
@@ -97,7 +97,7 @@ class Shortfall:
 
 
 def _from(part: str, found: Iterable[Violation | TrainingViolation]) -> list[Shortfall]:
-    return [Shortfall(part, _label(v.rule), v.message, _FIXES.get(v.rule, ""), v.text)
+    return [Shortfall(part, rule_label(v.rule), v.message, _FIXES.get(v.rule, ""), v.text)
             for v in found]
 
 
