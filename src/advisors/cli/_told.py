@@ -19,7 +19,8 @@ from ..rules import Analysis
 from ..wording import Text
 from .speak import language, lookup, say
 
-__all__ = ["analysis_lines", "cli_teller", "told"]
+__all__ = ["analysis_lines", "cli_teller", "grouped_lines", "kind", "rule_name",
+           "strategy_name", "told"]
 
 
 class _Said(Protocol):
@@ -43,6 +44,12 @@ class _Finding(_Said, Protocol):
 def cli_teller(dataset: Dataset) -> Teller:
     """The teller of the command line's current language (as ``advisors plan`` uses)."""
     return Teller(dataset, lambda msgid: lookup(msgid, "shortfall"), language())
+
+
+def strategy_name(name: str) -> str:
+    """A strategy in words, its name (what ``--strategy`` takes) in brackets; as is in English."""
+    words = lookup(name, "strategy")
+    return f"{words}（{name}）" if words else name
 
 
 def told(finding: _Said, teller: Teller) -> str:

@@ -17,8 +17,8 @@ from ..coverage.problem import CoverageProblem
 from ..data.atomic import atomic_write_text
 from ..data.dispatch import load_dataset
 from . import EXIT_INFEASIBLE
-from ._told import cli_teller, told
-from .speak import say
+from ._told import cli_teller, strategy_name, told
+from .speak import say, solver_note_text
 
 __all__ = ["COMMANDS", "assignment_csv", "summary"]
 
@@ -97,7 +97,7 @@ def assign_cmd(dataset: Path, strategy: str, output: Path | None, explain_ids: t
                                     for i in explain_ids}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        click.echo(say("strategy: {strategy}", strategy=facts["strategy"]))
+        click.echo(say("strategy: {strategy}", strategy=strategy_name(str(facts["strategy"]))))
         click.echo(say("coverage: {covered} of {villages} villages ({percent}%)",
                        covered=facts["covered"], villages=facts["villages"],
                        percent=facts["coverage_percent"]))
@@ -105,7 +105,7 @@ def assign_cmd(dataset: Path, strategy: str, output: Path | None, explain_ids: t
                        km=facts["total_km"], max=facts["max_load"], mean=facts["mean_load"],
                        n=facts["advisors_used"]))
         for note in result.notes:
-            click.echo(say("note: {sentence}", sentence=note))
+            click.echo(solver_note_text(note))
         for warning in result.warnings:
             click.echo(click.style(say("warning: "), fg="yellow") + warning)
         teller = cli_teller(data)

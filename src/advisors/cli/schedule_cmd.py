@@ -31,7 +31,7 @@ from ..visits.api import schedule_visits
 from ..visits.visit_plan import VisitPlan
 from . import EXIT_INFEASIBLE
 from ._options import period_option, read_text
-from ._told import analysis_lines, cli_teller
+from ._told import analysis_lines, cli_teller, strategy_name
 from .speak import language, lookup, say
 
 __all__ = ["COMMANDS", "hotline_csv", "visits_csv"]
@@ -90,8 +90,9 @@ def _report(stats: SolveStats, analysis: Analysis, changes: Changes[Any] | None,
     note = (say(" — the solver found nothing better than its greedy start in its time limit")
             if stats.status == "hint" else "")
     click.echo(say("strategy: {strategy} ({status}{note}); {hard}soft score {score}{gap}",
-                   strategy=stats.strategy, status=lookup(stats.status, "status") or stats.status,
-                   note=note, hard=hard, score=stats.objective, gap=gap))
+                   strategy=strategy_name(stats.strategy),
+                   status=lookup(stats.status, "status") or stats.status, note=note, hard=hard,
+                   score=stats.objective, gap=gap))
     if changes is not None:
         click.echo(say(
             "changes since the previous plan: {new} new, {moved} moved, {cancelled} cancelled, "

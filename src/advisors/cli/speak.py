@@ -23,7 +23,7 @@ from ..errors import Problem
 from ..locale import Catalog, load_catalog
 
 __all__ = ["LANGUAGES", "choose_language", "click_message", "data_error_text", "language",
-           "problem_text", "say", "speak_click", "translate_commands", "using"]
+           "problem_text", "say", "solver_note_text", "speak_click", "translate_commands", "using"]
 
 LANGUAGES: Final = ("zh", "en")
 """Languages the command line speaks."""
@@ -141,6 +141,37 @@ def _problem_message(text: str) -> str:
 def notice_text(sentence: str) -> str:
     """A note of the output folder's recovery (an interrupted run's leftovers), translated."""
     return say("note: {sentence}", sentence=_by_pattern(sentence, "notice", _NOTICE_PATTERNS))
+
+
+_SOLVER_PATTERNS: Final = (
+    (re.compile(r"solved on the candidate graph: (?P<k>\d+) cheapest eligible advisors per "
+                r"village, (?P<n>\d+) independent components? \(largest (?P<m>\d+) villages\)"),
+     "solved on the candidate graph: {k} cheapest eligible advisors per village, {n} "
+     "independent components (largest {m} villages)"),
+    (re.compile(r"solved on the candidate graph: (?P<k>\d+) cheapest eligible advisors per "
+                r"village; shortest augmenting paths \((?P<work>.+)\)"),
+     "solved on the candidate graph: {k} cheapest eligible advisors per village; shortest "
+     "augmenting paths ({work})"),
+    (re.compile(r"candidates widened to every eligible advisor for (?P<n>\d+) villages "
+                r"\(up to (?P<m>\d+) candidates\)"),
+     "candidates widened to every eligible advisor for {n} villages (up to {m} candidates)"),
+    (re.compile(r"optimal over all (?P<pairs>[\d,]+) eligible pairs \(certificate: no negative "
+                r"reduced cost; (?P<priced>[\d,]+) villages' pairs priced, (?P<added>[\d,]+) "
+                r"pairs added, (?P<rounds>\d+) solves\)"),
+     "optimal over all {pairs} eligible pairs (certificate: no negative reduced cost; "
+     "{priced} villages' pairs priced, {added} pairs added, {rounds} solves)"),
+    (re.compile(r"optimal over every eligible pair within (?P<km>[\d.]+) km \(certificate: no "
+                r"negative reduced cost; (?P<priced>[\d,]+) villages' pairs priced, "
+                r"(?P<added>[\d,]+) pairs added, (?P<rounds>\d+) solves\)"),
+     "optimal over every eligible pair within {km} km (certificate: no negative reduced cost; "
+     "{priced} villages' pairs priced, {added} pairs added, {rounds} solves)"),
+    (re.compile(r"local improvement: (?P<n>\d+) moves"), "local improvement: {n} moves"),
+)
+
+
+def solver_note_text(note: str) -> str:
+    """A coverage strategy's note on how it solved, translated (context ``solver``)."""
+    return say("note: {sentence}", sentence=_by_pattern(note, "solver", _SOLVER_PATTERNS))
 
 
 def data_error_text(problems: Sequence[Problem]) -> str:

@@ -22,7 +22,7 @@ from ..training.progress import training_progress
 from . import EXIT_INFEASIBLE
 from ._options import period_option, read_text
 from ._table import render_table
-from ._told import cli_teller, kind, rule_name, told
+from ._told import cli_teller, kind, rule_name, strategy_name, told
 from .speak import language, say
 
 
@@ -77,13 +77,14 @@ def train(source: Path, period: Period, output: Path | None, as_json: bool, stra
         trainers = Counter(s.trainer for s in plan.sessions)
         lang = language()
         langs = Counter(instruction_words(s.language, lang) for s in plan.sessions)
-        taught = say(", ").join(f"{k} {v}" for k, v in sorted(langs.items()))
+        taught = say(", ", "taught").join(say("{language} {n}", "taught", language=k, n=v)
+                                          for k, v in sorted(langs.items()))
         period_label = str(plan.period) if lang == "en" else month_zh(str(plan.period))
         click.echo(say("{period}: {sessions} sessions for {people} people (target {target} "
                        "each), {trainers} trainers, strategy {strategy}; taught in: {taught}",
                        period=period_label, sessions=len(plan.sessions), people=len(people),
-                       target=plan.target, trainers=len(trainers), strategy=plan.strategy,
-                       taught=taught))
+                       target=plan.target, trainers=len(trainers),
+                       strategy=strategy_name(plan.strategy), taught=taught))
         teller = cli_teller(dataset)
         for v in plan.unmet:
             click.echo("  " + say("cannot plan: {message}", message=told(v, teller)), err=True)
