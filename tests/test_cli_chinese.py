@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import ast
+import csv
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import advisors.cli
 from advisors.cli import run
+from advisors.cli._told import analysis_lines, cli_teller
+from advisors.cli.speak import lookup, using
+from advisors.data.dataset import Dataset
+from advisors.hotline.rules import HOTLINE_RULES
+from advisors.plan.shortfalls import rule_label
+from advisors.rules import Analysis, Violation
+from advisors.training import rules as training_rules
+from advisors.visits.rules import VISIT_RULES
 
 from .conftest import TONGREN
 
@@ -129,3 +144,168 @@ def test_the_note_of_an_interrupted_runs_leftover_is_chinese(tmp_path: Path) -> 
     assert not leftover.exists()
     assert "注意：已删除 .out.999999-abcdefgh.tmp（中断的运行写了一半的输出）" in done.stderr
     assert "removed" not in done.stderr
+
+
+# --- summaries and analyses of schedule, hotline, train and assign (issue 16) ---------------
+
+_ENGLISH_WORDS = ("strategy:", "analysis:", "soft score", "cannot cover", "cannot plan",
+                  "fix:", "note:", "warning:", "written:", "coverage:", "road km", "sessions for",
+                  "taught in", "seats staffed", "visits to", " hard [", " soft [", "(hard)",
+                  "(soft)", "… and")
+
+
+def _speak(argv: list[str], lang: str, monkeypatch: pytest.MonkeyPatch,
+           capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh" else "C.UTF-8")
+    code = run(argv)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def _no_english(text: str) -> None:
+    found = [word for word in _ENGLISH_WORDS if word in text]
+    assert not found, f"English left: {found}\n{text}"
+
+
+@pytest.mark.parametrize(("argv", "chinese"), [
+    (["schedule", str(TONGREN), "--period", "2026-12"],
+     ("2026年12月：", "个有固定服务日", "策略：", "软性扣分", "分析：")),
+    (["hotline", str(TONGREN), "--period", "2026-12"],
+     ("2026年12月：", "个值班席位", "每位可值班律师的班次", "策略：", "分析：")),
+    (["train", str(TONGREN), "--period", "2027"],
+     ("2027年：", "授课语言：藏语", "策略为")),
+    (["assign", str(TONGREN)],
+     ("策略：", "覆盖：78 个村（社区）中已覆盖 78 个", "道路里程", "注意：")),
+])
+def test_summaries_speak_chinese(argv: list[str], chinese: tuple[str, ...],
+                                 monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = _speak(argv, "zh", monkeypatch, capsys)
+    assert code == 0, text
+    for words in chinese:
+        assert words in text, text
+    _no_english(text)
+    code, english = _speak(argv, "en", monkeypatch, capsys)
+    assert code == 0 and ("strategy" in english or "taught in" in english)
+
+
+def _edit(path: Path, change: Callable[[int, dict[str, str]], None]) -> None:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for i, row in enumerate(rows):
+        change(i, row)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def short_of_everything(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tongren with one village per advisor, one hotline lawyer and no Tibetan trainer."""
+    folder = tmp_path_factory.mktemp("short") / "data"
+    shutil.copytree(TONGREN, folder)
+
+    def advisor(i: int, row: dict[str, str]) -> None:
+        row["capacity"] = "1"
+        if i > 0:
+            row["hotline"] = "false"
+
+    _edit(folder / "advisors.csv", advisor)
+    _edit(folder / "trainers.csv", lambda _, row: row.update(languages="zh"))
+    return folder
+
+
+@pytest.mark.parametrize(("command", "chinese", "english"), [
+    (["schedule", "--period", "2026-12"],
+     ("村无签约法律顾问（硬性）：", "没有签约法律顾问", "……另有"),
+     ("Village without advisor (hard):", "  … and")),
+    (["hotline", "--period", "2026-12"], ("热线班次缺人（硬性）：", "条硬性规则未满足"),
+     ("Shift understaffed (hard):", "hard rule(s) broken")),
+    (["train", "--period", "2027"], ("无法安排：", "没有培训师会讲藏语", "硬性【参训次数不足】"),
+     ("cannot plan: ", "no trainer speaks Tibetan", "hard [session_target]")),
+    (["assign"], ("无法覆盖：", "解决办法：将", "的服务村数上限从1提高到"),
+     ("cannot cover: ", "  fix: raise the capacity of ", "(adv-")),
+])
+def test_what_fails_is_told_in_chinese_with_names(
+        command: list[str], chinese: tuple[str, ...], english: tuple[str, ...],
+        short_of_everything: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [command[0], str(short_of_everything), *command[1:]]
+    code, text = _speak(argv, "zh", monkeypatch, capsys)
+    assert code == 3, text
+    for words in chinese:
+        assert words in text, text
+    _no_english(text)
+    assert "Tibetan" not in text and "villages cannot be covered" not in text
+    code, plain = _speak(argv, "en", monkeypatch, capsys)
+    assert code == 3
+    for words in english:
+        assert words in plain, plain
+
+
+def test_every_message_the_cli_says_has_a_chinese_entry() -> None:
+    missing = []
+    for path in sorted((Path(advisors.cli.__file__).parent).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "say" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                continue
+            context: object = "ui"
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                context = node.args[1].value
+            for keyword in node.keywords:
+                if keyword.arg == "context" and isinstance(keyword.value, ast.Constant):
+                    context = keyword.value.value
+            msgid = str(node.args[0].value)
+            with using("zh"):
+                if lookup(msgid, str(context)) is None:
+                    missing.append(f"{path.name}:{node.lineno} [{context}] {msgid}")
+    assert not missing, "\n".join(missing)
+
+
+def _violation(rule: str, hard: bool, i: int) -> Violation:
+    return Violation(rule, hard, f"{rule} match {i}", (f"v-{i}",))
+
+
+@given(counts=st.lists(st.integers(1, 14), min_size=1, max_size=4), limit=st.integers(1, 12))
+def test_chinese_analysis_has_a_heading_per_rule_and_counts_the_rest(
+        counts: list[int], limit: int, tongren: Dataset) -> None:
+    found = tuple(_violation(f"Rule {r}", r % 2 == 0, i)
+                  for r, n in enumerate(counts) for i in range(n))
+    with using("zh"):
+        lines = analysis_lines(Analysis(found), cli_teller(tongren), limit)
+    heads = [line for line in lines if not line.startswith(" ")]  # hard rules come first
+    assert sorted(heads) == sorted(f"Rule {r}（{'硬性' if r % 2 == 0 else '软性'}）：{n} 处"
+                                   for r, n in enumerate(counts))
+    told = [line for line in lines if line.startswith("  - ")]
+    assert len(told) == sum(min(n, limit) for n in counts)
+    rest = [line for line in lines if line.startswith("  ……另有 ")]
+    assert sorted(int(line.split()[1]) for line in rest) == sorted(
+        n - limit for n in counts if n > limit)
+    with using("en"):
+        assert analysis_lines(Analysis(found), cli_teller(tongren), limit) == \
+            Analysis(found).lines(limit)
+
+
+def test_every_rule_soft_ones_included_has_a_chinese_name_on_the_command_line() -> None:
+    rules = [r.name for r in VISIT_RULES] + [r.name for r in HOTLINE_RULES]
+    rules += [*training_rules.SOFT_RULES, "participant_double_booked", "venue_double_booked"]
+    assert any(not r.hard for r in VISIT_RULES) and training_rules.SOFT_RULES
+    with using("zh"):
+        missing = [r for r in rules if lookup(rule_label(r), "shortfall") is None]
+    assert not missing
+
+
+@pytest.mark.parametrize("lang", ["C", "C.UTF-8", "zh_CN.UTF-8", "en_US.UTF-8"])
+def test_holiday_names_do_not_follow_the_locale(lang: str) -> None:
+    # the holidays package names days in $LANG's language unless told; plan.json must not
+    code = (f"import datetime as dt, advisors; d = advisors.read_folder(r'{TONGREN}'); "
+            "print(d.work_calendar.not_working(dt.date(2026, 10, 1)))")
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**base, "LANG": lang}, timeout=120, check=True)
+    assert result.stdout.strip() == "statutory holiday: National Day"

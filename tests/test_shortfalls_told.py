@@ -14,6 +14,7 @@ import pytest
 import advisors
 from advisors.cli import run
 from advisors.geo import Booking
+from advisors.hotline.rules import _UNFAIR
 from advisors.locale import CATALOG_DIR, load_catalog
 from advisors.plan.shortfalls import _FIXES, _LABELS, PART_LABELS, shortfall_lines
 from advisors.plan.telling import Teller, month_zh
@@ -38,7 +39,8 @@ def _strings(node: ast.expr) -> Iterator[str]:
 
 
 def _msgids() -> set[str]:
-    """Every sentence a rule states: ``Text.of``'s first argument, training's ``hard``'s second."""
+    """Every sentence a rule states: ``Text.of``'s first argument, training's ``hard``'s and
+    ``soft``'s second, the hotline's fairness sentences."""
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -48,9 +50,9 @@ def _msgids() -> set[str]:
             if (isinstance(f, ast.Attribute) and f.attr == "of" and isinstance(f.value, ast.Name)
                     and f.value.id == "Text" and node.args):
                 found.update(_strings(node.args[0]))
-            if isinstance(f, ast.Name) and f.id == "hard" and len(node.args) > 1:
+            if isinstance(f, ast.Name) and f.id in ("hard", "soft") and len(node.args) > 1:
                 found.update(_strings(node.args[1]))
-    return found | set(_PAIR_TEXTS.values())
+    return found | set(_PAIR_TEXTS.values()) | set(_UNFAIR.values())
 
 
 def _rule_names() -> set[str]:

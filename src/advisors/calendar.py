@@ -104,7 +104,8 @@ class YearSchedule:
 def _package_schedule(year: int) -> YearSchedule:
     import holidays  # imported here: building its tables costs time nobody needs at import
 
-    china = holidays.country_holidays("CN", years=year)
+    # named in English whatever the locale: the package otherwise follows $LANG (C → 国庆节)
+    china = holidays.country_holidays("CN", years=year, language="en_US")
     days = {day: str(name) for day, name in china.items() if day.year == year}
     workdays = frozenset(d for d in getattr(china, "weekend_workdays", ()) if d.year == year)
     return YearSchedule(days, workdays)

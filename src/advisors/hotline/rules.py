@@ -15,13 +15,20 @@ from collections.abc import Iterator, Mapping, Sequence
 from ..languages import language_name
 from ..period import month_of
 from ..rules import Rule, Violation
-from ..wording import Langs, Month, Ref, Text
+from ..wording import Joined, Langs, Month, Ref, Text
 from .facts import Counts, DutyShift, HotlineFacts, Slot
 
 __all__ = ["FAIRNESS_WEIGHTS", "HOTLINE_RULES", "counts_of", "language_name"]
 
 FAIRNESS_WEIGHTS = {"total": 10, "weekend": 5, "evening": 5}
 """Penalty per shift of spread beyond one, for each balanced count."""
+
+_UNFAIR: dict[str, str] = {
+    "total": "shifts range from {lo} ({least}) to {hi} ({most}), history included",
+    "weekend": "weekend shifts range from {lo} ({least}) to {hi} ({most}), history included",
+    "evening": "evening shifts range from {lo} ({least}) to {hi} ({most}), history included",
+}
+"""The sentence of each fairness rule, whole, as the catalogs translate it."""
 
 Shifts = Sequence["DutyShift"]
 
@@ -196,10 +203,12 @@ def _unfair(problem: HotlineFacts, shifts: Shifts, what: str) -> Iterator[Violat
     if hi - lo > 1:
         most = tuple(sorted(k for k, v in values.items() if v == hi))
         least = tuple(sorted(k for k, v in values.items() if v == lo))
-        label = "shifts" if what == "total" else f"{what} shifts"
-        yield Violation("", False, f"{label} range from {lo} ({', '.join(least)}) to {hi} "
-                        f"({', '.join(most)}), history included", most + least, (),
-                        FAIRNESS_WEIGHTS[what] * (hi - lo - 1))
+        yield Violation.said(Text.of(_UNFAIR[what], lo=lo, hi=hi,
+                                     least=Joined([Ref("advisor", k) for k in least]),
+                                     most=Joined([Ref("advisor", k) for k in most])),
+                             most + least, (), FAIRNESS_WEIGHTS[what] * (hi - lo - 1),
+                             hard=False)
+
 
 
 def unfair_total(problem: HotlineFacts, shifts: Shifts) -> Iterator[Violation]:

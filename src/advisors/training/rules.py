@@ -50,7 +50,6 @@ from .problem import (
     TrainingProblem,
     TrainingSession,
     TrainingViolation,
-    describe_languages,
     langs_of,
 )
 
@@ -87,6 +86,14 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         text = Text.of(msgid, session=s.id, day=s.date, **values,
                        venue=Ref("venue", s.venue, venue.name if venue else ""))
         out.append(TrainingViolation(rule, True, str(text), people, (s.date,), (s.id,), text))
+
+    def soft(rule: str, msgid: str, s: TrainingSession, people: tuple[str, ...],
+             **values: Value) -> None:
+        # named as hard() names the session: by its day and venue
+        venue = problem.venues.get(s.venue)
+        text = Text.of(msgid, session=s.id, day=s.date, **values,
+                       venue=Ref("venue", s.venue, venue.name if venue else ""))
+        out.append(TrainingViolation(rule, False, str(text), people, (s.date,), (s.id,), text))
 
     sessions = sorted(plan.sessions, key=lambda s: (s.date, s.start, s.id))
     by_trainer: dict[str, list[TrainingSession]] = defaultdict(list)
@@ -146,11 +153,10 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
             second = tuple(p.id for p in known
                            if p.languages and p.languages[0] not in s.language)
             if second:
-                out.append(TrainingViolation(
-                    "not_first_language", False, f"{s.id}: {len(second)} participants taught "
-                    f"in {describe_languages(s.language)}, not in their first language "
-                    f"{describe_languages(sorted({who[p].languages[0] for p in second}))}",
-                    second, (s.date,), (s.id,)))
+                soft("not_first_language", "{session}: {n} participants taught in {langs}, "
+                     "not in their first language {first}", s, second, n=len(second),
+                     langs=langs_of(s.language),
+                     first=langs_of(sorted({who[p].languages[0] for p in second})))
         deaf = tuple(p.id for p in known if not set(p.languages) & set(s.language))
         if deaf:
             hard("language", "{session}: {n} participants speak none of {langs}", s, deaf,
@@ -166,9 +172,9 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                      venue_name=Ref("venue", venue.id, venue.name))
             elsewhere = tuple(p.id for p in known if p.township != venue.township)
             if elsewhere:
-                out.append(TrainingViolation(
-                    "other_township", False, f"{s.id}: {len(elsewhere)} participants from "
-                    f"another township at {venue.name}", elsewhere, (s.date,), (s.id,)))
+                soft("other_township", "{session}: {n} participants from another township "
+                     "at {venue_name}", s, elsewhere, n=len(elsewhere),
+                     venue_name=Ref("venue", venue.id, venue.name))
         if policy.cadres == "separate" and len({p.stream for p in known}) > 1:
             hard("cadres_separate", "{session}: legal-savvy persons and cadres together", s)
     _pairs(out, by_trainer, "trainer_double_booked", "trainer")
@@ -189,10 +195,10 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         new = set(policy.curriculum) - earlier - set(seen)
         for s in booked:
             if s.topic in earlier and new:
-                out.append(TrainingViolation(
-                    "topic_had_earlier", False,
-                    f"{pid}: {s.topic} again ({s.id}), already had earlier this year; "
-                    f"new to them: {', '.join(sorted(new))}", (pid,), (s.date,), (s.id,)))
+                soft("topic_had_earlier", "{person}: {topic} again ({session}), already had "
+                     "earlier this year; new to them: {new}", s, (pid,),
+                     person=Ref("person", pid), topic=Ref("topic", s.topic),
+                     new=Joined([Ref("topic", t) for t in sorted(new)]))
     _targets(problem, by_person, out)
     return TrainingAnalysis(tuple(sorted(out, key=violation_order)))
 

@@ -196,13 +196,15 @@ def irregular_days(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         pattern, moved = problem.standing(village, ds)
         for old, new in moved:
             # the promise stays; the single day it could not be kept is a one-off change
-            yield Violation("", False, f"{village}: {old} moved to {new} (one-off change of "
-                            f"{pattern.zh if pattern else ''})", (village,), (old, new),
-                            ONE_OFF_WEIGHT)
+            yield Violation.said(Text.of("{village}: {old} moved to {new} (one-off change of "
+                                         "{pattern})", village=Ref("village", village), old=old,
+                                         new=new, pattern=pattern.zh if pattern else ""),
+                                 (village,), (old, new), ONE_OFF_WEIGHT, hard=False)
         if pattern is None:
-            yield Violation("", False, f"{village}: days {', '.join(str(d) for d in sorted(ds))}"
-                            " follow no regular pattern", (village,), tuple(sorted(ds)),
-                            IRREGULAR_WEIGHT)
+            yield Violation.said(Text.of("{village}: days {days} follow no regular pattern",
+                                         village=Ref("village", village),
+                                         days=Joined(sorted(ds))),
+                                 (village,), sorted(ds), IRREGULAR_WEIGHT, hard=False)
 
 
 def uneven_spread(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
@@ -214,8 +216,11 @@ def uneven_spread(problem: VisitFacts, visits: Visits) -> Iterator[Violation]:
         gap = min_gap(problem, village, month)
         for a, b in itertools.combinations(sorted(ds), 2):
             if (b - a).days < gap:
-                yield Violation("", False, f"{village}: visits on {a} and {b} are less than "
-                                f"{gap} days apart", (village,), (a, b), SPREAD_WEIGHT)
+                yield Violation.said(Text.of("{village}: visits on {first} and {second} are less "
+                                             "than {gap} days apart",
+                                             village=Ref("village", village), first=a, second=b,
+                                             gap=gap),
+                                     (village,), (a, b), SPREAD_WEIGHT, hard=False)
 
 
 VISIT_RULES: tuple[Rule[VisitFacts, Visit], ...] = (
