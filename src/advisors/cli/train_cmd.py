@@ -127,21 +127,21 @@ def progress(source: Path, as_json: bool, plan_path: Path | None, as_of: str | N
     if as_json:
         click.echo(report.to_json(), nl=False)
         return
-    headers = ["township", "名称", "villages", "below target", "active", "target",
-               "candidates", "due for removal", "cert. eligible", "behind", "to nominate"]
+    headers = [say(h) for h in ("township", "名称", "villages", "below target", "active",
+                                "target", "candidates", "due for removal", "cert. eligible",
+                                "behind", "to nominate")]
     rows = [[t.township, t.name, t.villages, len(t.villages_below_target), t.active, t.target,
              t.candidates, t.due_for_removal, t.certification_eligible, t.behind_target,
              t.must_nominate] for t in report.townships]
     click.echo(render_table(headers, rows))
     below = report.villages_below_target()
-    click.echo(f"\n{len(below)} villages below {dataset.policy.training.legal_savvy_per_village} "
-               "active legal-savvy persons:")
+    click.echo("\n" + say("{n} villages below {target} active legal-savvy persons:", n=len(below),
+                          target=dataset.policy.training.legal_savvy_per_village))
     if below:
         click.echo(render_table(
-            ["village", "名称", "township", "active", "candidates", "due for removal",
-             "to nominate"],
+            [say(h) for h in ("village", "名称", "township", "active", "candidates",
+                              "due for removal", "to nominate")],
             [[v.village, v.name, v.township, v.active, v.candidates, len(v.due_for_removal),
               v.must_nominate] for v in below]))
-
 
 COMMANDS = [train, progress]
