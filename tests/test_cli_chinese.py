@@ -151,7 +151,10 @@ def test_the_note_of_an_interrupted_runs_leftover_is_chinese(tmp_path: Path) -> 
 _ENGLISH_WORDS = ("strategy:", "analysis:", "soft score", "cannot cover", "cannot plan",
                   "fix:", "note:", "warning:", "written:", "coverage:", "road km", "sessions for",
                   "taught in", "seats staffed", "visits to", " hard [", " soft [", "(hard)",
-                  "(soft)", "… and", "candidates", "to nominate", "villages below")
+                  "(soft)", "… and", "candidates", "to nominate", "villages below",
+                  "assessment", "explanation:", "honour list", "spot check", "findings:",
+                  "visits planned", "budget 2", "reported quarters", "(estimated)", "yuan",
+                  " — counted", "excellent 优秀")
 
 
 def _speak(argv: list[str], lang: str, monkeypatch: pytest.MonkeyPatch,
@@ -181,6 +184,15 @@ def _no_english(text: str) -> None:
     (["progress", str(TONGREN)],
      ("在册法律明白人", "培养对象", "需推荐", "在册法律明白人不足 3 名的村（社区）共"),
      "to nominate"),
+    (["assess", str(TONGREN), "--quarter", "2026-Q4"],
+     ("考核 2026年第四季度：法律顾问", "名次", "等次", "优秀", "评分说明：", "表扬名单：",
+      "抽查（随机种子"), "explanation:"),
+    (["ledger", str(TONGREN), "--period", "2026-12"],
+     ("台账 2026年12月：计划到村服务", "开展率", "每月到村", "发现的问题：", "已计入"),
+     "findings:"),
+    (["budget", str(TONGREN), "--year", "2026"],
+     ("2026年预算：", "已报账季度：2026年第四季度", "（估算）", "服务报酬", "所在机构"),
+     "reported quarters"),
 ])
 def test_summaries_speak_chinese(argv: list[str], chinese: tuple[str, ...], english: str,
                                  monkeypatch: pytest.MonkeyPatch,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -28,9 +28,11 @@ from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_servic
 from ..output.csvout import csv_bytes
 from ..period import Period
 from ..plan.schema import VISITS_SCHEMA, build_checked, parse_json
+from ..plan.telling import month_zh
 from ..visits.visit_plan import Visit, VisitPlan
 from ._options import parse_period, period_option, read_text
 from ._table import render_table
+from .speak import language, problem_text, say
 
 __all__ = ["COMMANDS", "LedgerInputs"]
 
@@ -105,30 +107,34 @@ def _pct(part: int, whole: int) -> str:
 
 def _print_ledger(inputs: LedgerInputs, ledger: Ledger) -> None:
     t = ledger.total
-    click.echo(f"ledger {ledger.period.label}: {t.planned} visits planned, {t.held} held, "
-               f"{t.late} held late, {t.missed} missed; {t.unplanned} unplanned service days; "
-               f"{t.records} records counted, {len(ledger.excluded)} not counted")
+    click.echo(say("ledger {period}: {planned} visits planned, {held} held, {late} held late, "
+                   "{missed} missed; {unplanned} unplanned service days; {records} records "
+                   "counted, {excluded} not counted", period=_period(ledger.period.label),
+                   planned=t.planned, held=t.held, late=t.late, missed=t.missed,
+                   unplanned=t.unplanned, records=t.records, excluded=len(ledger.excluded)))
     names = {x.id: x.name for x in inputs.dataset.townships}
     rows = [(names.get(k, k), f.planned, f.held, f.late, f.missed, f.unplanned,
              _pct(f.held_total, f.planned), f"{f.villages_every_month}/{f.villages}",
              f"{f.lectures_held}/{f.lectures_planned}", f.people_served)
             for k, f in ledger.by_township.items()]
-    rows.append(("total", t.planned, t.held, t.late, t.missed, t.unplanned,
+    rows.append((say("total"), t.planned, t.held, t.late, t.missed, t.unplanned,
                  _pct(t.held_total, t.planned), f"{t.villages_every_month}/{t.villages}",
                  f"{t.lectures_held}/{t.lectures_planned}", t.people_served))
-    click.echo(render_table(("township", "planned", "held", "late", "missed", "unplanned",
-                             "held %", "visited monthly", "lectures", "people"), rows))
+    click.echo(render_table(tuple(say(h) for h in (
+        "township", "planned", "held", "late", "missed", "unplanned", "held %",
+        "visited monthly", "lectures", "people")), rows))
     topics = inputs.dataset.policy.ledger.topic_names
     if t.consultations:
-        click.echo("consultations by topic: " + ", ".join(
+        click.echo(say("consultations by topic: ") + say(", ").join(
             f"{topics.get(k, k)} {n}" for k, n in t.consultations.items()))
     if t.appointments_planned:
-        click.echo(f"home-visit appointments kept: {t.appointments_kept} of "
-                   f"{t.appointments_planned}")
+        click.echo(say("home-visit appointments kept: {kept} of {planned}",
+                       kept=t.appointments_kept, planned=t.appointments_planned))
     if ledger.findings:
-        click.echo("findings:")
+        click.echo(say("findings:"))
         for f in ledger.findings:
-            click.echo(f"  {f}")
+            click.echo(f"  {problem_text(f.problem)}"
+                       + say(" — counted" if f.counted else " — not counted"))
 
 
 @click.command("ledger")
@@ -219,20 +225,36 @@ def _print_assessment(data: Dataset, result: Assessment) -> None:
     names = data.policy.ledger.grade_names
     rows = [(g.rank or "—", g.advisor, data.advisor_by_id[g.advisor].name,
              "—" if g.score is None else f"{g.score:.1f}",
-             f"{g.grade} {names.get(g.grade, '')}".strip()) for g in result.grades]
-    click.echo(f"assessment {result.quarter}: {len(result.grades)} advisors")
-    click.echo(render_table(("rank", "advisor", "name", "score", "grade"), rows))
-    click.echo("explanation:")
+             _grade(g.grade, names)) for g in result.grades]
+    click.echo(say("assessment {quarter}: {count} advisors", quarter=_period(result.quarter),
+                   count=len(result.grades)))
+    click.echo(render_table(tuple(say(h) for h in ("rank", "advisor", "name", "score", "grade")),
+                            rows))
+    click.echo(say("explanation:"))
     for g in result.grades:
         click.echo(f"  {g.advisor} {data.advisor_by_id[g.advisor].name}")
         for line in g.lines():
             click.echo(f"    {line}")
-    click.echo("honour list: " + (", ".join(_who(data, a) for a in result.honour) or "none"))
-    click.echo("warning list: " + (", ".join(_who(data, a) for a in result.warning) or "none"))
-    click.echo(f"spot check (seed {result.seed}):")
+    click.echo(say("honour list: ") + (say(", ").join(_who(data, a) for a in result.honour)
+                                       or say("none")))
+    click.echo(say("warning list: ") + (say(", ").join(_who(data, a) for a in result.warning)
+                                        or say("none")))
+    click.echo(say("spot check (seed {seed}):", seed=result.seed))
     for township, villages in result.spot_check.items():
-        click.echo(f"  {data.township_by_id[township].name}: " + ", ".join(
+        click.echo(f"  {data.township_by_id[township].name}{say(': ')}" + say(", ").join(
             data.village_by_id[v].name for v in villages))
+
+
+def _period(label: str) -> str:
+    """A period's label as the reader writes it (``2026-Q4`` → ``2026年第四季度``)."""
+    return label if language() == "en" else month_zh(label)
+
+
+def _grade(grade: str, names: Mapping[str, str]) -> str:
+    """``excellent 优秀`` in English (the code people type, and its name); ``优秀`` in Chinese."""
+    if language() == "en":
+        return f"{grade} {names.get(grade, '')}".strip()
+    return names.get(grade) or say(grade, "grade")
 
 
 def _who(data: Dataset, advisor: str) -> str:
@@ -248,7 +270,7 @@ def _summary_rows(table: dict[str, dict[str, float]], names: dict[str, str]
     rows: list[Sequence[object]] = [
         (names.get(k, k) or "—", _money(v["subsidy"]), _money(v["services"]),
          _money(v["total"])) for k, v in table.items()]
-    rows.append(("total", *(_money(sum(v[f] for v in table.values()))
+    rows.append((say("total"), *(_money(sum(v[f] for v in table.values()))
                             for f in ("subsidy", "services", "total"))))
     return rows
 
@@ -285,17 +307,19 @@ def budget_cmd(dataset: Path, year: int, plan_path: Path | None, output: Path | 
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1, sort_keys=True))
         return
     data = inputs.dataset
-    reported = ", ".join(result.reported_quarters) or "none"
-    click.echo(f"budget {year}: {_money(result.total)} yuan; reported quarters: {reported}, "
-               "the others estimated from the plan")
-    quarters = {q: q + (" (reported)" if q in result.reported_quarters else " (estimated)")
+    reported = say(", ").join(_period(q) for q in result.reported_quarters) or say("none")
+    click.echo(say("budget {year}: {total} yuan; reported quarters: {reported}, the others "
+                   "estimated from the plan", year=year, total=_money(result.total),
+                   reported=reported))
+    quarters = {q: _period(q) + say(" (reported)" if q in result.reported_quarters
+                                    else " (estimated)")
                 for q in result.by_quarter()}
-    header = ("", "subsidy", "service pay", "total")
-    click.echo(render_table(("quarter", *header[1:]), _summary_rows(result.by_quarter(),
-                                                                     quarters)))
-    click.echo(render_table(("township", *header[1:]), _summary_rows(
+    header = tuple(say(h) for h in ("subsidy", "service pay", "total"))
+    click.echo(render_table((say("quarter"), *header), _summary_rows(result.by_quarter(),
+                                                                      quarters)))
+    click.echo(render_table((say("township"), *header), _summary_rows(
         result.by_township(), {t.id: t.name for t in data.townships})))
-    click.echo(render_table(("organization", *header[1:]), _summary_rows(
+    click.echo(render_table((say("organization"), *header), _summary_rows(
         result.by_organization(), {})))
     if output is not None:
         click.echo(f"written: {output}")
