@@ -108,6 +108,17 @@ _PROBLEM_PATTERNS: Final = (
     (re.compile(r"the folder holds files an earlier run did not write \((?P<shown>.+)\); "
                 r"it would be replaced whole"),
      "the folder holds files an earlier run did not write ({shown}); it would be replaced whole"),
+    # the ledger's findings (ledger/effective.py)
+    (re.compile(r"service by an advisor who does not serve (?P<village>\S+) "
+                r"\(the village's advisor is (?P<advisor>\S+)\)"),
+     "service by an advisor who does not serve {village} (the village's advisor is {advisor})"),
+    (re.compile(r"service by an advisor who does not serve (?P<village>\S+) "
+                r"\(no advisor of record\)"),
+     "service by an advisor who does not serve {village} (no advisor of record)"),
+    (re.compile(r"service day matches no planned visit of (?P<village>\S+) within "
+                r"(?P<days>\d+) days"),
+     "service day matches no planned visit of {village} within {days} days"),
+    (re.compile(r"overlaps (?P<ref>\S+) \((?P<what>.+)\)"), "overlaps {ref} ({what})"),
 )
 
 
