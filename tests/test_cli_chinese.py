@@ -154,7 +154,8 @@ _ENGLISH_WORDS = ("strategy:", "analysis:", "soft score", "cannot cover", "canno
                   "(soft)", "… and", "candidates", "to nominate", "villages below",
                   "assessment", "explanation:", "honour list", "spot check", "findings:",
                   "visits planned", "budget 2", "reported quarters", "(estimated)", "yuan",
-                  " — counted", "excellent 优秀", "service by", "no planned visit")
+                  " — counted", "excellent 优秀", "service by", "no planned visit",
+                  "× weight", " points", "records complete")
 
 
 def _speak(argv: list[str], lang: str, monkeypatch: pytest.MonkeyPatch,
@@ -186,7 +187,7 @@ def _no_english(text: str) -> None:
      "to nominate"),
     (["assess", str(TONGREN), "--quarter", "2026-Q4"],
      ("考核 2026年第四季度：法律顾问", "名次", "等次", "优秀", "评分说明：", "表扬名单：",
-      "抽查（随机种子"), "explanation:"),
+      "抽查（随机种子", "到村服务：按时", "× 权重", "群众满意度："), "explanation:"),
     (["ledger", str(TONGREN), "--period", "2026-12"],
      ("台账 2026年12月：计划到村服务", "开展率", "每月到村", "发现的问题：", "已计入",
       "的签约法律顾问（该村的签约顾问是", "应为：计划中的服务日"),

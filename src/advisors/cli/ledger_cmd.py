@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Final
 
 import click
 
 from ..data.atomic import atomic_write_bytes
 from ..data.dataset import Dataset
 from ..data.dispatch import load_dataset
-from ..ledger.assess import Assessment, assess, grades_rows
+from ..ledger.assess import Assessment, Grade, assess, grades_rows
 from ..ledger.budget import Budget, budget
 from ..ledger.effective import Ledger, match_ledger
 from ..ledger.records import Feedback, ServiceRecord, read_feedback, read_services
@@ -32,7 +34,7 @@ from ..plan.telling import month_zh
 from ..visits.visit_plan import Visit, VisitPlan
 from ._options import parse_period, period_option, read_text
 from ._table import render_table
-from .speak import language, problem_text, say
+from .speak import by_pattern, language, problem_text, say
 
 __all__ = ["COMMANDS", "LedgerInputs"]
 
@@ -233,7 +235,7 @@ def _print_assessment(data: Dataset, result: Assessment) -> None:
     click.echo(say("explanation:"))
     for g in result.grades:
         click.echo(f"  {g.advisor} {data.advisor_by_id[g.advisor].name}")
-        for line in g.lines():
+        for line in _explained(g, names):
             click.echo(f"    {line}")
     click.echo(say("honour list: ") + (say(", ").join(_who(data, a) for a in result.honour)
                                        or say("none")))
@@ -255,6 +257,47 @@ def _grade(grade: str, names: Mapping[str, str]) -> str:
     if language() == "en":
         return f"{grade} {names.get(grade, '')}".strip()
     return names.get(grade) or say(grade, "grade")
+
+
+_DETAILS: Final = (
+    (re.compile(r"(?P<held>\d+) held \+ (?P<late>\d+) late × (?P<credit>[\d.]+) of "
+                r"(?P<planned>\d+) planned \((?P<missed>\d+) missed\)"),
+     "{held} held + {late} late × {credit} of {planned} planned ({missed} missed)"),
+    (re.compile(r"(?P<complete>\d+) of (?P<records>\d+) records complete"),
+     "{complete} of {records} records complete"),
+    (re.compile(r"(?P<held>\d+) held of (?P<planned>\d+) planned"),
+     "{held} held of {planned} planned"),
+    (re.compile(r"mean score (?P<mean>[\d.]+) of (?P<count>\d+) \(1 → 0, 5 → 1\)"),
+     "mean score {mean} of {count} (1 → 0, 5 → 1)"),
+)
+
+
+def _explained(grade: Grade, names: Mapping[str, str]) -> list[str]:
+    """The grade explained line by line, in the reader's language (English: as the library
+    words it)."""
+    if language() == "en":
+        return grade.lines()
+    used = sum(f.weight for f in grade.factors if f.value is not None and f.weight > 0)
+    out = []
+    for f in grade.factors:
+        name = say(f.name, "factor")
+        detail = by_pattern(f.detail, "factor", _DETAILS)
+        if f.weight <= 0:
+            out.append(say("{name}: weight 0, not scored ({detail})", name=name, detail=detail))
+        elif f.value is None:
+            out.append(say("{name}: does not apply ({detail}); its weight {weight} is shared "
+                           "among the others", name=name, detail=detail, weight=f"{f.weight:g}"))
+        else:
+            out.append(say("{name}: {detail} = {value} × weight {weight} (of {used}) → "
+                           "{points} points", name=name, detail=detail, value=f"{f.value:.3f}",
+                           weight=f"{f.weight:g}", used=f"{used:g}",
+                           points=f"{100 * f.value * f.weight / used:.1f}"))
+    if grade.score is None:
+        out.append(say("no factor applies: ungraded"))
+    else:
+        out.append(say("score {score} → {grade}", score=f"{grade.score:.1f}",
+                       grade=_grade(grade.grade, names)))
+    return out
 
 
 def _who(data: Dataset, advisor: str) -> str:

@@ -99,7 +99,7 @@ _EXPECTED_PATTERNS: Final = (
 
 
 def _expected(text: str) -> str:
-    return _by_pattern(text, "expected", _EXPECTED_PATTERNS)
+    return by_pattern(text, "expected", _EXPECTED_PATTERNS)
 
 
 _PROBLEM_PATTERNS: Final = (
@@ -132,7 +132,7 @@ _NOTICE_PATTERNS: Final = (
 )
 
 
-def _by_pattern(text: str, context: str,
+def by_pattern(text: str, context: str,
                 patterns: Sequence[tuple[re.Pattern[str], str]]) -> str:
     """``text`` translated whole, else by the first pattern it matches, else as it is."""
     found = lookup(text, context)
@@ -146,12 +146,12 @@ def _by_pattern(text: str, context: str,
 
 
 def _problem_message(text: str) -> str:
-    return _by_pattern(text, "problem", _PROBLEM_PATTERNS)
+    return by_pattern(text, "problem", _PROBLEM_PATTERNS)
 
 
 def notice_text(sentence: str) -> str:
     """A note of the output folder's recovery (an interrupted run's leftovers), translated."""
-    return say("note: {sentence}", sentence=_by_pattern(sentence, "notice", _NOTICE_PATTERNS))
+    return say("note: {sentence}", sentence=by_pattern(sentence, "notice", _NOTICE_PATTERNS))
 
 
 _SOLVER_PATTERNS: Final = (
@@ -182,7 +182,7 @@ _SOLVER_PATTERNS: Final = (
 
 def solver_note_text(note: str) -> str:
     """A coverage strategy's note on how it solved, translated (context ``solver``)."""
-    return say("note: {sentence}", sentence=_by_pattern(note, "solver", _SOLVER_PATTERNS))
+    return say("note: {sentence}", sentence=by_pattern(note, "solver", _SOLVER_PATTERNS))
 
 
 def data_error_text(problems: Sequence[Problem]) -> str:
