@@ -187,7 +187,7 @@ def test_coverage_and_training_shortfalls_are_told_in_chinese(
         no_speakers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err, section = _told_in_chinese(no_speakers, tmp_path / "out", capsys)
     for told in (err, section):
-        assert "隆务镇一社区（隆务镇）：没有法律顾问会讲蒙古语。" in told
+        assert "隆务镇一社区：没有法律顾问会讲蒙古语。" in told
         assert "招聘一名会讲蒙古语的法律顾问" in told
         assert re.search(r"隆务镇：\d+名只讲藏语的学员，没有培训师会讲藏语", told)
         assert not _bare("longwu-c01", told) and not _bare("mn", told) and not _bare("bo", told)
@@ -211,3 +211,17 @@ def test_a_clash_of_one_person_is_told_with_names_places_and_times(
     told = Teller(tongren, lambda m: zh.lookup(m))(clash.text)
     assert told.startswith(f"{advisor.name}（{advisor.id}）2026年12月2日：09:00–12:00在{a.name}")
     assert f"在{b.name}" in told and "重叠" in told and not _bare(advisor.id, told)
+
+
+def test_a_village_named_after_its_township_does_not_say_the_township_twice(
+        tongren: advisors.Dataset) -> None:
+    zh = load_catalog("zh")
+    teller = Teller(tongren, lambda m: zh.lookup(m))
+    msgid = "{township} {village}: there are no advisors."
+    assert "{village}（{township}）" in (zh.lookup(msgid) or "")
+    for village in tongren.villages:
+        township = tongren.township_by_id[village.township].name
+        told = teller(Text.of(msgid, township=Ref("township", village.township),
+                              village=Ref("village", village.id)))
+        assert told.startswith(village.name)
+        assert (f"（{township}）" in told) != village.name.startswith(township), told

@@ -67,7 +67,13 @@ class Teller:
             return english(value)
         if isinstance(value, Text):
             template = self.lookup(value.msgid) or value.msgid
-            return template.format_map({k: self._value(v) for k, v in value.values})
+            values = {k: self._value(v) for k, v in value.values}
+            village, township = values.get("village"), values.get("township")
+            if (isinstance(village, str) and isinstance(township, str) and township
+                    and village.startswith(township)):
+                # "隆务镇一社区（隆务镇）" says the township twice
+                template = template.replace("{village}（{township}）", "{village}")
+            return template.format_map(values)
         if isinstance(value, Joined):
             return self.label(value.sep).join(self(v) for v in value.items)
         if isinstance(value, Ref):
