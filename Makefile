@@ -19,7 +19,7 @@ example: install
 test: install
 	$(BIN)/ruff check src tests plugins benchmarks examples/portal
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	bash .ci/postgres.sh run $(BIN)/python -m pytest -q  # a PostgreSQL for the portal's tests
 
 portal: install  # the reference portal on the example: http://127.0.0.1:8000/
 	$(BIN)/python -m portal --data out/portal serve --source examples/tongren --period 2026-12

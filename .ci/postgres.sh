@@ -3,6 +3,9 @@
 #   .ci/postgres.sh start   -> installs postgresql if needed (apt-get, as root), starts a
 #                              private cluster on 127.0.0.1, prints its SQLAlchemy URL
 #   .ci/postgres.sh stop    -> stops that cluster and removes its folder
+#   .ci/postgres.sh run CMD -> CMD with ADVISORS_TEST_PG_URL set: the one given, else a
+#                              server started for CMD and stopped after it (as root), else
+#                              none (the PostgreSQL tests then skip, saying why)
 # The cluster runs as the `postgres` user with trust authentication on loopback only.
 set -euo pipefail
 STATE="${TMPDIR:-/tmp}/advisors-ci-postgres"
@@ -10,6 +13,19 @@ STATE="${TMPDIR:-/tmp}/advisors-ci-postgres"
 bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 case "${1:-start}" in
+run)
+    shift
+    if [ -n "${ADVISORS_TEST_PG_URL:-}" ]; then exec "$@"; fi
+    if [ "$(id -u)" != 0 ] || { [ -z "$(bindir)" ] && ! command -v apt-get >/dev/null; }; then
+        echo "note: no PostgreSQL for the portal's tests (starting one needs root and" \
+             "apt-get, or set ADVISORS_TEST_PG_URL)" >&2
+        exec "$@"
+    fi
+    ADVISORS_TEST_PG_URL="$(bash "$0" start)"
+    export ADVISORS_TEST_PG_URL
+    trap 'bash "$0" stop' EXIT
+    "$@"
+    ;;
 start)
     if [ -z "$(bindir)" ]; then
         export DEBIAN_FRONTEND=noninteractive

@@ -1,9 +1,9 @@
 """The portal's databases for tests: SQLite always, PostgreSQL when a server is given.
 
 ``ADVISORS_TEST_PG_URL`` names a PostgreSQL database the tests may create
-databases beside (``.ci/run`` starts a private server and sets it). Without
-it the PostgreSQL variant is skipped on a developer's machine, and fails in
-CI (``CI=true``): there it must run.
+databases beside (``make test`` as root starts a private server and sets it).
+Without it the PostgreSQL variant is skipped on a developer's machine, and
+fails in CI (``CI=true``): there it must run.
 
 Each use gets a fresh, empty database (SQLite: a file in the test's folder;
 PostgreSQL: ``CREATE DATABASE portal_<random>``, dropped afterwards).
@@ -37,8 +37,9 @@ def database(backend: str, folder: Path) -> Iterator[str]:
     server = os.environ.get("ADVISORS_TEST_PG_URL", "").strip()
     if not server:
         if os.environ.get("CI") == "true":
-            pytest.fail("ADVISORS_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
-        pytest.skip("no PostgreSQL (set ADVISORS_TEST_PG_URL; `bash .ci/postgres.sh start`)")
+            pytest.fail("ADVISORS_TEST_PG_URL is not set: `make test` as root starts "
+                        "PostgreSQL and sets it")
+        pytest.skip("no PostgreSQL (`make test` as root starts one; or set ADVISORS_TEST_PG_URL)")
     import sqlalchemy as sa
     from portal.db import forget_engine
 

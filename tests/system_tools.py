@@ -1,10 +1,10 @@
 """Programs from the system's packages that a few tests drive (Chromium, LibreOffice).
 
 :func:`system_tool` returns the path of the program, :func:`system_font` the
-installed font families covering a script. When it is missing, CI
-(``CI=true``) running as root installs it with apt-get within a bounded
-time; anywhere it cannot be had, the calling test is skipped with the
-reason, so the suite stays green on a developer's machine.
+installed font families covering a script. When it is missing, ``make
+test`` running as root (a fresh machine, CI) installs it with apt-get within
+a bounded time; anywhere it cannot be had (no root, no apt-get), the calling
+test is skipped with the reason and the command that installs it.
 """
 
 from __future__ import annotations
@@ -41,12 +41,11 @@ def _which(names: Sequence[str]) -> str | None:
 
 
 def _apt_install(label: str, packages: Sequence[str], seconds: float) -> None:
-    """Install ``packages`` with apt-get in CI as root, or skip the calling test saying why."""
+    """Install ``packages`` with apt-get as root, or skip the calling test saying why."""
     wanted = " ".join(packages)
-    if os.environ.get("CI") != "true":
-        pytest.skip(f"{label} is not installed (CI installs it: apt-get install {wanted})")
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        pytest.skip(f"{label} is not installed and installing it needs root")
+        pytest.skip(f"{label} is not installed and installing it needs root "
+                    f"(sudo apt-get install {wanted})")
     if shutil.which("apt-get") is None:
         pytest.skip(f"{label} is not installed and there is no apt-get to install it")
     deadline = time.monotonic() + seconds
@@ -81,7 +80,7 @@ def _found_or_installed(label: str, find: Callable[[], str | None], packages: Se
 
 def system_tool(label: str, names: Sequence[str], packages: Sequence[str],
                 seconds: float) -> str:
-    """Path of the first of ``names`` found, installing ``packages`` in CI as root."""
+    """Path of the first of ``names`` found, installing ``packages`` as root."""
     return _found_or_installed(label, lambda: _which(names), packages, seconds)
 
 

@@ -1,7 +1,7 @@
 """End to end in a real browser: headless Chromium renders the township roster from the portal.
 
-Chromium comes from the system's packages. In CI (``CI=true``) running as
-root, the set-up installs it with apt-get, within a bounded time; anywhere it
+Chromium comes from the system's packages. ``make test`` running as root
+installs it with apt-get, within a bounded time; anywhere it
 cannot be had, the test is skipped with the reason, and the suite stays green.
 """
 
