@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import click
 
@@ -277,27 +277,15 @@ def _explained(grade: Grade, names: Mapping[str, str]) -> list[str]:
     words it)."""
     if language() == "en":
         return grade.lines()
-    used = sum(f.weight for f in grade.factors if f.value is not None and f.weight > 0)
-    out = []
-    for f in grade.factors:
-        name = say(f.name, "factor")
-        detail = by_pattern(f.detail, "factor", _DETAILS)
-        if f.weight <= 0:
-            out.append(say("{name}: weight 0, not scored ({detail})", name=name, detail=detail))
-        elif f.value is None:
-            out.append(say("{name}: does not apply ({detail}); its weight {weight} is shared "
-                           "among the others", name=name, detail=detail, weight=f"{f.weight:g}"))
-        else:
-            out.append(say("{name}: {detail} = {value} × weight {weight} (of {used}) → "
-                           "{points} points", name=name, detail=detail, value=f"{f.value:.3f}",
-                           weight=f"{f.weight:g}", used=f"{used:g}",
-                           points=f"{100 * f.value * f.weight / used:.1f}"))
-    if grade.score is None:
-        out.append(say("no factor applies: ungraded"))
-    else:
-        out.append(say("score {score} → {grade}", score=f"{grade.score:.1f}",
-                       grade=_grade(grade.grade, names)))
-    return out
+
+    def word(msgid: str, context: str = "ui", /, **values: Any) -> str:
+        if context == "grade":
+            return _grade(msgid, names)
+        if context == "factor":
+            return by_pattern(msgid, "factor", _DETAILS)
+        return say(msgid, context, **values)
+
+    return grade.lines(word)
 
 
 def _who(data: Dataset, advisor: str) -> str:

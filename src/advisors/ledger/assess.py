@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -94,6 +94,15 @@ class Factor:
         return FACTOR_NAMES.get(self.name, self.name)
 
 
+Say = Callable[..., str]
+"""``say(msgid, context, **values)``: a message in the reader's language."""
+
+
+def as_written(msgid: str, context: str = "ui", /, **values: Any) -> str:
+    """The English message with its values: how :meth:`Grade.lines` words by default."""
+    return msgid.format_map(values) if values else msgid
+
+
 @attrs.frozen
 class Grade:
     """One advisor's grade of the quarter."""
@@ -107,24 +116,33 @@ class Grade:
     rank: int = 0
     """1 for the best score; 0 for ungraded."""
 
-    def lines(self) -> list[str]:
-        """The grade explained line by line."""
+    def lines(self, say: Say | None = None) -> list[str]:
+        """The grade explained line by line; ``say`` words each line (a message id, a
+        context — ``factor`` for a factor's name and detail, ``grade`` for the grade —
+        and the values), as written in English by default."""
+        word = say or as_written
         used = sum(f.weight for f in self.factors if f.value is not None and f.weight > 0)
         out = []
         for f in self.factors:
+            name, detail = word(f.name, "factor"), word(f.detail, "factor")
             if f.weight <= 0:
-                out.append(f"{f.name}: weight 0, not scored ({f.detail})")
+                out.append(word("{name}: weight 0, not scored ({detail})", "ui", name=name,
+                                detail=detail))
             elif f.value is None:
-                out.append(f"{f.name}: does not apply ({f.detail}); its weight "
-                           f"{f.weight:g} is shared among the others")
+                out.append(word("{name}: does not apply ({detail}); its weight {weight} is "
+                                "shared among the others", "ui", name=name, detail=detail,
+                                weight=f"{f.weight:g}"))
             else:
-                points = 100 * f.value * f.weight / used
-                out.append(f"{f.name}: {f.detail} = {f.value:.3f} × weight {f.weight:g} "
-                           f"(of {used:g}) → {points:.1f} points")
+                out.append(word("{name}: {detail} = {value} × weight {weight} (of {used}) → "
+                                "{points} points", "ui", name=name, detail=detail,
+                                value=f"{f.value:.3f}", weight=f"{f.weight:g}",
+                                used=f"{used:g}",
+                                points=f"{100 * f.value * f.weight / used:.1f}"))
         if self.score is None:
-            out.append("no factor applies: ungraded")
+            out.append(word("no factor applies: ungraded", "ui"))
         else:
-            out.append(f"score {self.score:.1f} → {self.grade}")
+            out.append(word("score {score} → {grade}", "ui", score=f"{self.score:.1f}",
+                            grade=word(self.grade, "grade")))
         return out
 
     def as_dict(self) -> dict[str, Any]:
