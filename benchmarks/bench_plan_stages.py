@@ -12,8 +12,9 @@ interpreter, imports, building the command line and exit. Each stage has
 its wall time and its CPU time (the process's own; on a machine shared
 with other jobs CPU time moves much less than wall time). Every figure is
 the best of ``--repeat`` runs; end to end is the best run's, not a sum of
-bests. Peak RSS is the largest resident set of
-the command's process (``wait4``), not a sum over a process tree.
+bests. Peak RSS is over the whole process tree: the larger of the command's
+own peak (``wait4``) and the largest sum over it and its descendants,
+sampled every 50 ms.
 
 ``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
 to compare two versions with ``diff -r``. Prints Markdown tables.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import dataset_dir
+from common import TreePeak, dataset_dir
 
 SCALES = ("township", "prefecture", "province")
 PERIOD = "2026-12"
@@ -54,7 +55,9 @@ def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float,
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        tree = TreePeak(proc.pid) if os.path.isdir("/proc") else None
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        tree_peak = tree.stop() if tree is not None else 0.0
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
@@ -66,7 +69,7 @@ def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float,
         parts = line.split()
         if len(parts) == 4 and parts[0] == "timing" and parts[1] != "total":
             stages[parts[1]] = (float(parts[2]), float(parts[3]))
-    peak = usage.ru_maxrss / 1024
+    peak = max(usage.ru_maxrss / 1024, tree_peak)
     return wall, usage.ru_utime + usage.ru_stime, peak, stages, proc.returncode
 
 
