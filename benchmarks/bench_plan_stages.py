@@ -9,8 +9,13 @@ interpreter start-up and imports count. The command prints the seconds of
 each stage to stderr (``--timings``; nothing of it reaches the outputs);
 *start-up* is the time of the process minus the stages it timed: the
 interpreter, imports, building the command line and exit. Each stage has
-its wall time and its CPU time (the process's own; on a machine shared
-with other jobs CPU time moves much less than wall time). Every figure is
+its wall time and its CPU time (the process's own and its waited-for
+workers'; on a machine shared with other jobs CPU time moves much less
+than wall time). The exporters run side by side in one forked worker per
+core (``--jobs``): each exporter's own wall and CPU seconds, measured in the
+worker that ran it, are listed as "· name" rows above the *exporters* row,
+which is the stage as a whole (its CPU includes the workers'); the rows of
+parts do not add up to it in wall time. Every figure is
 the best of ``--repeat`` runs; end to end is the best run's, not a sum of
 bests. Peak RSS is over the whole process tree: the larger of the command's
 own peak (``wait4``) and the largest sum over it and its descendants,
@@ -86,8 +91,8 @@ def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
         for _ in range(repeat):
             wall, cpu, run_peak, stages, code = run_once(data, out, strategy)
             peak = max(peak, run_peak)
-            startup = (wall - sum(w for w, _ in stages.values()),
-                       cpu - sum(c for _, c in stages.values()))
+            laps = [times for name, times in stages.items() if "/" not in name]
+            startup = (wall - sum(w for w, _ in laps), cpu - sum(c for _, c in laps))
             stages = {"start-up": startup, **stages}
             for name, (w, c) in stages.items():
                 was = best.get(name, (float("inf"), float("inf")))
@@ -124,7 +129,10 @@ def main() -> None:
         for s in scales:
             found = results[s][2].get(name)
             cells += [f"{found[0]:.2f} s", f"{found[1]:.2f} s"] if found else ["—", "—"]
-        print(f"| {STAGE_NAMES.get(name, name)} | " + " | ".join(cells) + " |")
+        label = STAGE_NAMES.get(name, name)
+        if "/" in name:  # a part of the stage below it, timed where it ran
+            label = "· " + name.split("/", 1)[1]
+        print(f"| {label} | " + " | ".join(cells) + " |")
     print("| **end to end** | " + " | ".join(
         f"**{results[s][0][0]:.2f} s** | **{results[s][0][1]:.2f} s**" for s in scales) + " |")
     print("| peak RSS | " + " | ".join(f"{results[s][1]:.0f} MiB | " for s in scales) + " |")

@@ -38,8 +38,8 @@ def test_plan_prints_its_stages_to_stderr_and_nothing_into_the_outputs(
     stages = [line.split()[1] for line in capsys.readouterr().err.splitlines()
               if line.startswith("timing ")]
     assert stages == ["load", "assign", "hotline", "visits", "training", "calendar",
-                      "publication", "plan-json", "roster-csv", "swap", "published-hook",
-                      "total"]
+                      "publication", "exporters/plan-json", "exporters/roster-csv", "exporters",
+                      "swap", "published-hook", "total"]
     for path in out.rglob("*"):
         if path.is_file():
             assert b"timing" not in path.read_bytes()

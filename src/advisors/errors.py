@@ -66,6 +66,10 @@ class DataError(AdvisorsError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self._summary())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its problems (not its summary) when it crosses a process boundary
+        return (type(self), (self.problems,), self.__dict__)
+
     @property
     def about_options(self) -> bool:
         """Whether every problem is with a command-line option (``--out``), not the data."""

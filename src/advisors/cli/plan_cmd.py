@@ -17,6 +17,7 @@ import click
 from ..data.dispatch import load_dataset
 from ..output import ExportOptions, export
 from ..output.outdir import MARKER, check_output_folder, output_folder
+from ..output.parallel import default_jobs
 from ..period import Period
 from ..plan.plan import Plan, dropped_references, make_plan
 from ..plan.shortfalls import shortfall_lines
@@ -72,12 +73,15 @@ def _stamp(text: str | None) -> dt.datetime | None:
               "promised others (by default a pattern changes only with the village's advisor "
               "or service class; an absence moves single days).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Write the outputs in this many processes side by side (default: one per "
+              "core). The files are the same whatever the number.")
 @click.option("--timings", is_flag=True,
               help="Print the seconds each stage took to stderr (never into OUT).")
 def plan(source: Path, period: Period, out: Path, previous: Path | None, published: str | None,
          templates: tuple[Path, ...], locale_dirs: tuple[Path, ...], review: bool,
          exporter_names: str | None, strategy: str, repattern: bool, quiet: bool,
-         timings: bool, force: bool) -> None:
+         jobs: int | None, timings: bool, force: bool) -> None:
     """Assign, schedule visits and the hotline, plan training; write OUT.
 
     OUT gets plan.json, calendars/ (one .ics per advisor, trainer, village and
@@ -114,12 +118,16 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
     with click.progressbar(length=steps, label=say("planning"), file=sink, show_pos=True) as bar:
         def advance(label: str) -> None:
             watch(label)
-            bar.label = say(label) if label in STAGES else say(
-                "writing {name}", name=lookup(label, "exporter") or label)
+            bar.label = say(label)
+            bar.update(1)
+
+        def exported(name: str) -> None:
+            bar.label = say("writing {name}", name=lookup(name, "exporter") or name)
             bar.update(1)
 
         options = ExportOptions(template_dirs=tuple(templates), locale_dirs=tuple(locale_dirs),
-                                review=review, progress=advance)
+                                review=review, progress=exported, timed=watch.part,
+                                jobs=jobs or default_jobs())
         result = make_plan(dataset, period, before, strategy=strategy,
                            stamp=_stamp(published), translator=options.translator(),
                            progress=advance, repattern=repattern)
@@ -127,8 +135,10 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
         watch("publication")
         with output_folder(out, sources=sources, force=force, notice=_notice) as folder:
             written = export(publication, folder, options, names)
+            watch("exporters")
         watch("swap")
-    publication = attrs.evolve(publication, rendered_with=attrs.evolve(options, progress=None))
+    publication = attrs.evolve(publication, rendered_with=attrs.evolve(
+        options, progress=None, timed=None, jobs=1))
     with _plugin_warnings(shown=not quiet):
         get_plugin_manager().hook.plan_published(plan=result, changes=result.changes,
                                                  publication=publication)

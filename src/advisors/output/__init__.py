@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import PluginError
 from ..plugins import collect
+from . import parallel
 from .base import Exporter, ExportOptions, Publication, sorted_paths
 from .folder import OutputFolder, UnsafePathError
 
@@ -26,20 +27,36 @@ def export(publication: Publication, out: Path | OutputFolder,
            names: Sequence[str] | None = None) -> list[Path]:
     """Run the exporters ``names`` (default: every registered one) into ``out``.
 
-    Returns the files written, relative to ``out``, sorted.
+    With ``options.jobs`` above 1, ``fork`` available and a publication big enough
+    to pay for it, they run side by side in that many forked workers
+    (:mod:`advisors.output.parallel`); the files are the same. Returns the files
+    written, relative to ``out``, sorted.
     """
     options = options or ExportOptions()
     registered = collect("exporters")
     chosen = list(registered) if names is None else list(names)
-    written: list[Path] = []
-    if not isinstance(out, OutputFolder):
-        Path(out).mkdir(parents=True, exist_ok=True)
-        out = OutputFolder(out)
     for name in chosen:
         if name not in registered:
             raise PluginError(f"no exporter named {name!r}; available: "
                               + ", ".join(sorted(registered)))
-        written.extend(registered[name].implementation(publication, out, options))
+    if not isinstance(out, OutputFolder):
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = OutputFolder(out)
+    pairs = [(name, registered[name].implementation) for name in dict.fromkeys(chosen)]
+
+    def done(name: str, wall: float, cpu: float) -> None:
+        if options.timed is not None:
+            options.timed(name, wall, cpu)
         if options.progress is not None:
             options.progress(name)
+
+    if (options.jobs > 1 and len(pairs) > 1 and parallel.can_fork()
+            and parallel.worth_forking(publication)):
+        written = parallel.run(publication, out, options, pairs, options.jobs, done)
+    else:
+        written = []
+        for name, exporter in pairs:
+            paths, wall, cpu = parallel.timed(exporter, publication, out, options)
+            written.extend(paths)
+            done(name, wall, cpu)
     return sorted_paths(set(written))

@@ -112,6 +112,12 @@ class ExportOptions:
     """Write ``.eml`` invitations when the policy names an organizer email."""
     progress: Callable[[str], None] | None = attrs.field(default=None, eq=False)
     """Called with a short label as each exporter finishes (a CLI progress bar)."""
+    timed: Callable[[str, float, float], None] | None = attrs.field(default=None, eq=False)
+    """Called with each exporter's name, wall and CPU seconds as it finishes, measured in
+    the process that ran it (``advisors plan --timings``)."""
+    jobs: int = attrs.field(default=1, eq=False, validator=attrs.validators.ge(1))
+    """Exporters run side by side in this many forked worker processes; 1 (the default)
+    runs them one after the other in this process. The files are the same either way."""
 
     def translator(self) -> Translator:
         """The catalogs these options select."""
