@@ -20,7 +20,10 @@ it. ``time`` is the first ``advisors.assign`` call in a fresh process
 (finding plugins and importing numpy/OR-Tools included); ``warm`` a second
 call in the same process (up to 100,000 villages; it must give the same
 result). Times exclude reading the dataset (reported as ``load``); peak
-memory is the whole child process.
+memory is the whole child process tree, workers included, twice: RSS
+summed over the processes (a page a forked worker shares with its parent
+counts once per process, an upper bound) and PSS (each page once, shared
+out between the processes that map it).
 
 Only the files coverage needs are read (townships, villages, advisors,
 assignments): the people of the national instance (2 million rows) play no
@@ -38,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import dataset_dir, measure
+from common import dataset_dir, last_pss_mb, measure
 
 NEEDED = ("townships", "villages", "advisors", "assignments", "policy.toml")
 HEADERS = {
@@ -146,23 +149,25 @@ def main() -> None:
         for scale in args.scales:
             folder = slim_folder(dataset_dir(scale, args.seed), Path(tmp) / scale)
             _, b_mb, base = measure(run_baseline, str(folder))
+            b_pss = last_pss_mb()
             print(f"{scale}: baseline {base}", file=sys.stderr)
             for strategy in args.strategies.split(","):
                 sec, mb, res = measure(run_strategy, str(folder), strategy)
+                pss = last_pss_mb()
                 print(f"{scale}: {strategy} {res}", file=sys.stderr)
                 rows.append((scale, res["villages"], res["advisors"], strategy, res["load"],
-                             res["seconds"], res["warm"], mb, res["cost"] / base["cost"],
+                             res["seconds"], res["warm"], mb, pss, res["cost"] / base["cost"],
                              res["covered"] - base["covered"]))
             rows.append((scale, res["villages"], res["advisors"],
                          f"baseline (graph {base['graph']:.2f} s + flow {base['solve']:.2f} s)",
-                         float("nan"), base["seconds"], base["seconds"], b_mb, 1.0, 0))
-    print("| scale | villages | advisors | strategy | load s | time s | warm s | peak MB "
-          "| cost / baseline | covered − baseline |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
-    for scale, n_v, n_a, strategy, load, sec, warm, mb, ratio, dcov in rows:
+                         float("nan"), base["seconds"], base["seconds"], b_mb, b_pss, 1.0, 0))
+    print("| scale | villages | advisors | strategy | load s | time s | warm s | peak MB (RSS) "
+          "| peak MB (PSS) | cost / baseline | covered − baseline |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, n_v, n_a, strategy, load, sec, warm, mb, pss, ratio, dcov in rows:
         load_s = "" if load != load else f"{load:.2f}"
         print(f"| {scale} | {n_v:,} | {n_a:,} | {strategy} | {load_s} | {sec:.2f} | {warm:.2f} "
-              f"| {mb:.0f} | {ratio:.4f} | {dcov:+d} |")
+              f"| {mb:.0f} | {pss:.0f} | {ratio:.4f} | {dcov:+d} |")
 
 
 if __name__ == "__main__":

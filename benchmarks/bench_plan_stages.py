@@ -17,9 +17,11 @@ worker that ran it, are listed as "· name" rows above the *exporters* row,
 which is the stage as a whole (its CPU includes the workers'); the rows of
 parts do not add up to it in wall time. Every figure is
 the best of ``--repeat`` runs; end to end is the best run's, not a sum of
-bests. Peak RSS is over the whole process tree: the larger of the command's
-own peak (``wait4``) and the largest sum over it and its descendants,
-sampled every 50 ms.
+bests. Peak memory is over the whole process tree, twice: RSS, the larger of the
+command's own peak (``wait4``) and the largest sum over it and its
+descendants sampled every 50 ms (an upper bound: a page a forked worker
+shares with its parent counts in both), and PSS, each page counted once
+(shared out between the processes that map it), sampled every 250 ms.
 
 ``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
 to compare two versions with ``diff -r``. Prints Markdown tables.
@@ -52,8 +54,9 @@ Times = dict[str, tuple[float, float]]
 """Stage → (wall seconds, CPU seconds)."""
 
 
-def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float, Times, int]:
-    """One `advisors plan` process: wall s, CPU s, peak RSS MiB, stage times, exit code."""
+def run_once(data: Path, out: Path, strategy: str
+             ) -> tuple[float, float, tuple[float, float], Times, int]:
+    """One `advisors plan` process: wall s, CPU s, peak (RSS, PSS) MiB, stages, exit code."""
     command = [sys.executable, "-c", "from advisors.cli import main; main()", "plan", str(data),
                "--period", PERIOD, "--out", str(out), "-q", "--timings", "--strategy", strategy]
     env = dict(os.environ, ADVISORS_OUTBOX="")
@@ -63,6 +66,7 @@ def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float,
         tree = TreePeak(proc.pid) if os.path.isdir("/proc") else None
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
         tree_peak = tree.stop() if tree is not None else 0.0
+        pss = tree.pss_peak if tree is not None else 0.0
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
@@ -74,23 +78,23 @@ def run_once(data: Path, out: Path, strategy: str) -> tuple[float, float, float,
         parts = line.split()
         if len(parts) == 4 and parts[0] == "timing" and parts[1] != "total":
             stages[parts[1]] = (float(parts[2]), float(parts[3]))
-    peak = max(usage.ru_maxrss / 1024, tree_peak)
+    peak = (max(usage.ru_maxrss / 1024, tree_peak), pss)
     return wall, usage.ru_utime + usage.ru_stime, peak, stages, proc.returncode
 
 
 def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
-                ) -> tuple[tuple[float, float], float, Times, int]:
+                ) -> tuple[tuple[float, float], tuple[float, float], Times, int]:
     """Best-of-``repeat`` (wall, CPU) end to end and per stage, peak RSS, exit code."""
     data = dataset_dir(scale)
     best_wall = best_cpu = float("inf")
     best: dict[str, tuple[float, float]] = {}
-    peak = 0.0
+    peak = (0.0, 0.0)
     code = 0
     with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
         out = Path(tmp) / "out"
         for _ in range(repeat):
             wall, cpu, run_peak, stages, code = run_once(data, out, strategy)
-            peak = max(peak, run_peak)
+            peak = (max(peak[0], run_peak[0]), max(peak[1], run_peak[1]))
             laps = [times for name, times in stages.items() if "/" not in name]
             startup = (wall - sum(w for w, _ in laps), cpu - sum(c for _, c in laps))
             stages = {"start-up": startup, **stages}
@@ -135,7 +139,10 @@ def main() -> None:
         print(f"| {label} | " + " | ".join(cells) + " |")
     print("| **end to end** | " + " | ".join(
         f"**{results[s][0][0]:.2f} s** | **{results[s][0][1]:.2f} s**" for s in scales) + " |")
-    print("| peak RSS | " + " | ".join(f"{results[s][1]:.0f} MiB | " for s in scales) + " |")
+    print("| peak RSS (tree sum) | " + " | ".join(f"{results[s][1][0]:.0f} MiB | "
+                                                for s in scales) + " |")
+    print("| peak PSS (tree) | " + " | ".join(f"{results[s][1][1]:.0f} MiB | "
+                                             for s in scales) + " |")
     print("| exit code | " + " | ".join(f"{results[s][3]} | " for s in scales) + " |")
 
 

@@ -28,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BENCH_DIR", "CACHE_DIR", "dataset_dir", "measure", "peak_rss_mb", "tree_rss_mb"]
+__all__ = ["BENCH_DIR", "CACHE_DIR", "TreePeak", "dataset_dir", "last_pss_mb", "measure",
+           "peak_rss_mb", "tree_pss_mb", "tree_rss_mb"]
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / ".cache"
@@ -99,6 +100,15 @@ def _child(
         conn.close()
 
 
+_LAST_PSS = [0.0]
+
+
+def last_pss_mb() -> float:
+    """The peak PSS (MiB) of the process tree of the last :func:`measure` call: each
+    page once, where the RSS peak counts a page a worker shares with its parent twice."""
+    return _LAST_PSS[0]
+
+
 def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, float, Any]:
     """Run ``fn(*args, **kwargs)`` in a fresh ``spawn`` subprocess.
 
@@ -125,16 +135,16 @@ def measure(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, f
         parent.close()
         tree_peak = tree.stop() if tree is not None else 0.0
     proc.join()
+    _LAST_PSS[0] = tree.pss_peak if tree is not None else 0.0
     status, a, b, result = message
     if status != "ok":
         raise RuntimeError(f"benchmark child failed: {a}\n{b}")
     return a, max(b, tree_peak), result
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident set of process ``pid`` and all its descendants now, in MiB (Linux ``/proc``)."""
+def _tree(pid: int) -> list[int]:
+    """Process ``pid`` and all its descendants now (Linux ``/proc``)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -144,31 +154,61 @@ def tree_rss_mb(pid: int) -> float:
         except OSError:  # the process ended meanwhile
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21])  # pages
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        found.append(p)
         todo += children.get(p, [])
-    return total * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+    return found
+
+
+def _status_kib(pid: int, path: str, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/{path}", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError):  # ended meanwhile, or no such file (old kernels)
+        pass
+    return 0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident set of process ``pid`` and all its descendants now, in MiB.
+
+    An upper bound: a page a forked worker shares with its parent counts once
+    per process. :func:`tree_pss_mb` shares it out instead."""
+    return sum(_status_kib(p, "status", "VmRSS:") for p in _tree(pid)) / 1024
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of ``pid`` and its descendants now, in MiB: each page
+    counted once, split between the processes that share it (``smaps_rollup``)."""
+    return sum(_status_kib(p, "smaps_rollup", "Pss:") for p in _tree(pid)) / 1024
 
 
 class TreePeak:
-    """Largest :func:`tree_rss_mb` of a process seen while sampling every ``interval`` s."""
+    """Largest :func:`tree_rss_mb` and :func:`tree_pss_mb` of a process tree, sampled
+    every ``interval`` s (PSS, dearer to read, every fifth sample)."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.peak = 0.0
+        self.pss_peak = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(pid, interval), daemon=True)
         self._thread.start()
 
     def _run(self, pid: int, interval: float) -> None:
+        count = 0
         while not self._stop.is_set():
             self.peak = max(self.peak, tree_rss_mb(pid))
+            if count % 5 == 0:
+                self.pss_peak = max(self.pss_peak, tree_pss_mb(pid))
+            count += 1
             self._stop.wait(interval)
 
     def stop(self) -> float:
-        """Stop sampling; the peak in MiB."""
+        """Stop sampling; the RSS peak in MiB (``pss_peak`` holds the PSS one)."""
         self._stop.set()
         self._thread.join()
         return self.peak
