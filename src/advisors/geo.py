@@ -26,8 +26,8 @@ import attrs
 
 from .model import TravelTime
 
-__all__ = ["EARTH_RADIUS_KM", "Booking", "Clash", "Timetable", "TravelModel", "great_circle_km",
-           "travel_minutes"]
+__all__ = ["EARTH_RADIUS_KM", "Booking", "Clash", "Reach", "Timetable", "TravelModel",
+           "great_circle_km", "travel_minutes"]
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG)."""
@@ -82,6 +82,49 @@ class TravelModel:
         if minutes is not None:
             return minutes
         return self.road_km(a, b) / self.speed_kmh * 60.0
+
+
+class Reach:
+    """Which of a fixed set of ids lie within a road distance of a place, without
+    measuring the distance to every one of them.
+
+    The great-circle distance is at least the Earth's radius times the
+    difference in latitude, so an id whose latitude is further away than the
+    limit allows (divided by the road factor) cannot be within it, unless the
+    travel table measures that pair; only the ids in the latitude band, the
+    ids the table pairs with the place and the ids without a point are
+    measured, with :meth:`TravelModel.road_km`. The answer is exactly that of
+    measuring every id.
+    """
+
+    def __init__(self, travel: TravelModel, ids: Iterable[str]) -> None:
+        self.travel = travel
+        ids_set = set(ids)
+        self.ids: tuple[str, ...] = tuple(sorted(ids_set))
+        """Every id, sorted."""
+        located = sorted((travel.points[i][0], i) for i in ids_set if i in travel.points)
+        self._lats = [lat for lat, _ in located]
+        self._ids = [i for _, i in located]
+        self._unlocated = sorted(i for i in ids_set if i not in travel.points)
+        self._tabled: dict[str, set[str]] = {}
+        for origin, destination in travel.table:
+            if origin in ids_set:
+                self._tabled.setdefault(destination, set()).add(origin)
+
+    def within(self, place: str, limit_km: float) -> list[tuple[float, str]]:
+        """(road km, id) of every id within ``limit_km`` of ``place``, nearest first
+        (ties by id)."""
+        lat = self.travel.points[place][0] if place in self.travel.points else None
+        chosen: set[str] = set(self._unlocated) | self._tabled.get(place, set())
+        if lat is None:
+            chosen.update(self._ids)
+        else:
+            band = math.degrees(limit_km / self.travel.road_factor / EARTH_RADIUS_KM) * 1.000001
+            lo = bisect.bisect_left(self._lats, lat - band)
+            hi = bisect.bisect_right(self._lats, lat + band)
+            chosen.update(self._ids[lo:hi])
+        found = [(self.travel.road_km(i, place), i) for i in chosen]
+        return sorted((km, i) for km, i in found if km <= limit_km)
 
 
 def travel_minutes(minutes: Callable[[str, str], float], a: str, b: str) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from ..geo import Reach
 from ..hookspecs import Register, hookimpl
 from ..model import Trainer
 from ..period import Period
@@ -104,6 +105,8 @@ class Placer:
         self.curriculum = self.policy.curriculum
         self._days: dict[tuple[str, dt.date, dt.date], list[dt.date]] = {}
         self._near: dict[str, list[tuple[float, Trainer]]] = {}
+        self._trainers = {t.id: t for t in data.trainers}
+        self._reach: Reach | None = None  # built on first use
 
     def days(self, township: str, window: Period) -> list[dt.date]:
         """Working days of ``township`` in ``window`` (cached)."""
@@ -115,11 +118,10 @@ class Placer:
     def trainers_near(self, venue: str) -> list[tuple[float, Trainer]]:
         """Trainers within travel reach of ``venue``, nearest first (cached)."""
         if venue not in self._near:
-            limit = self.policy.max_trainer_travel_km
-            pairs = [(self.problem.travel.road_km(t.id, venue), t) for t in
-                     self.problem.dataset.trainers]
-            self._near[venue] = sorted((p for p in pairs if p[0] <= limit),
-                                       key=lambda p: (p[0], p[1].id))
+            if self._reach is None:
+                self._reach = Reach(self.problem.travel, self._trainers)
+            near = self._reach.within(venue, self.policy.max_trainer_travel_km)
+            self._near[venue] = [(km, self._trainers[i]) for km, i in near]
         return self._near[venue]
 
     def had_earlier(self, members: Sequence[Participant]) -> dict[str, int]:

@@ -37,7 +37,7 @@ import attrs
 
 from ..data import jsontext
 from ..data.dataset import Dataset
-from ..geo import Timetable, TravelModel
+from ..geo import Reach, Timetable, TravelModel
 from ..languages import language_name
 from ..model import Person, Trainer, Venue
 from ..period import Period
@@ -390,7 +390,7 @@ class TrainingProblem:
         travel = TravelModel.build(points, dataset.travel, dataset.policy.road_factor,
                                    dataset.policy.speed_kmh)
         limit = policy.max_participant_travel_km
-        all_venues = sorted(venues)
+        all_venues = Reach(travel, venues)
         home: dict[str, tuple[str, float]] = {}
         participants = []
         for person in sorted(dataset.people, key=lambda p: p.id):
@@ -431,14 +431,16 @@ class TrainingProblem:
         return t.name if t is not None else township
 
 
-def _home_venue(village: str, own: Sequence[str], every: Sequence[str], travel: TravelModel,
+def _home_venue(village: str, own: Sequence[str], every: Reach, travel: TravelModel,
                 limit: float) -> tuple[str, float]:
     for venue in own:
         km = travel.road_km(village, venue)
         if km <= limit:
             return venue, km
     # outside the township: the nearest venue in reach, ties by id
-    best = min(((travel.road_km(village, v), v) for v in every), default=(math.inf, ""))
-    if best[0] <= limit:
-        return best[1], best[0]
+    near = every.within(village, limit)
+    if near:
+        return near[0][1], near[0][0]
+    # none in reach: how far the nearest is, for the explanation
+    best = min(((travel.road_km(village, v), v) for v in every.ids), default=(math.inf, ""))
     return "", best[0]
