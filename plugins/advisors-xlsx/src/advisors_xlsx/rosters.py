@@ -24,7 +24,7 @@ from pathlib import Path
 from advisors.output import ExportOptions, OutputFolder, Publication
 from advisors.output.rows import ROSTER_COLUMNS, ROSTER_HEADINGS, RosterRow, roster_rows
 
-from .sheetml import DATE_FORMAT, TIME_FORMAT, Table, Value
+from .sheetml import DATE_FORMAT, TIME_FORMAT, UNWRITABLE, Table, Value
 from .tablebook import write_tables
 
 __all__ = ["ASSIGNMENT_COLUMNS", "DATE_FORMAT", "HEADINGS", "HOTLINE_SHEET", "TIME_FORMAT",
@@ -47,11 +47,11 @@ ASSIGNMENT_COLUMNS: tuple[tuple[str, str], ...] = (
 """Headings of the assignment table."""
 HOTLINE_SHEET = "12348热线"
 """Title of the hotline rota's sheet."""
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+_BAD_TITLE = re.compile(rf"[\[\]:*?/\\\t\n\r\x7f{UNWRITABLE}]")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unused sheet title for ``name`` (31 characters, no ``[]:*?/\\``)."""
+    """A valid, unused sheet title for ``name`` (31 characters, no ``[]:*?/\\``, no controls)."""
     base = _BAD_TITLE.sub("_", name).strip("'") or "sheet"
     title, n = base[:31], 2
     while title.lower() in taken:

@@ -26,8 +26,9 @@ import attrs
 
 from .widths import column_widths
 
-__all__ = ["DATE_FORMAT", "STYLES_XML", "TIME_FORMAT", "Table", "Value", "column_letter",
-           "date_serial", "sheet_xml", "strings_xml", "time_fraction", "xml_text"]
+__all__ = ["DATE_FORMAT", "MAIN_NS", "STYLES_XML", "TIME_FORMAT", "UNWRITABLE", "Table", "Value",
+           "column_letter", "date_serial", "sheet_xml", "strings_xml", "time_fraction",
+           "xml_attribute", "xml_text"]
 
 Value = str | dt.date | dt.time | int | float | None
 """What a cell of a :class:`Table` holds (a ``bool`` is an ``int`` here and a boolean cell)."""
@@ -39,9 +40,15 @@ TIME_FORMAT = "hh:mm"
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
-                         "|_(?=x[0-9A-Fa-f]{4}_)")
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+UNWRITABLE = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+"""What XML 1.0 cannot hold, as a character class: C0 controls but tab and line breaks,
+lone surrogates, U+FFFE and U+FFFF."""
+# An underscore is coded when the reader would take it for the start of a code: before
+# x + four hex digits + "_", or + a character that is about to be coded (and so begins "_").
+_CODED = re.compile(f"[{UNWRITABLE}]|_(?=x[0-9A-Fa-f]{{4}}[_{UNWRITABLE}])")
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"})
 
 
 def _code(found: re.Match[str]) -> str:
@@ -49,15 +56,18 @@ def _code(found: re.Match[str]) -> str:
 
 
 def xml_text(text: str) -> str:
-    """``text`` as the content of a SpreadsheetML element (``<t>``, a defined name)."""
-    if _UNWRITABLE.search(text):
-        text = _UNWRITABLE.sub(_code, text)
-    return text.translate(_ENTITIES)
+    """``text`` as the content of a cell's ``<t>``: any Python string, coded where it must be."""
+    if _CODED.search(text):
+        text = _CODED.sub(_code, text)
+    return text.translate(_TEXT)
 
 
 def xml_attribute(text: str) -> str:
-    """``text`` as an attribute value in double quotes (a sheet's name)."""
-    return xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    """``text`` in double quotes or as a defined name's text (a sheet name: no code applies).
+
+    Sheet names never hold what XML cannot (:func:`.rosters.sheet_title` replaces it).
+    """
+    return text.translate(_ATTRIBUTE)
 
 
 _EPOCH = dt.date(1899, 12, 30).toordinal()
@@ -220,8 +230,8 @@ def sheet_xml(table: Table, strings: dict[str, int]) -> str:
     last = f"{letters[-1]}{table.last_row}"
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                    for i, w in enumerate(table.widths(), start=1))
-    title = f'<c r="A1" s="{_TITLE}" t="s"><v>{_shared(strings, table.title)}</v></c>'
-    header = "".join(f'<c r="{letter}2" s="{_HEADER}" t="s"><v>{_shared(strings, text)}</v></c>'
+    title = _cell("A1", table.title, (_TITLE,) * 3, strings)
+    header = "".join(_cell(f"{letter}2", text, (_HEADER,) * 3, strings)
                      for letter, text in zip(letters, table.headings, strict=True))
     return "".join((
         _XML_HEAD, f'<worksheet xmlns="{MAIN_NS}">',

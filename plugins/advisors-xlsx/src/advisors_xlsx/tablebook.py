@@ -27,7 +27,6 @@ from .sheetml import (
     sheet_xml,
     strings_xml,
     xml_attribute,
-    xml_text,
 )
 
 __all__ = ["tables_bytes", "write_tables"]
@@ -50,7 +49,7 @@ def _workbook(tables: Sequence[Table]) -> str:
                      for i, t in enumerate(tables, start=1))
     names = []
     for i, table in enumerate(tables):
-        sheet = xml_text(_reference(table.name))
+        sheet = xml_attribute(_reference(table.name))
         last = f"${column_letter(table.width)}${table.last_row}"
         names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                      f"{sheet}!$A$2:{last}</definedName>"
