@@ -157,8 +157,8 @@ class Table:
     name: str
     """The sheet's name (valid and unique in its workbook: :func:`.rosters.sheet_title`)."""
     title: str
-    headings: Sequence[str]
-    """The header row's texts (a line break between Chinese and English)."""
+    headings: Sequence[str] = attrs.field(validator=attrs.validators.min_len(1))
+    """The header row's texts (a line break between Chinese and English); one at least."""
     rows: Sequence[Sequence[Value]]
     struck: Sequence[bool] = ()
     """Which rows are struck through (cancelled events); missing ones are not."""
