@@ -4,7 +4,9 @@ Registers the ``xlsx`` dataset format — read a dataset from one workbook
 (``advisors check book.xlsx``) and write a template with drop-downs
 (``advisors init DIR --format xlsx``), the ``roster-xlsx`` and ``assignments-xlsx`` exporters,
 and the translator's workbook (``advisors translations export`` / ``import``).
-openpyxl is imported only when a workbook is read or written.
+openpyxl is imported only when a workbook is read, or written as a template or
+a translator's workbook; the two exporters write SpreadsheetML themselves
+(:mod:`.sheetml`, :mod:`.tablebook`), without it.
 """
 
 from __future__ import annotations

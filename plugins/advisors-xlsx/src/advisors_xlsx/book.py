@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,7 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.data.atomic import atomic_write_bytes
 
-__all__ = ["book_bytes", "display_width", "save_book", "set_widths", "style_header"]
+from .widths import column_widths
+
+__all__ = ["book_bytes", "save_book", "set_widths", "style_header"]
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -32,11 +33,6 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _W3C_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: Chinese and Tibetan-stacked characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def style_header(ws: Worksheet, row: int, width: int, *, wrap: bool = True) -> None:
@@ -52,19 +48,8 @@ def style_header(ws: Worksheet, row: int, width: int, *, wrap: bool = True) -> N
 def set_widths(ws: Worksheet | WriteOnlyWorksheet, columns: Sequence[Iterable[Any]], *,
                least: int = 6, most: int = 40) -> None:
     """Widths from each column's longest text (header included), within [least, most]."""
-    for i, values in enumerate(columns, start=1):
-        longest = max((display_width(_shown(v)) for v in values), default=0)
-        ws.column_dimensions[get_column_letter(i)].width = max(least, min(most, longest + 2))
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.time):
-        return "00:00"
-    if isinstance(value, dt.date):
-        return "2026年12月31日"
-    return str(value)
+    for i, width in enumerate(column_widths(columns, least=least, most=most), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
 
 
 def book_bytes(book: Workbook, stamp: dt.datetime | None = None) -> bytes:
