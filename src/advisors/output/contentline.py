@@ -170,6 +170,6 @@ def datetime_line(name: str, value: dt.datetime) -> bytes:
 def calendar_lines(name: str, value: Any, params: Sequence[tuple[str, str]] = ()) -> bytes:
     """The content line(s) of one property as icalendar itself writes them (the slow path)."""
     holder = icalendar.Event()
-    holder.add(name, value, parameters=dict(params) or None)
+    holder.add(name, value, parameters=dict(params))
     raw: bytes = holder.to_ical()
     return raw[len(b"BEGIN:VEVENT\r\n"):-len(b"END:VEVENT\r\n")]
