@@ -54,7 +54,7 @@ def test_a_text_line_is_icalendars(name: str, value: str) -> None:
     assert text_line(name, value) == _icalendar(name, value)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(one_line)
 @example("a" * 73 + "\\" + "b")
 @example("a" * 73 + "^^" + "b" * 80)
@@ -82,7 +82,7 @@ PARAMS = ("CN", "ROLE", "PARTSTAT", "CUTYPE", "DIR", "SENT-BY", "DELEGATED-TO", 
           "LANGUAGE", "X-FOO", "cn", "x-bar")
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(one_line, st.dictionaries(st.sampled_from(PARAMS), texts, max_size=5),
        st.sampled_from(["ATTENDEE", "ORGANIZER"]))
 @example("a@b.org", {"CN": 'x"y^z\r\nw'}, "ATTENDEE")

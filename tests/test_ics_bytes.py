@@ -58,7 +58,7 @@ writers = st.builds(FeedWriter, domain=st.sampled_from(["advisors.invalid", "例
                     organizer=st.none() | parties)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(writers, published(), st.booleans(), st.booleans())
 def test_an_event_is_the_bytes_icalendar_writes(writer: FeedWriter, item: PublishedEvent,
                                                 private: bool, alarms: bool) -> None:
@@ -66,7 +66,7 @@ def test_an_event_is_the_bytes_icalendar_writes(writer: FeedWriter, item: Publis
         writer, item, private=private, alarms=alarms)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(writers, st.lists(published(), max_size=4, unique_by=lambda i: i.event.id), one_line,
        st.sampled_from(["PUBLISH", "REQUEST", "CANCEL"]), st.booleans())
 def test_a_feed_is_the_bytes_icalendar_writes(writer: FeedWriter, items: list[PublishedEvent],
