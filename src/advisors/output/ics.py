@@ -1,9 +1,12 @@
 """iCalendar feeds (RFC 5545): one per advisor, trainer, village and township, and one of all.
 
-Each VEVENT is built with the ``icalendar`` library and serialised **once**;
-feeds are then written one after the other by concatenating the bytes, so
-memory holds one copy of each event whatever the number of feeds, and the
-time is that of serialising each event once.
+Each VEVENT is serialised **once**, its content lines written by
+:mod:`advisors.output.contentline` with the bytes ``icalendar`` would write
+(``icalendar`` itself serialises the parts written once per run — the
+calendar head, the VTIMEZONE, the VALARM around its text — and anything
+unusual); feeds are then written one after the other by concatenating the
+bytes, so memory holds one copy of each event whatever the number of feeds,
+and the time is that of serialising each event once.
 
 What phones need to stay right:
 
@@ -223,8 +226,8 @@ class FeedWriter:
         if found is None:
             found = self._build(item)
             self._cache[key] = found
-        # Spliced from the pieces: the bytes icalendar writes for the whole component
-        # (properties, ATTENDEEs, then VALARMs), without serialising the event per variant.
+        # Spliced from the pieces, in the order the feeds have always had (properties,
+        # ATTENDEEs and ORGANIZER, then VALARMs), without serialising the event per variant.
         body, people, reminders = found
         return b"".join((body, people if private else b"", reminders if alarms else b"",
                          _END_VEVENT))
