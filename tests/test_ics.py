@@ -19,6 +19,7 @@ import advisors
 from advisors.locale import Translator
 from advisors.output import export
 from advisors.output import ics as ics_module
+from advisors.output.contentline import text_line
 from advisors.output.ics import vtimezone
 from advisors.plan.event_builders import EventBuilder
 
@@ -221,4 +222,4 @@ def test_a_reminder_spliced_from_its_pieces_is_the_whole_valarm(summary: str,
     alarm.add("description", summary)
     alarm.add("trigger", dt.timedelta(minutes=-minutes))
     before, after = ics_module._alarm(minutes)
-    assert before + ics_module._alarm_text(summary) + after == alarm.to_ical()
+    assert before + text_line("DESCRIPTION", summary) + after == alarm.to_ical()

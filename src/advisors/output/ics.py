@@ -1,9 +1,12 @@
 """iCalendar feeds (RFC 5545): one per advisor, trainer, village and township, and one of all.
 
-Each VEVENT is built with the ``icalendar`` library and serialised **once**;
-feeds are then written one after the other by concatenating the bytes, so
-memory holds one copy of each event whatever the number of feeds, and the
-time is that of serialising each event once.
+Each VEVENT is serialised **once**, its content lines written by
+:mod:`advisors.output.contentline` with the bytes ``icalendar`` would write
+(``icalendar`` itself serialises the parts written once per run — the
+calendar head, the VTIMEZONE, the VALARM around its text — and anything
+unusual); feeds are then written one after the other by concatenating the
+bytes, so memory holds one copy of each event whatever the number of feeds,
+and the time is that of serialising each event once.
 
 What phones need to stay right:
 
@@ -34,6 +37,7 @@ import icalendar
 
 from ..locale import Translator
 from ..plan.events import Party, PublishedEvent
+from .contentline import datetime_line, line, text_line, verbatim_line
 from .folder import OutputFolder
 
 __all__ = [
@@ -99,36 +103,16 @@ def feed_members(event_owners: Iterable[str]) -> list[str]:
     return ["all", *(owner.replace(":", "/", 1) for owner in event_owners)]
 
 
-def _lines(name: str, value: str) -> bytes:
-    """One calendar property's content line(s), serialised by icalendar."""
-    cal = icalendar.Calendar()
-    cal.add(name, value)
-    raw: bytes = cal.to_ical()
-    return raw[len(b"BEGIN:VCALENDAR\r\n"):-len(_END)]
-
-
-def _attendee_lines(organizer: Party | None, attendees: Sequence[Party]) -> bytes:
-    """The ORGANIZER and ATTENDEE content lines, serialised by icalendar."""
-    holder = icalendar.Event()
+def _people_lines(organizer: Party | None, attendees: Sequence[Party]) -> bytes:
+    """The ATTENDEE and ORGANIZER content lines, in icalendar's order (ATTENDEEs first)."""
+    lines = [verbatim_line("ATTENDEE", f"mailto:{party.email}",
+                           (("CN", party.name), ("ROLE", party.role),
+                            ("PARTSTAT", "NEEDS-ACTION"), ("CUTYPE", "INDIVIDUAL")))
+             for party in attendees if party.email]
     if organizer is not None and organizer.email:
-        params = {"CN": organizer.name} if organizer.name else {}
-        holder.add("organizer", icalendar.vCalAddress(f"mailto:{organizer.email}"),
-                   parameters=params)
-    for party in attendees:
-        if party.email:
-            holder.add("attendee", icalendar.vCalAddress(f"mailto:{party.email}"),
-                       parameters={"CN": party.name, "ROLE": party.role,
-                                   "PARTSTAT": "NEEDS-ACTION", "CUTYPE": "INDIVIDUAL"})
-    raw: bytes = holder.to_ical()
-    return raw[len(b"BEGIN:VEVENT\r\n"):-len(b"END:VEVENT\r\n")]
-
-
-def _alarm_text(summary: str) -> bytes:
-    """The DESCRIPTION content line(s) of a VALARM that says ``summary``."""
-    alarm = icalendar.Alarm()
-    alarm.add("description", summary)
-    raw: bytes = alarm.to_ical()
-    return raw[len(b"BEGIN:VALARM\r\n"):-len(b"END:VALARM\r\n")]
+        lines.append(verbatim_line("ORGANIZER", f"mailto:{organizer.email}",
+                                   (("CN", organizer.name),) if organizer.name else ()))
+    return b"".join(lines)
 
 
 @functools.cache
@@ -136,13 +120,13 @@ def _alarm(minutes: int) -> tuple[bytes, bytes]:
     """A VALARM ``minutes`` before, serialised once, split where its DESCRIPTION goes.
 
     Content lines are folded one by one, so a reminder is these two pieces
-    around :func:`_alarm_text`: the bytes of serialising the whole VALARM.
+    around its DESCRIPTION line: the bytes of serialising the whole VALARM.
     """
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", "x")
     alarm.add("trigger", dt.timedelta(minutes=-minutes))
-    before, found, after = alarm.to_ical().partition(_alarm_text("x"))
+    before, found, after = alarm.to_ical().partition(text_line("DESCRIPTION", "x"))
     if not found:  # pragma: no cover - a VALARM holds its DESCRIPTION line
         raise AssertionError(alarm.to_ical())
     return before, after
@@ -195,40 +179,43 @@ class FeedWriter:
         return joined
 
     def _build(self, item: PublishedEvent) -> tuple[bytes, bytes, bytes]:
+        """The event's properties, its ATTENDEE/ORGANIZER lines and its VALARMs.
+
+        The properties in icalendar's order for a VEVENT: SUMMARY, DTSTART,
+        DTEND, DTSTAMP, UID, SEQUENCE, then the others alphabetically.
+        """
         event = item.event
-        vevent = icalendar.Event()
-        vevent.add("uid", self.uid(item))
-        vevent.add("dtstamp", item.stamp.astimezone(dt.UTC))
-        vevent.add("sequence", item.sequence)
-        vevent.add("status", item.status)
-        vevent.add("dtstart", event.start)
-        vevent.add("dtend", event.end)
         summary = self.text(item, "summary")
-        vevent.add("summary", summary)
         description = self.text(item, "description")
-        if description:
-            vevent.add("description", description)
-        if event.location:
-            vevent.add("location", event.location)
-        if event.geo is not None:
-            vevent.add("geo", event.geo)
-        vevent.add("categories", [event.kind.upper()])
         # an appointment kept during a service day takes no time of its own: the visit has it
         during = event.kind == "appointment" and not event.get("home")
-        vevent.add("transp", "TRANSPARENT" if item.cancelled or during else "OPAQUE")
-        raw: bytes = vevent.to_ical()
-        body = raw[: -len(_END_VEVENT)]
+        lines = [b"BEGIN:VEVENT\r\n",
+                 text_line("SUMMARY", summary),
+                 datetime_line("DTSTART", event.start),
+                 datetime_line("DTEND", event.end),
+                 datetime_line("DTSTAMP", item.stamp.astimezone(dt.UTC)),
+                 text_line("UID", self.uid(item)),
+                 line("SEQUENCE", str(int(item.sequence))),
+                 text_line("CATEGORIES", event.kind.upper())]
+        if description:
+            lines.append(text_line("DESCRIPTION", description))
+        if event.geo is not None:
+            lines.append(line("GEO", f"{float(event.geo[0])};{float(event.geo[1])}"))
+        if event.location:
+            lines.append(text_line("LOCATION", event.location))
+        lines.append(text_line("STATUS", item.status))
+        lines.append(b"TRANSP:TRANSPARENT\r\n" if item.cancelled or during
+                     else b"TRANSP:OPAQUE\r\n")
         alarms = b""
         if not item.cancelled and self.alarms:
-            said = _alarm_text(summary)
-            for minutes in self.alarms:
-                before, after = _alarm(minutes)
-                alarms += before + said + after
+            said = text_line("DESCRIPTION", summary)
+            alarms = b"".join(b"".join((_alarm(minutes)[0], said, _alarm(minutes)[1]))
+                              for minutes in self.alarms)
         who = (event.organizer or self.organizer, tuple(event.attendees))
         people = self._people.get(who)
         if people is None:
-            people = self._people[who] = _attendee_lines(*who)
-        return body, people, alarms
+            people = self._people[who] = _people_lines(*who)
+        return b"".join(lines), people, alarms
 
     def vevent(self, item: PublishedEvent, *, private: bool = True, alarms: bool = True
                ) -> bytes:
@@ -239,8 +226,8 @@ class FeedWriter:
         if found is None:
             found = self._build(item)
             self._cache[key] = found
-        # Spliced from the pieces: the bytes icalendar writes for the whole component
-        # (properties, ATTENDEEs, then VALARMs), without serialising the event per variant.
+        # Spliced from the pieces, in the order the feeds have always had (properties,
+        # ATTENDEEs and ORGANIZER, then VALARMs), without serialising the event per variant.
         body, people, reminders = found
         return b"".join((body, people if private else b"", reminders if alarms else b"",
                          _END_VEVENT))
@@ -263,10 +250,10 @@ class FeedWriter:
             cal.add("calscale", "GREGORIAN")
             cal.add("method", method)
             before = cal.to_ical()[: -len(_END)]
-            after = _lines("x-wr-timezone", self.zone)
+            after = verbatim_line("X-WR-TIMEZONE", self.zone)
             parts = (before, after + vtimezone(self.zone, first, last).to_ical())
             self._heads[key] = parts
-        return parts[0] + _lines("x-wr-calname", name) + parts[1]
+        return parts[0] + verbatim_line("X-WR-CALNAME", name) + parts[1]
 
     def feed_bytes(self, name: str, items: Sequence[PublishedEvent], *, private: bool,
                    method: str = "PUBLISH", alarms: bool = True) -> Iterator[bytes]:
@@ -283,11 +270,9 @@ class FeedWriter:
 
     def write_feed(self, path: Path, name: str, items: Sequence[PublishedEvent], *,
                    private: bool, alarms: bool = True) -> None:
-        """Write one feed file, streaming its events."""
+        """Write one feed file at ``path`` (its folder made)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as fh:
-            for chunk in self.feed_bytes(name, items, private=private, alarms=alarms):
-                fh.write(chunk)
+        path.write_bytes(b"".join(self.feed_bytes(name, items, private=private, alarms=alarms)))
 
     def write_all(self, out: OutputFolder, items: Sequence[PublishedEvent],
                   names: dict[str, str] | None = None) -> list[Path]:
@@ -295,17 +280,17 @@ class FeedWriter:
 
         ``names`` gives each feed's display name (``advisor/adv-01`` → 才让多杰).
         """
-        groups: dict[str, list[int]] = {}
-        for index, item in enumerate(items):
+        groups: dict[str, list[PublishedEvent]] = {}
+        for item in items:
             for feed in feed_members(item.event.owners):
-                groups.setdefault(feed, []).append(index)
+                groups.setdefault(feed, []).append(item)
+        names = names or {}
         written: list[Path] = []
         for feed in sorted(groups):
-            relative = Path("calendars") / f"{feed}.ics"
             kind = feed.split("/", 1)[0]
-            title = (names or {}).get(feed, feed)
-            self.write_feed(out.path(relative), title, [items[i] for i in groups[feed]],
-                            private=kind not in PUBLIC_FEEDS,
-                            alarms=self.aggregate_alarms or kind not in AGGREGATE_FEEDS)
-            written.append(relative)
+            data = b"".join(self.feed_bytes(
+                names.get(feed, feed), groups[feed], private=kind not in PUBLIC_FEEDS,
+                alarms=self.aggregate_alarms or kind not in AGGREGATE_FEEDS))
+            # one write of the whole feed, through the folder's checked fast path
+            written.append(out.write_bytes(f"calendars/{feed}.ics", data))
         return written
