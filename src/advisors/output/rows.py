@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -85,11 +85,13 @@ def _language_names(tags: str) -> str:
                     for t in tags.split(";") if t)
 
 
-def _change(change: EventChange | None, tr: Translator) -> str:
-    """The change cell: empty for a cancelled row (its status says so), the old day for a move."""
+def _change(change: EventChange | None, tr: Translator, labels: Mapping[str, str]) -> str:
+    """The change cell: empty for a cancelled row (its status says so), the old day for a move.
+
+    ``labels``: each change kind's label in Chinese."""
     if change is None or change.kind == "cancelled":
         return ""
-    label = tr.text(CHANGE_LABELS[change.kind], "zh")
+    label = labels[change.kind]
     old = change.previous.event.start if change.previous is not None else None
     if change.kind == "moved" and old is not None and old != change.current.event.start:
         when = (f"{cldr.format_date(old, 'zh', 'long')} {WEEKDAYS_ZH[old.weekday()]} "
@@ -104,6 +106,7 @@ class _Labels:
     def __init__(self, tr: Translator) -> None:
         self.tr = tr
         self.kinds = {kind: tr.text(msgid, "zh") for kind, msgid in KIND_LABELS.items()}
+        self.changes = {kind: tr.text(msgid, "zh") for kind, msgid in CHANGE_LABELS.items()}
         self.statuses = {cancelled: tr.text("Cancelled" if cancelled else "Confirmed", "zh")
                          for cancelled in (False, True)}
         self._languages: dict[str, str] = {}
@@ -137,7 +140,7 @@ def _row(pub: Publication, item: PublishedEvent, change: EventChange | None,
         end=f"{end:%H:%M}",
         kind=labels.kinds[event.kind],
         status=labels.statuses[item.cancelled],
-        change=_change(change, labels.tr),
+        change=_change(change, labels.tr, labels.changes),
         township=township.name if township else "",
         village=village.name if village and event.kind != "training" else "",
         who=person.name if person else "",
