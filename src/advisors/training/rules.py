@@ -45,6 +45,7 @@ from collections import defaultdict
 
 from ..wording import Joined, Month, Ref, Text, Value
 from .problem import (
+    Participant,
     TrainingAnalysis,
     TrainingPlan,
     TrainingProblem,
@@ -95,14 +96,9 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                        venue=Ref("venue", s.venue, venue.name if venue else ""))
         out.append(TrainingViolation(rule, False, str(text), people, (s.date,), (s.id,), text))
 
-    reached: dict[tuple[str, str], float] = {}
-
-    def reach(village: str, venue: str) -> float:
-        # road km from a village to a venue, once per pair: a session seats a village's many
-        distance = reached.get((village, venue))
-        if distance is None:
-            distance = reached[(village, venue)] = problem.travel.road_km(village, venue)
-        return distance
+    def reach(p: Participant, venue: str) -> float:
+        # the road from home to the session: measured already when it is the home venue
+        return p.venue_km if p.venue == venue else problem.travel.road_km(p.village, venue)
 
     sessions = sorted(plan.sessions, key=lambda s: (s.date, s.start, s.id))
     by_trainer: dict[str, list[TrainingSession]] = defaultdict(list)
@@ -172,7 +168,7 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                  n=len(deaf), langs=langs_of(s.language))
         if venue is not None:
             far = tuple(p.id for p in known
-                        if reach(p.village, venue.id) > policy.max_participant_travel_km)
+                        if reach(p, venue.id) > policy.max_participant_travel_km)
             if far:
                 hard("participant_travel", "{session}: {n} participants live more than "
                      "{limit:g} km from {venue_name}", s, far, n=len(far),
