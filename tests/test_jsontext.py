@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisors.data.jsontext import dumps
+from advisors.data.jsontext import Fragment, dumps
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
                     st.text(max_size=20),
@@ -46,3 +46,31 @@ def test_what_json_refuses_is_refused(value: object) -> None:
         reference(value)
     with pytest.raises(TypeError):
         dumps(value)
+
+
+@given(VALUES, st.lists(st.integers(0, 2), max_size=4))
+def test_a_fragment_is_placed_as_its_value_would_be(value: object, path: list[int]) -> None:
+    # wrap the value in containers of varying depth: the fragment is re-indented to fit
+    plain: object = value
+    placed: object = Fragment(dumps(value))
+    for step in path:
+        if step == 0:
+            plain, placed = [plain, 1], [placed, 1]
+        elif step == 1:
+            plain, placed = {"k": plain, "a": None}, {"k": placed, "a": None}
+        else:
+            plain, placed = (plain,), (placed,)
+    assert dumps(placed) == reference(plain)
+
+
+class Name(str):
+    pass
+
+
+class Count(int):
+    pass
+
+
+def test_subclasses_of_scalars_are_written_as_their_values() -> None:
+    value = {Name("b"): [Name("第1村"), Count(3), True], "a": {"x": Count(-1)}}
+    assert dumps(value) == reference(value)

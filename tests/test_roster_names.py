@@ -52,3 +52,18 @@ def test_roster_csv_is_headed_in_chinese_and_shows_no_codes(tongren: advisors.Da
     assert all("藏语" in v or "汉语" in v for v in languages - {""})
     markdown = (tmp_path / "rosters" / "roster.md").read_text("utf-8")
     assert "| 日期 | 星期 |" in markdown
+
+
+def test_every_roster_lists_rows_made_once_per_translator(tongren: advisors.Dataset) -> None:
+    pub = publish(tongren, sample_events(tongren))
+    translator = Translator.load()
+    first = roster_rows(pub, translator)
+    again = roster_rows(pub, translator)
+    assert first == again and all(a is b for a, b in zip(first, again, strict=True))
+    again.pop()  # a caller's list is its own
+    assert roster_rows(pub, translator) == first
+    # another translator, or a selection of events, gets rows of its own
+    other = roster_rows(pub, Translator.load(review=True))
+    assert other == first and all(a is not b for a, b in zip(first, other, strict=True))
+    some = roster_rows(pub, translator, pub.events[:2])
+    assert some == first[:2] and some[0] is not first[0]

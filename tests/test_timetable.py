@@ -224,3 +224,18 @@ def _plan_without_clash(tmp_path_factory: pytest.TempPathFactory, seed: int, lin
     assert _naive_clashes(data, plan) == []
     assert plan.timetable.feasible
     return plan
+
+
+BOOKINGS = st.lists(st.builds(
+    Booking, st.sampled_from(["a", "b", "第1人"]),
+    st.dates(dt.date(2026, 12, 1), dt.date(2026, 12, 3)), st.integers(0, 1440),
+    st.integers(0, 1440), st.sampled_from(["v1", "v2"]), st.sampled_from(["", "x", "y"])),
+    max_size=30)
+
+
+@given(BOOKINGS)
+def test_a_timetable_holds_its_bookings_in_their_own_order(bookings: list[Booking]) -> None:
+    # Booking's order (person, day, start, end) and, among equals, the order given
+    held = list(Timetable(bookings, lambda a, b: 0.0).bookings())
+    assert held == sorted(bookings)
+    assert [id(b) for b in held] == [id(b) for b in sorted(bookings)]

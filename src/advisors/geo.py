@@ -150,6 +150,11 @@ class Booking:
     """The event's id, to name it in a message."""
 
 
+def _booking_order(b: Booking) -> tuple[str, dt.date, int, int]:
+    """The fields :class:`Booking` orders by, in its order."""
+    return (b.person, b.date, b.start, b.end)
+
+
 @attrs.frozen
 class Clash:
     """Two consecutive bookings of one person that overlap or leave too little travel time."""
@@ -169,7 +174,8 @@ class Timetable:
                  minutes: Callable[[str, str], float]) -> None:
         self._minutes = minutes
         self._by_day: dict[tuple[str, dt.date], list[Booking]] = {}
-        for b in sorted(bookings):
+        # Booking's own order, by a key: far faster than its generated comparisons
+        for b in sorted(bookings, key=_booking_order):
             self._by_day.setdefault((b.person, b.date), []).append(b)
 
     def with_bookings(self, more: Iterable[Booking]) -> Timetable:

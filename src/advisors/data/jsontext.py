@@ -5,7 +5,9 @@ form of ``plan.json`` and the other files a run writes for the next one; with
 an indent the standard library encodes in pure Python, one generator step per
 value, which for a province's plan takes seconds. :func:`dumps` writes the same
 text, character for character: strings and numbers through the standard
-library's own encoders, the structure by recursion.
+library's own encoders, the structure by recursion (scalars inside a container
+without a call of their own); a :class:`Fragment` is text written before, only
+re-indented.
 """
 
 from __future__ import annotations
@@ -14,10 +16,18 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["Fragment", "dumps"]
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 _STEP = "  "
+
+
+class Fragment(str):
+    """JSON text :func:`dumps` wrote before, placed as it is (indented to where it goes).
+
+    A value that appears several times in a document (an event in ``events``
+    and in ``changes``) is then encoded once.
+    """
 
 
 def _float(value: float) -> str:
@@ -46,42 +56,79 @@ def _key(key: object) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-def _write(value: Any, pad: str, out: list[str]) -> None:
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _null(value: None) -> str:
+    return "null"
+
+
+_ENCODE: dict[type, Callable[[Any], str]] = {
+    str: _STRING, int: int.__repr__, float: _float, bool: _bool, type(None): _null}
+"""The encoder of each plain scalar type (subclasses go the long way, as in ``json``)."""
+
+
+def _scalar(value: Any) -> str | None:
+    """The JSON text of a scalar, or ``None`` for a container (or what JSON refuses)."""
+    encode = _ENCODE.get(type(value))
+    if encode is not None:
+        return encode(value)
+    if isinstance(value, Fragment):
+        return None
     if isinstance(value, str):
-        out.append(_STRING(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_float(value))
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = pad + _STEP
-        out.append("[\n" + inner)
-        for index, item in enumerate(value):
-            if index:
-                out.append(",\n" + inner)
-            _write(item, inner, out)
-        out.append("\n" + pad + "]")
-    elif isinstance(value, dict):
+        return _STRING(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    return None
+
+
+def _write(value: Any, pad: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
         if not value:
             out.append("{}")
             return
         inner = pad + _STEP
-        out.append("{\n" + inner)
-        for index, (key, item) in enumerate(sorted(value.items())):
-            out.append(("," + "\n" + inner if index else "") + _key(key) + ": ")
-            _write(item, inner, out)
+        lead = "{\n" + inner
+        glue = ",\n" + inner
+        for key, item in sorted(value.items()):
+            name = _STRING(key) if type(key) is str else _key(key)
+            encode = _ENCODE.get(type(item))
+            text = encode(item) if encode is not None else _scalar(item)
+            if text is not None:
+                out.append(lead + name + ": " + text)
+            else:
+                out.append(lead + name + ": ")
+                _write(item, inner, out)
+            lead = glue
         out.append("\n" + pad + "}")
+    elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = pad + _STEP
+        lead = "[\n" + inner
+        glue = ",\n" + inner
+        for item in value:
+            encode = _ENCODE.get(type(item))
+            text = encode(item) if encode is not None else _scalar(item)
+            if text is not None:
+                out.append(lead + text)
+            else:
+                out.append(lead)
+                _write(item, inner, out)
+            lead = glue
+        out.append("\n" + pad + "]")
+    elif isinstance(value, Fragment):
+        out.append(value.replace("\n", "\n" + pad) if pad else value)
     else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        text = _scalar(value)
+        if text is None:
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        out.append(text)
 
 
 def dumps(value: Any) -> str:

@@ -67,6 +67,7 @@ class Publication:
     rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
     """The options the caller exported with (its template and catalog folders), so that a
     ``plan_published`` plugin renders its messages as the written files were rendered."""
+    _shared: dict[Any, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def published_on(self) -> dt.date:
@@ -86,6 +87,13 @@ class Publication:
             for owner in e.event.owners:
                 out.setdefault(owner, []).append(e)
         return out
+
+    def shared(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, made once per ``key`` for this publication: what several exporters
+        derive alike (the roster rows) is derived once. The result must not be changed."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
 
     def of_owner(self, owner: str, *, include_cancelled: bool = False
                  ) -> tuple[PublishedEvent, ...]:

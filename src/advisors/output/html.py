@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ..locale import Translator, cldr
 from ..model import Village
 from ..plan.event_builders import village_languages
@@ -59,6 +61,8 @@ def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
             hotline.append(r)
         else:
             of_township.setdefault(r.township_id, []).append(r)
+    # the hotline's rows are the same on every township's page: rendered once
+    hotline_rows = Markup(renderer.render("_roster_hotline.html", hotline=hotline))
     written = []
     for township in sorted(pub.dataset.townships, key=lambda t: t.id):
         langs = _township_langs(pub.dataset.villages_of_township.get(township.id, ()))
@@ -68,7 +72,7 @@ def write_rosters(pub: Publication, out: OutputFolder, renderer: Renderer,
             visits=[r for r in rows if r.kind_id in ("visit", "lecture")],
             training=[r for r in rows if r.kind_id == "training"],
             appointments=[r for r in rows if r.kind_id == "appointment"],
-            hotline=hotline, **_common(pub))
+            hotline=hotline, hotline_rows=hotline_rows, **_common(pub))
         written.append(_write(out, Path("rosters") / f"{township.id}.html", html))
     return written
 

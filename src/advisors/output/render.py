@@ -112,10 +112,11 @@ def _months(value: dt.date, langs: Sequence[str], with_year: bool = False) -> di
 
 _MARKUP = re.compile(r"<(style|script|title)\b.*?</\1>|<[^>]*>", re.S | re.I)
 _SCRIPTS: Final = (
-    ("bo", re.compile(r"[\u0F40-\u0FBC]+")),  # a Tibetan syllable's letters
-    ("zh", re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")),  # one Han character
-    ("en", re.compile(r"[A-Za-z]+")),  # a Latin word
+    ("bo", re.compile(r"[\u0F40-\u0FBC]+"), False),  # a Tibetan syllable's letters
+    ("zh", re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+"), True),  # Han characters
+    ("en", re.compile(r"[A-Za-z]+"), False),  # a Latin word
 )
+"""Each script's pattern, and whether its characters count (Han) rather than its runs."""
 _ROOT_LANG = re.compile(r'<html lang="[^"]*"')
 
 
@@ -128,7 +129,8 @@ def page_language(html: str) -> str:
     Ties go to Chinese, the language every township office reads.
     """
     text = _MARKUP.sub(" ", html)
-    counts = {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
+    counts = {lang: sum(map(len, runs)) if each else len(runs)
+              for lang, pattern, each in _SCRIPTS for runs in (pattern.findall(text),)}
     return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -85,11 +85,13 @@ def _language_names(tags: str) -> str:
                     for t in tags.split(";") if t)
 
 
-def _change(change: EventChange | None, tr: Translator) -> str:
-    """The change cell: empty for a cancelled row (its status says so), the old day for a move."""
+def _change(change: EventChange | None, tr: Translator, labels: Mapping[str, str]) -> str:
+    """The change cell: empty for a cancelled row (its status says so), the old day for a move.
+
+    ``labels``: each change kind's label in Chinese."""
     if change is None or change.kind == "cancelled":
         return ""
-    label = tr.text(CHANGE_LABELS[change.kind], "zh")
+    label = labels[change.kind]
     old = change.previous.event.start if change.previous is not None else None
     if change.kind == "moved" and old is not None and old != change.current.event.start:
         when = (f"{cldr.format_date(old, 'zh', 'long')} {WEEKDAYS_ZH[old.weekday()]} "
@@ -98,46 +100,78 @@ def _change(change: EventChange | None, tr: Translator) -> str:
     return label
 
 
+class _Labels:
+    """The Chinese labels rows repeat (kinds, statuses, language names), each looked up once."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self.kinds = {kind: tr.text(msgid, "zh") for kind, msgid in KIND_LABELS.items()}
+        self.changes = {kind: tr.text(msgid, "zh") for kind, msgid in CHANGE_LABELS.items()}
+        self.statuses = {cancelled: tr.text("Cancelled" if cancelled else "Confirmed", "zh")
+                         for cancelled in (False, True)}
+        self._languages: dict[str, str] = {}
+
+    def languages(self, tags: str) -> str:
+        names = self._languages.get(tags)
+        if names is None:
+            names = self._languages[tags] = _language_names(tags)
+        return names
+
+
 def _row(pub: Publication, item: PublishedEvent, change: EventChange | None,
-         tr: Translator) -> RosterRow:
+         labels: _Labels) -> RosterRow:
     event = item.event
     data = pub.dataset
-    village = data.village_by_id.get(event.get("village") or next(
+    extra = dict(event.extra)
+    village = data.village_by_id.get(extra.get("village") or next(
         iter(event.owner_ids("village")), ""))
     township_id = village.township if village else next(iter(event.owner_ids("township")), "")
     township = data.township_by_id.get(township_id)
-    advisor = data.advisor_by_id.get(event.get("advisor"))
-    trainer = data.trainer_by_id.get(event.get("trainer"))
+    advisor = data.advisor_by_id.get(extra.get("advisor", ""))
+    trainer = data.trainer_by_id.get(extra.get("trainer", ""))
     person = advisor or trainer
-    topic = event.get("topic")
-    status = "Cancelled" if item.cancelled else "Confirmed"
+    topic = extra.get("topic", "")
+    language = extra.get("language", "")
+    start, end = event.start, event.end
     return RosterRow(
-        date=event.start.date().isoformat(),
-        weekday=WEEKDAYS_ZH[event.start.weekday()],
-        start=f"{event.start:%H:%M}",
-        end=f"{event.end:%H:%M}",
-        kind=tr.text(KIND_LABELS[event.kind], "zh"),
-        status=tr.text(status, "zh"),
-        change=_change(change, tr),
+        date=start.date().isoformat(),
+        weekday=WEEKDAYS_ZH[start.weekday()],
+        start=f"{start:%H:%M}",
+        end=f"{end:%H:%M}",
+        kind=labels.kinds[event.kind],
+        status=labels.statuses[item.cancelled],
+        change=_change(change, labels.tr, labels.changes),
         township=township.name if township else "",
         village=village.name if village and event.kind != "training" else "",
         who=person.name if person else "",
         organization=advisor.organization if advisor else "",
         location=event.location,
         topic=data.policy.training.topic_names.get(topic, topic),
-        language=_language_names(event.get("language")),
-        participants=event.get("participants"),
+        language=labels.languages(language),
+        participants=extra.get("participants", ""),
         event=event.id,
         township_id=township_id,
         cancelled=item.cancelled,
         kind_id=event.kind,
-        language_tags=event.get("language"),
+        language_tags=language,
     )
 
 
 def roster_rows(pub: Publication, translator: Translator,
                 events: Iterable[PublishedEvent] | None = None) -> list[RosterRow]:
     """Rows for ``events`` (default: all of the publication's, cancelled included)."""
+    if events is None:
+        # every roster (HTML, CSV, Markdown, a workbook) lists them all: made once per
+        # translator, which is kept with them so that its id names no other meanwhile
+        made: tuple[Translator, tuple[RosterRow, ...]] = pub.shared(
+            ("roster_rows", id(translator)),
+            lambda: (translator, tuple(_rows(pub, translator, pub.events))))
+        return list(made[1])
+    return _rows(pub, translator, events)
+
+
+def _rows(pub: Publication, translator: Translator,
+          events: Iterable[PublishedEvent]) -> list[RosterRow]:
     changes = {c.id: c for c in pub.changes}
-    return [_row(pub, item, changes.get(item.event.id), translator)
-            for item in (pub.events if events is None else events)]
+    labels = _Labels(translator)
+    return [_row(pub, item, changes.get(item.event.id), labels) for item in events]

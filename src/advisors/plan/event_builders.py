@@ -49,6 +49,9 @@ class EventBuilder:
     dataset: Dataset
     translator: Translator = attrs.field(factory=Translator.load)
     _centres: dict[str, Venue] = attrs.field(init=False, repr=False)
+    _said: dict[tuple[object, ...], dict[str, str]] = attrs.field(init=False, repr=False,
+                                                                  factory=dict)
+    """:meth:`_texts` already translated: the same lines recur over a province's events."""
 
     @_centres.default
     def _township_centres(self) -> dict[str, Venue]:
@@ -67,6 +70,15 @@ class EventBuilder:
     def _texts(self, msgid: str, langs: Sequence[str],
                values: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
         """``msgid`` per language; ``values`` gives each placeholder per language."""
+        key = (msgid, tuple(langs),
+               tuple((k, tuple(v.items())) for k, v in (values or {}).items()))
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = self._translate(msgid, langs, values)
+        return dict(said)
+
+    def _translate(self, msgid: str, langs: Sequence[str],
+                   values: Mapping[str, Mapping[str, str]] | None) -> dict[str, str]:
         out: dict[str, str] = {}
         for lang in (*langs, "en"):
             filled = {k: v.get(lang) or v.get("zh", "") for k, v in (values or {}).items()}

@@ -97,6 +97,10 @@ class Plan:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form; :meth:`from_dict` reads it back to an equal Plan."""
+        return self._form(PublishedEvent.as_dict)
+
+    def _form(self, event: Callable[[PublishedEvent], Any]) -> dict[str, Any]:
+        """:meth:`as_dict`, each published event in the form ``event`` gives it."""
         return {
             "format": PLAN_FORMAT,
             "version": self.version,
@@ -108,10 +112,10 @@ class Plan:
             "hotline": self.hotline.as_dict(),
             "training": self.training.as_dict(),
             "timetable": self.timetable.as_dict(),
-            "events": [e.as_dict() for e in self.events],
+            "events": [event(e) for e in self.events],
             "changes": [
-                {"kind": c.kind, "current": c.current.as_dict(),
-                 "previous": c.previous.as_dict() if c.previous else None}
+                {"kind": c.kind, "current": event(c.current),
+                 "previous": event(c.previous) if c.previous else None}
                 for c in self.changes],
         }
 
@@ -150,7 +154,16 @@ class Plan:
 
     def to_json(self) -> str:
         """``plan.json`` text: sorted keys, two-space indent, UTF-8 characters kept."""
-        return jsontext.dumps(self.as_dict()) + "\n"
+        # an event is in ``events`` and again in ``changes``: encoded once, placed twice
+        texts: dict[int, jsontext.Fragment] = {}
+
+        def event(item: PublishedEvent) -> jsontext.Fragment:
+            text = texts.get(id(item))
+            if text is None:
+                text = texts[id(item)] = jsontext.Fragment(jsontext.dumps(item.as_dict()))
+            return text
+
+        return jsontext.dumps(self._form(event)) + "\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "plan.json") -> Plan:

@@ -179,10 +179,13 @@ class Placer:
         days = self.days(township, window)
         ids = [m.id for m in members]
         person_days = self.ledger.person_days
-        venue_days = self.ledger.venue_days.get(venue, set())
+        # the days any member is booked, gathered once (the loop below books nothing)
+        taken = set(self.ledger.venue_days.get(venue, ()))
+        for p in ids:
+            taken.update(person_days.get(p, ()))
         for i in range(len(days)):
             day = days[(offset + i) % len(days)]
-            if day in venue_days or any(day in person_days.get(p, ()) for p in ids):
+            if day in taken:
                 continue
             month = f"{day:%Y-%m}"
             free = [t for t in candidates

@@ -45,6 +45,7 @@ from collections import defaultdict
 
 from ..wording import Joined, Month, Ref, Text, Value
 from .problem import (
+    Participant,
     TrainingAnalysis,
     TrainingPlan,
     TrainingProblem,
@@ -94,6 +95,10 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
         text = Text.of(msgid, session=s.id, day=s.date, **values,
                        venue=Ref("venue", s.venue, venue.name if venue else ""))
         out.append(TrainingViolation(rule, False, str(text), people, (s.date,), (s.id,), text))
+
+    def reach(p: Participant, venue: str) -> float:
+        # the road from home to the session: measured already when it is the home venue
+        return p.venue_km if p.venue == venue else problem.travel.road_km(p.village, venue)
 
     sessions = sorted(plan.sessions, key=lambda s: (s.date, s.start, s.id))
     by_trainer: dict[str, list[TrainingSession]] = defaultdict(list)
@@ -163,8 +168,7 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                  n=len(deaf), langs=langs_of(s.language))
         if venue is not None:
             far = tuple(p.id for p in known
-                        if problem.travel.road_km(p.village, venue.id)
-                        > policy.max_participant_travel_km)
+                        if reach(p, venue.id) > policy.max_participant_travel_km)
             if far:
                 hard("participant_travel", "{session}: {n} participants live more than "
                      "{limit:g} km from {venue_name}", s, far, n=len(far),

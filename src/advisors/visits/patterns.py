@@ -44,6 +44,12 @@ def _ints(items: Iterable[int]) -> tuple[int, ...]:
     return tuple(items)
 
 
+@functools.lru_cache(maxsize=64)
+def _weekday_name(weekday: int, lang: str) -> str:
+    # CLDR's name, looked up once: a province's notices and plan name ~9,000 patterns
+    return weekday_name(weekday, lang)
+
+
 @attrs.frozen(order=True)
 class Pattern:
     """The ``ordinals``-th ``weekday`` of every month."""
@@ -60,7 +66,7 @@ class Pattern:
     @property
     def zh(self) -> str:
         """Chinese text for the notice board: ``每月第2、4个星期二``."""
-        day = weekday_name(self.weekday, "zh")
+        day = _weekday_name(self.weekday, "zh")
         return f"每月第{'、'.join(str(n) for n in self.ordinals)}个{day}"
 
     @property
@@ -68,7 +74,7 @@ class Pattern:
         """English text: ``the 2nd and 4th Tuesday of the month``."""
         words = [_EN_ORD[n] for n in self.ordinals]
         joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return f"the {joined} {weekday_name(self.weekday, 'en')} of the month"
+        return f"the {joined} {_weekday_name(self.weekday, 'en')} of the month"
 
     def text(self, lang: str) -> str | None:
         """The line in ``lang``, or ``None`` where no sourced wording exists (Tibetan)."""

@@ -42,13 +42,14 @@ class CpsatHotline:
 
     def __call__(self, problem: HotlineProblem) -> HotlineRota:
         """Solve ``problem``."""
-        from ortools.sat.python import cp_model
-
         start = self._start(problem)
         if start.analysis.rank == (0, 0):
             # the start breaks no rule, hard or soft: no rota scores below 0, so it is optimal
-            # and CP-SAT has nothing to find (at province scale it would search ~16 s of CPU)
+            # and CP-SAT has nothing to find (at province scale it would search ~16 s of CPU);
+            # OR-Tools is not even imported (half a second: it brings pandas)
             return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "optimal", 0, 0))
+        from ortools.sat.python import cp_model
+
         policy = problem.dataset.policy.hotline
         kept_by_shift: dict[tuple[dt.date, int], list[str]] = {}
         for k in problem.kept:
