@@ -10,6 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from advisors_ortools import hotline as hotline_plugin
 from advisors_ortools.hotline import CpsatHotline
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -244,3 +245,41 @@ def test_cpsat_stops_at_a_clean_start_and_is_never_worse(langs: list[str], seats
         assert (rota.stats.status, rota.stats.objective, rota.stats.bound) == ("optimal", 0, 0)
     else:
         assert rota.stats.status != "optimal" or rota.stats.bound is not None
+
+
+@settings(max_examples=15, deadline=None)
+@given(LANGS, st.integers(1, 2), st.integers(1, 6), st.booleans(),
+       st.lists(st.tuples(st.integers(0, 6), st.integers(0, 25), st.integers(0, 5)), max_size=2))
+def test_cpsat_stops_when_every_lawyer_is_at_the_cap_and_that_is_optimal(
+        langs: list[str], seats: int, cap: int, weekends: bool,
+        absences: list[tuple[int, int, int]]) -> None:
+    """Too few lawyers for the month: a greedy rota whose only faults are empty seats,
+    with every lawyer at the monthly cap, is returned as optimal without a search; a full
+    CP-SAT search (with that shortcut turned off) finds nothing ranked better."""
+    ds = small_dataset(["remote"], len(langs), absences, langs,
+                       policy=_policy(lawyers_per_shift=seats, max_shifts_per_month=cap,
+                                      weekends_open=weekends))
+    problem = HotlineProblem(ds, Period.parse("2026-12"), ())
+    greedy = _solve(ds, "2026-12", "greedy")
+    proved = hotline_plugin._no_seat_more(problem, greedy)
+    rota = CpsatHotline(deterministic_time=2.0)(problem)
+    searched = CpsatHotline(deterministic_time=2.0, shortcuts=False)(problem)
+    if proved:
+        assert rota.shifts == greedy.shifts
+        assert (rota.stats.status, rota.stats.objective, rota.stats.bound) == ("optimal", 0, 0)
+        assert searched.analysis.rank >= greedy.analysis.rank  # nothing better exists
+        assert greedy.analysis.hard  # the shortcut is for a month that cannot be staffed
+    assert rota.analysis.rank <= searched.analysis.rank or searched.stats.status != "optimal"
+
+
+def test_the_cap_shortcut_is_taken_for_a_month_too_few_lawyers_can_staff() -> None:
+    ds = small_dataset(["remote"], 2, (), ["bo;zh", "bo;zh"],
+                       policy=_policy(lawyers_per_shift=2, max_shifts_per_month=3,
+                                      weekends_open=True))
+    problem = HotlineProblem(ds, Period.parse("2026-12"), ())
+    greedy = _solve(ds, "2026-12", "greedy")
+    assert hotline_plugin._no_seat_more(problem, greedy)
+    rota = CpsatHotline()(problem)
+    assert len(rota.shifts) == 6 and rota.stats.status == "optimal"
+    searched = CpsatHotline(shortcuts=False)(problem)
+    assert searched.analysis.rank == rota.analysis.rank
