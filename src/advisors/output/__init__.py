@@ -59,4 +59,4 @@ def export(publication: Publication, out: Path | OutputFolder,
             paths, wall, cpu = parallel.timed(exporter, publication, out, options)
             written.extend(paths)
             done(name, wall, cpu)
-    return sorted_paths(set(written))
+    return sorted_paths(written)

@@ -165,5 +165,6 @@ class Exporter(Protocol):
 
 
 def sorted_paths(paths: Iterable[Path]) -> list[Path]:
-    """Paths in a stable order."""
-    return sorted(paths, key=lambda p: p.as_posix())
+    """Paths in a stable order, each once."""
+    by_text = {p.as_posix(): p for p in paths}  # a Path hashes and compares slower than text
+    return [by_text[text] for text in sorted(by_text)]
