@@ -35,6 +35,7 @@ from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
 from .mail import address, message_id_header, sender, text_body
+from .message_text import BundledText
 from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
@@ -150,7 +151,7 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(
         "Justice bureau", "zh")
     out: list[Notification] = []
-    bodies = _Bodies(renderer)
+    bodies = _Bodies(renderer, translator)
     alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
                     for r, _, tags in grouped.values())
     period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
@@ -202,17 +203,41 @@ class _Bodies:
     such group is also rendered whole and must come out the same, or sharing
     stops. A deployment's own templates are rendered per person: what they do
     with a name is theirs.
+
+    Where the renderer is stock (:meth:`Renderer.stock`), the bundled templates'
+    text is written in plain Python instead (:class:`BundledText`); the first
+    message of each channel, message kind, recipient kind and languages is also
+    rendered from the template and must come out the same, or the template
+    renders every message from then on.
     """
 
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(self, renderer: Renderer, translator: Translator) -> None:
         self._renderer = renderer
         self._share = not renderer.template_dirs
         self._shared: dict[tuple[object, ...], str] = {}
+        self._fast = (BundledText(translator) if renderer.stock(translator, ("when",), ("hhmm",))
+                      else None)
+        self._proved: set[tuple[object, ...]] = set()
 
     def __call__(self, channel: str, key: tuple[object, ...] | None,
                  context: dict[str, Any]) -> str:
         """The body of ``channel`` for ``context``; ``key`` is what it depends on but the
         recipient's name and village, ``None`` for a message no one else gets."""
+        if self._fast is None:
+            return self._render(channel, key, context)
+        shape = (channel, context["kind"], context["recipient"].kind, tuple(context["langs"]))
+        text = self._fast(channel, context)
+        if shape in self._proved:
+            return text
+        whole = self._render(channel, key, context)
+        if whole.strip() == text.strip():
+            self._proved.add(shape)
+        else:
+            self._fast = None
+        return whole
+
+    def _render(self, channel: str, key: tuple[object, ...] | None,
+                context: dict[str, Any]) -> str:
         template = f"notifications/{channel}.txt"
         if not self._share or key is None:
             return self._renderer.render(template, **context)

@@ -190,6 +190,9 @@ def make_environment(
         when=cldr.when,
         day_range=cldr.day_range,
     )
+    # what the plugins' hook may replace: a plain-Python stand-in for a bundled template
+    # (Renderer.stock) is only used where they did not
+    env.extend(advisors_stock=(dict(env.globals), dict(env.filters)))
     if pm is None:
         pm = get_plugin_manager()
     pm.hook.prepare_jinja2_environment(env=env)
@@ -215,6 +218,21 @@ class Renderer:
     def sandboxed(self) -> bool:
         """Whether templates render in the sandbox."""
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
+
+    def stock(self, translator: Translator, globals_: Sequence[str] = (),
+              filters: Sequence[str] = ()) -> bool:
+        """Whether templates render here as bundled, with :func:`make_environment`'s own
+        ``globals_`` and ``filters``, and ``t`` is ``translator``'s.
+
+        False with a deployment's folder, when a plugin replaced one of them, or for an
+        environment made elsewhere: then only the templates themselves say what they give.
+        """
+        stock = getattr(self.env, "advisors_stock", None)
+        if self.template_dirs or stock is None:
+            return False
+        return (all(self.env.globals.get(n) is stock[0].get(n, self) for n in (*globals_, "t"))
+                and all(self.env.filters.get(n) is stock[1].get(n, self) for n in filters)
+                and self.env.globals.get("t") == translator.text)
 
     def render(self, name: str, **context: Any) -> str:
         """Render the template ``name`` with ``context``.
