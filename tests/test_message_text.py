@@ -89,7 +89,7 @@ def test_a_plugin_that_replaces_what_the_templates_call_is_honoured(
     pm.register(_Quoting())
     options = ExportOptions()
     renderer = Renderer.create(translator=options.translator(), pm=pm)
-    assert not renderer.stock(options.translator())
+    assert not renderer.stock()
     notes = notifications(december, renderer, options.translator(), ("wechat",))
     # each message opens with the name line, a string of the catalog
     assert notes and all(n.body.startswith("«") for n in notes)
@@ -97,12 +97,11 @@ def test_a_plugin_that_replaces_what_the_templates_call_is_honoured(
 
 def test_a_renderer_is_stock_only_as_make_environment_left_it(tmp_path: Path) -> None:
     options = ExportOptions()
-    translator = options.translator()
-    assert options.renderer().stock(translator, ("when",), ("hhmm",))
-    assert not ExportOptions(template_dirs=(tmp_path,)).renderer().stock(translator)
-    assert not options.renderer().stock(ExportOptions(review=True).translator())
+    assert options.renderer().stock(("when",), ("hhmm",))
+    assert not ExportOptions(template_dirs=(tmp_path,)).renderer().stock()
     renderer = options.renderer()
     renderer.env.filters["hhmm"] = lambda value, lang="zh": "?"
-    assert renderer.stock(translator, ("when",)) and not renderer.stock(
-        translator, ("when",), ("hhmm",))
-    assert not Renderer(jinja2.Environment()).stock(translator)
+    assert renderer.stock(("when",)) and not renderer.stock(("when",), ("hhmm",))
+    renderer.env.globals["when"] = lambda value, lang="zh": "?"
+    assert renderer.stock() and not renderer.stock(("when",))
+    assert not Renderer(jinja2.Environment()).stock()

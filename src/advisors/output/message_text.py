@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from ..locale import Translator, cldr
+from ..locale import cldr
 
 __all__ = ["STAFF", "BundledText"]
 
@@ -45,8 +45,9 @@ def _in(texts: dict[str, str], lang: str) -> str:
 class BundledText:
     """Bodies as ``notifications/<channel>.txt`` renders them, in plain Python."""
 
-    def __init__(self, translator: Translator) -> None:
-        self._t: Callable[..., str] = translator.text
+    def __init__(self, t: Callable[..., str]) -> None:
+        """:param t: the templates' ``t`` (:meth:`Translator.text` of the renderer's)."""
+        self._t = t
         self._lines: dict[tuple[int, str, bool], str] = {}
         self._channels: dict[str, Callable[[dict[str, Any]], str]] = {
             "sms": self._sms, "wechat": self._wechat, "email": self._email}

@@ -151,7 +151,7 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     sender = pub.dataset.policy.calendar.organizer_name or translator.text(
         "Justice bureau", "zh")
     out: list[Notification] = []
-    bodies = _Bodies(renderer, translator)
+    bodies = _Bodies(renderer)
     alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
                     for r, _, tags in grouped.values())
     period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
@@ -211,12 +211,12 @@ class _Bodies:
     renders every message from then on.
     """
 
-    def __init__(self, renderer: Renderer, translator: Translator) -> None:
+    def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
         self._share = not renderer.template_dirs
         self._shared: dict[tuple[object, ...], str] = {}
-        self._fast = (BundledText(translator) if renderer.stock(translator, ("when",), ("hhmm",))
-                      else None)
+        self._fast = (BundledText(renderer.env.globals["t"])
+                      if renderer.stock(("when",), ("hhmm",)) else None)
         self._proved: set[tuple[object, ...]] = set()
 
     def __call__(self, channel: str, key: tuple[object, ...] | None,

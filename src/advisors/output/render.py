@@ -119,6 +119,23 @@ _SCRIPTS: Final = (
 _ROOT_LANG = re.compile(r'<html lang="[^"]*"')
 
 
+def script_counts(html: str) -> dict[str, int]:
+    """Tibetan syllables, Han characters and Latin words in what a page shows (its text
+    outside tags, titles, styles and scripts); additive over pieces cut between tags."""
+    text = _MARKUP.sub(" ", html)
+    return {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
+
+
+def counts_language(counts: dict[str, int]) -> str:
+    """The language with most of :func:`script_counts`; ties go to Chinese."""
+    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
+
+
+def root_language(html: str, lang: str) -> str:
+    """``html`` with its root element's ``lang`` set to ``lang``."""
+    return _ROOT_LANG.sub(f'<html lang="{lang}"', html, count=1)
+
+
 def page_language(html: str) -> str:
     """The language of most of a page's text: Tibetan syllables, Han characters, Latin words.
 
@@ -127,9 +144,7 @@ def page_language(html: str) -> str:
     (a Chinese page tagged ``bo`` prints its Chinese and digits in the wrong fonts).
     Ties go to Chinese, the language every township office reads.
     """
-    text = _MARKUP.sub(" ", html)
-    counts = {lang: len(pattern.findall(text)) for lang, pattern in _SCRIPTS}
-    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
+    return counts_language(script_counts(html))
 
 
 def make_environment(
@@ -219,20 +234,19 @@ class Renderer:
         """Whether templates render in the sandbox."""
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
 
-    def stock(self, translator: Translator, globals_: Sequence[str] = (),
-              filters: Sequence[str] = ()) -> bool:
+    def stock(self, globals_: Sequence[str] = (), filters: Sequence[str] = ()) -> bool:
         """Whether templates render here as bundled, with :func:`make_environment`'s own
-        ``globals_`` and ``filters``, and ``t`` is ``translator``'s.
+        ``t``, ``globals_`` and ``filters``.
 
         False with a deployment's folder, when a plugin replaced one of them, or for an
         environment made elsewhere: then only the templates themselves say what they give.
+        A plain-Python stand-in for a bundled template is used only where this holds.
         """
         stock = getattr(self.env, "advisors_stock", None)
         if self.template_dirs or stock is None:
             return False
         return (all(self.env.globals.get(n) is stock[0].get(n, self) for n in (*globals_, "t"))
-                and all(self.env.filters.get(n) is stock[1].get(n, self) for n in filters)
-                and self.env.globals.get("t") == translator.text)
+                and all(self.env.filters.get(n) is stock[1].get(n, self) for n in filters))
 
     def render(self, name: str, **context: Any) -> str:
         """Render the template ``name`` with ``context``.
@@ -252,7 +266,7 @@ class Renderer:
                                      expected="a template that renders (docs/outputs.md)")]
                             ) from None
         if name.endswith(".html"):
-            text = _ROOT_LANG.sub(f'<html lang="{page_language(text)}"', text, count=1)
+            text = root_language(text, page_language(text))
         return text
 
 
