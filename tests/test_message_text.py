@@ -20,8 +20,8 @@ import pytest
 import advisors
 from advisors import hookspecs
 from advisors.output import ExportOptions, Publication
-from advisors.output.notifications import Notification, notifications
 from advisors.output.message_text import BundledText
+from advisors.output.notifications import Notification, notifications
 from advisors.output.render import Renderer
 
 from .test_notifications import _moved_and_rebooked

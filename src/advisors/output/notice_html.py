@@ -20,7 +20,7 @@ what the card calls).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from markupsafe import escape
 
@@ -48,7 +48,7 @@ class NoticePages:
     def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
         env = renderer.env
-        self._g = env.globals
+        self._g = cast(dict[str, Any], env.globals)
         self._date = env.filters["date"]
         self._hhmm = env.filters["hhmm"]
         self._on = renderer.stock(GLOBALS, FILTERS)

@@ -19,11 +19,11 @@ import email.policy
 import email.utils
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -215,7 +215,7 @@ class _Bodies:
         self._renderer = renderer
         self._share = not renderer.template_dirs
         self._shared: dict[tuple[object, ...], str] = {}
-        self._fast = (BundledText(renderer.env.globals["t"])
+        self._fast = (BundledText(cast(Callable[..., str], renderer.env.globals["t"]))
                       if renderer.stock(("when",), ("hhmm",)) else None)
         self._proved: set[tuple[object, ...]] = set()
 
