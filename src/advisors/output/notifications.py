@@ -152,7 +152,11 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         "Justice bureau", "zh")
     out: list[Notification] = []
     bodies = _Bodies(renderer)
-    alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
+    langs_of: dict[tuple[str, ...], list[str]] = {}  # _langs depends on the languages only
+    for recipient, _, _ in grouped.values():
+        if recipient.languages not in langs_of:
+            langs_of[recipient.languages] = _langs(translator, recipient)
+    alike = Counter((r.kind, tuple(langs_of[r.languages]), tuple(tags))
                     for r, _, tags in grouped.values())
     period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
                                          lang if translator.get(HEADLINE, lang) else "zh")
@@ -161,11 +165,11 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         recipient, items, tags = grouped[key]
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
-        langs = _langs(translator, recipient)
+        langs = langs_of[recipient.languages]
         # The period sits inside a sentence: written in the language the sentence comes out in.
         periods = {lang: period_of[lang] for lang in langs}
-        counts = {k: sum(1 for i in items if i["kind"] == k)
-                  for k in ("visit", "lecture", "hotline", "training")}
+        kinds = Counter(i["kind"] for i in items)
+        counts = {k: kinds[k] for k in ("visit", "lecture", "hotline", "training")}
         subject_id = SUBJECTS[(recipient.kind, kind)]
         shown = recipient
         if langs == ["bo"] and recipient.name_bo:
@@ -179,12 +183,12 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
             translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
             for lang in langs))
         share = (recipient.kind, tuple(langs), tuple(tags))
+        ids = tuple(i["id"] for i in items)
         for channel in channels:
             body = bodies(channel, share if alike[share] > 1 else None,
                           context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
-            out.append(Notification(recipient, channel, kind, subject, body,
-                                    tuple(i["id"] for i in items), size))
+            out.append(Notification(recipient, channel, kind, subject, body, ids, size))
     return out
 
 
