@@ -33,9 +33,11 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 def _write_all(fd: int, data: bytes) -> None:
     """Write ``data`` to the open file ``fd`` and close it."""
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        written = os.write(fd, data)
+        if written < len(data):  # a short write: rare, but allowed
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 

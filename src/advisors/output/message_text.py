@@ -49,12 +49,29 @@ class BundledText:
         """:param t: the templates' ``t`` (:meth:`Translator.text` of the renderer's)."""
         self._t = t
         self._lines: dict[tuple[int, str, bool], str] = {}
+        self._context: dict[str, Any] | None = None
+        self._parts: dict[str, tuple[str, list[str]]] = {}
+        """Per language, the opening and item lines of ``_context`` (the channels of one
+        recipient share them)."""
         self._channels: dict[str, Callable[[dict[str, Any]], str]] = {
             "sms": self._sms, "wechat": self._wechat, "email": self._email}
 
     def __call__(self, channel: str, context: dict[str, Any]) -> str:
         """The text of ``channel``'s template for ``context`` (before the caller's strip)."""
+        if context is not self._context:
+            self._context, self._parts = context, {}
         return self._channels[channel](context)
+
+    def _part(self, context: dict[str, Any], lang: str) -> tuple[str, list[str]]:
+        """The opening and the item lines in ``lang``."""
+        found = self._parts.get(lang)
+        if found is None:
+            staff = context["recipient"].kind in STAFF
+            kind = context["kind"]
+            found = self._parts[lang] = (
+                self._opening(context, lang),
+                [self._item(i, lang, kind, staff) for i in context["items"]])
+        return found
 
     def _what(self, i: dict[str, Any], lang: str, staff: bool) -> str:
         t = self._t
@@ -94,11 +111,6 @@ class BundledText:
         self._lines[key] = line
         return line
 
-    def _items(self, context: dict[str, Any], lang: str) -> list[str]:
-        staff = context["recipient"].kind in STAFF
-        kind = context["kind"]
-        return [self._item(i, lang, kind, staff) for i in context["items"]]
-
     def _opening(self, context: dict[str, Any], lang: str) -> str:
         t = self._t
         recipient = context["recipient"]
@@ -116,13 +128,12 @@ class BundledText:
         recipient = context["recipient"]
         out: list[str] = []
         for lang in _langs(context):
+            opening, lines = self._part(context, lang)
             out += ("【", str(context["sender"]), "】", t("{name}: ", lang, name=recipient.name),
-                    self._opening(context, lang))
-            if (context["kind"] == "changes" or recipient.kind in ("liaison", "participant")
-                    or lang != "zh"):
-                lines = self._items(context, lang)
-                if lines:
-                    out += (t("; ", lang).join(lines), t(".", lang))
+                    opening)
+            if lines and (context["kind"] == "changes"
+                          or recipient.kind in ("liaison", "participant") or lang != "zh"):
+                out += (t("; ", lang).join(lines), t(".", lang))
             out.append("\n")
         return "".join(out)
 
@@ -130,9 +141,9 @@ class BundledText:
         t = self._t
         out: list[str] = []
         for lang in _langs(context):
-            out += (t("{name}: ", lang, name=context["recipient"].name),
-                    self._opening(context, lang), "\n")
-            out += (f"· {line}\n" for line in self._items(context, lang))
+            opening, lines = self._part(context, lang)
+            out += (t("{name}: ", lang, name=context["recipient"].name), opening, "\n")
+            out += (f"· {line}\n" for line in lines)
             out += ("— ", str(context["sender"]), "\n")
         return "".join(out)
 
@@ -142,8 +153,9 @@ class BundledText:
         langs = _langs(context)
         out = [t("Dear {name},", langs[0], name=recipient.name), "\n"]
         for lang in langs:
-            out += ("\n", self._opening(context, lang), "\n\n")
-            out += (f"- {line}\n" for line in self._items(context, lang))
+            opening, lines = self._part(context, lang)
+            out += ("\n", opening, "\n\n")
+            out += (f"- {line}\n" for line in lines)
             if recipient.kind != "participant":
                 out += ("\n", t("The calendar you subscribed to updates by itself.", lang),
                         "\n")

@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from email.headerregistry import Address
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -192,6 +191,7 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
     return out
 
 
+_SMTP: Final = email.policy.SMTP
 _HOLES: Final = ("\ue000", "\ue001")
 """Stand-ins (private-use characters) for a recipient's name and village in a shared body."""
 _HOLE: Final = re.compile("[\ue000\ue001]")
@@ -261,10 +261,9 @@ class _Bodies:
 
 
 def _header(name: str, value: str | Address) -> bytes:
-    """One header as an SMTP-policy message folds it, with its line end."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg[name] = value
-    return msg.as_bytes()[:-2]  # without the blank line that ends the headers
+    """One header as an SMTP-policy message folds it, with its line end: what a message
+    with this header alone writes before its blank line, without building one."""
+    return _SMTP.fold_binary(*_SMTP.header_store_parse(name, value))
 
 
 class _Mailer:
