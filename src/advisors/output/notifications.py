@@ -230,7 +230,10 @@ class _Bodies:
         if self._fast is None:
             return self._render(channel, key, context)
         shape = (channel, context["kind"], context["recipient"].kind, tuple(context["langs"]))
-        text = self._fast(channel, context)
+        try:
+            text = self._fast(channel, context)
+        except (KeyError, TypeError, AttributeError):  # what the template finds undefined
+            return self._render(channel, key, context)  # says so, or renders
         if shape in self._proved:
             return text
         whole = self._render(channel, key, context)
