@@ -170,3 +170,15 @@ def test_no_exporter_writes_outside_whatever_the_ids(
         with contextlib.suppress(advisors.DataError, ValueError):
             export(forged(publication, piece), OutputFolder(out), ExportOptions(), [name])
     assert files_outside(root, out) == []
+
+
+def test_a_symlinked_name_that_stays_inside_writes_its_target(tmp_path: Path) -> None:
+    # a name in a checked folder is opened without following a symlink; one that is a
+    # symlink takes the full check, which lets it through when it stays inside
+    (tmp_path / "out").mkdir()
+    folder = OutputFolder(tmp_path / "out")
+    folder.write_text("a/first.txt", "x")
+    (tmp_path / "out" / "a" / "link.txt").symlink_to(tmp_path / "out" / "a" / "first.txt")
+    folder.write_bytes("a/link.txt", b"through")
+    assert (tmp_path / "out" / "a" / "first.txt").read_bytes() == b"through"
+    assert (tmp_path / "out" / "a" / "link.txt").is_symlink()

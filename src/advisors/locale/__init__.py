@@ -199,6 +199,13 @@ class Translator:
     catalogs: Mapping[str, Catalog]
     review: bool = False
     """Show unreviewed (fuzzy) strings with :data:`REVIEW_MARK` instead of omitting them."""
+    _found: dict[tuple[str, str], str | None] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False)
+    """(msgid, lang) → the catalog's string, looked up once: a plan's outputs ask for
+    the same few hundred strings hundreds of thousands of times."""
+    _texts: dict[tuple[str, str], str] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False)
+    """(msgid, lang) → the string :meth:`text` falls back to, before filling in."""
 
     @classmethod
     def load(cls, langs: Iterable[str] = ("zh", "bo", "en"), extra_dirs: Sequence[Path] = (),
@@ -208,19 +215,29 @@ class Translator:
 
     def get(self, msgid: str, lang: str, **values: Any) -> str | None:
         """``msgid`` in ``lang`` with ``{placeholders}`` filled, or ``None`` if untranslated."""
-        catalog = self.catalogs.get(lang)
-        text = catalog.lookup(msgid, review=self.review) if catalog else None
+        text = self._lookup(msgid, lang)
         if text is None:
             return None
         return text.format_map(values) if values else text
 
+    def _lookup(self, msgid: str, lang: str) -> str | None:
+        try:
+            return self._found[(msgid, lang)]
+        except KeyError:
+            catalog = self.catalogs.get(lang)
+            text = catalog.lookup(msgid, review=self.review) if catalog else None
+            self._found[(msgid, lang)] = text
+            return text
+
     def text(self, msgid: str, lang: str = "zh", **values: Any) -> str:
         """``msgid`` in ``lang``, falling back to Chinese, then to the English id."""
-        for candidate in (lang, "zh", "en"):
-            found = self.get(msgid, candidate, **values)
-            if found is not None:
-                return found
-        return msgid.format_map(values) if values else msgid  # pragma: no cover
+        try:
+            text = self._texts[(msgid, lang)]
+        except KeyError:
+            found = [self._lookup(msgid, c) for c in (lang, "zh", "en")]
+            text = next((f for f in found if f is not None), msgid)
+            self._texts[(msgid, lang)] = text
+        return text.format_map(values) if values else text
 
     def each(self, msgid: str, langs: Sequence[str], **values: Any) -> dict[str, str]:
         """``msgid`` in every language of ``langs`` that has a (reviewed) translation."""

@@ -228,10 +228,16 @@ def month_label(day: dt.date, lang: str = "zh", with_year: bool = False) -> str:
 
     With the year: the month's :func:`period_label`.
     """
+    return _month_text(day.year, day.month, lang, with_year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_text(year: int, month: int, lang: str, with_year: bool) -> str:
+    # every card and roster of a plan heads the same few months
     if with_year:
-        return period_label(day.replace(day=1), _month_end(day.year, day.month), lang)
+        return period_label(dt.date(year, month, 1), _month_end(year, month), lang)
     width = "wide" if lang != "zh" else "abbreviated"  # zh wide is 十二月; offices write 12月
-    return str(babel.Locale.parse(_locale(lang)).months["stand-alone"][width][day.month])
+    return str(babel.Locale.parse(_locale(lang)).months["stand-alone"][width][month])
 
 
 def format_time(value: dt.datetime | dt.time, lang: str = "zh") -> str:

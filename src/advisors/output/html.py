@@ -25,6 +25,7 @@ from ..plan.shortfalls import PART_LABELS, Shortfall
 from ..plan.telling import Teller
 from .base import Publication
 from .folder import OutputFolder
+from .notice_html import NoticePages
 from .render import WEEKDAYS_ZH, Renderer
 from .report import report_facts
 from .rows import roster_rows
@@ -142,10 +143,14 @@ def notice_context(pub: Publication, village: Village) -> dict[str, Any]:
 
 
 def write_notices(pub: Publication, out: OutputFolder, renderer: Renderer) -> list[Path]:
-    """``notices/<village>.html`` for every village."""
+    """``notices/<village>.html`` for every village.
+
+    The bundled card is written in plain Python (:class:`NoticePages`, checked
+    against the template); a deployment's own ``notice.html`` is rendered.
+    """
+    page = NoticePages(renderer)
     return [
-        _write(out, Path("notices") / f"{village.id}.html",
-               renderer.render("notice.html", **notice_context(pub, village)))
+        _write(out, Path("notices") / f"{village.id}.html", page(notice_context(pub, village)))
         for village in sorted(pub.dataset.villages, key=lambda v: v.id)
     ]
 

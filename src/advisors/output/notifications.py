@@ -19,11 +19,10 @@ import email.policy
 import email.utils
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.headerregistry import Address
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -35,6 +34,7 @@ from .base import Publication
 from .csvout import write_csv
 from .folder import OutputFolder
 from .mail import address, message_id_header, sender, text_body
+from .message_text import BundledText
 from .recipients import Concern, Recipient, concerns
 from .render import Renderer
 from .sms import SmsSize, sms_size
@@ -151,7 +151,11 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         "Justice bureau", "zh")
     out: list[Notification] = []
     bodies = _Bodies(renderer)
-    alike = Counter((r.kind, tuple(_langs(translator, r)), tuple(tags))
+    langs_of: dict[tuple[str, ...], list[str]] = {}  # _langs depends on the languages only
+    for recipient, _, _ in grouped.values():
+        if recipient.languages not in langs_of:
+            langs_of[recipient.languages] = _langs(translator, recipient)
+    alike = Counter((r.kind, tuple(langs_of[r.languages]), tuple(tags))
                     for r, _, tags in grouped.values())
     period_of = {lang: cldr.period_label(pub.period.start, pub.period.end,
                                          lang if translator.get(HEADLINE, lang) else "zh")
@@ -160,11 +164,11 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
         recipient, items, tags = grouped[key]
         # Their own days first, then the village's; each in time order.
         items.sort(key=lambda i: (i["relation"] != "own", i["start"], i["id"]))
-        langs = _langs(translator, recipient)
+        langs = langs_of[recipient.languages]
         # The period sits inside a sentence: written in the language the sentence comes out in.
         periods = {lang: period_of[lang] for lang in langs}
-        counts = {k: sum(1 for i in items if i["kind"] == k)
-                  for k in ("visit", "lecture", "hotline", "training")}
+        kinds = Counter(i["kind"] for i in items)
+        counts = {k: kinds[k] for k in ("visit", "lecture", "hotline", "training")}
         subject_id = SUBJECTS[(recipient.kind, kind)]
         shown = recipient
         if langs == ["bo"] and recipient.name_bo:
@@ -178,15 +182,16 @@ def notifications(pub: Publication, renderer: Renderer, translator: Translator,
             translator.text(subject_id, lang, period=periods[lang], village=recipient.village)
             for lang in langs))
         share = (recipient.kind, tuple(langs), tuple(tags))
+        ids = tuple(i["id"] for i in items)
         for channel in channels:
             body = bodies(channel, share if alike[share] > 1 else None,
                           context).strip() + "\n"
             size = sms_size(body.rstrip("\n")) if channel == "sms" else None
-            out.append(Notification(recipient, channel, kind, subject, body,
-                                    tuple(i["id"] for i in items), size))
+            out.append(Notification(recipient, channel, kind, subject, body, ids, size))
     return out
 
 
+_SMTP: Final = email.policy.SMTP
 _HOLES: Final = ("\ue000", "\ue001")
 """Stand-ins (private-use characters) for a recipient's name and village in a shared body."""
 _HOLE: Final = re.compile("[\ue000\ue001]")
@@ -202,17 +207,44 @@ class _Bodies:
     such group is also rendered whole and must come out the same, or sharing
     stops. A deployment's own templates are rendered per person: what they do
     with a name is theirs.
+
+    Where the renderer is stock (:meth:`Renderer.stock`), the bundled templates'
+    text is written in plain Python instead (:class:`BundledText`); the first
+    message of each channel, message kind, recipient kind and languages is also
+    rendered from the template and must come out the same, or the template
+    renders every message from then on.
     """
 
     def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
         self._share = not renderer.template_dirs
         self._shared: dict[tuple[object, ...], str] = {}
+        self._fast = (BundledText(cast(Callable[..., str], renderer.env.globals["t"]))
+                      if renderer.stock(("when",), ("hhmm",)) else None)
+        self._proved: set[tuple[object, ...]] = set()
 
     def __call__(self, channel: str, key: tuple[object, ...] | None,
                  context: dict[str, Any]) -> str:
         """The body of ``channel`` for ``context``; ``key`` is what it depends on but the
         recipient's name and village, ``None`` for a message no one else gets."""
+        if self._fast is None:
+            return self._render(channel, key, context)
+        shape = (channel, context["kind"], context["recipient"].kind, tuple(context["langs"]))
+        try:
+            text = self._fast(channel, context)
+        except (KeyError, TypeError, AttributeError):  # what the template finds undefined
+            return self._render(channel, key, context)  # says so, or renders
+        if shape in self._proved:
+            return text
+        whole = self._render(channel, key, context)
+        if whole.strip() == text.strip():
+            self._proved.add(shape)
+        else:
+            self._fast = None
+        return whole
+
+    def _render(self, channel: str, key: tuple[object, ...] | None,
+                context: dict[str, Any]) -> str:
         template = f"notifications/{channel}.txt"
         if not self._share or key is None:
             return self._renderer.render(template, **context)
@@ -232,10 +264,9 @@ class _Bodies:
 
 
 def _header(name: str, value: str | Address) -> bytes:
-    """One header as an SMTP-policy message folds it, with its line end."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg[name] = value
-    return msg.as_bytes()[:-2]  # without the blank line that ends the headers
+    """One header as an SMTP-policy message folds it, with its line end: what a message
+    with this header alone writes before its blank line, without building one."""
+    return _SMTP.fold_binary(*_SMTP.header_store_parse(name, value))
 
 
 class _Mailer:

@@ -120,6 +120,24 @@ _SCRIPTS: Final = (
 _ROOT_LANG = re.compile(r'<html lang="[^"]*"')
 
 
+def script_counts(html: str) -> dict[str, int]:
+    """Tibetan syllables, Han characters and Latin words in what a page shows (its text
+    outside tags, titles, styles and scripts); additive over pieces cut between tags."""
+    text = _MARKUP.sub(" ", html)
+    return {lang: sum(map(len, runs)) if each else len(runs)
+            for lang, pattern, each in _SCRIPTS for runs in (pattern.findall(text),)}
+
+
+def counts_language(counts: dict[str, int]) -> str:
+    """The language with most of :func:`script_counts`; ties go to Chinese."""
+    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
+
+
+def root_language(html: str, lang: str) -> str:
+    """``html`` with its root element's ``lang`` set to ``lang``."""
+    return _ROOT_LANG.sub(f'<html lang="{lang}"', html, count=1)
+
+
 def page_language(html: str) -> str:
     """The language of most of a page's text: Tibetan syllables, Han characters, Latin words.
 
@@ -128,10 +146,7 @@ def page_language(html: str) -> str:
     (a Chinese page tagged ``bo`` prints its Chinese and digits in the wrong fonts).
     Ties go to Chinese, the language every township office reads.
     """
-    text = _MARKUP.sub(" ", html)
-    counts = {lang: sum(map(len, runs)) if each else len(runs)
-              for lang, pattern, each in _SCRIPTS for runs in (pattern.findall(text),)}
-    return max(counts, key=lambda lang: (counts[lang], lang == "zh"))
+    return counts_language(script_counts(html))
 
 
 def make_environment(
@@ -192,6 +207,9 @@ def make_environment(
         when=cldr.when,
         day_range=cldr.day_range,
     )
+    # what the plugins' hook may replace: a plain-Python stand-in for a bundled template
+    # (Renderer.stock) is only used where they did not
+    env.extend(advisors_stock=(dict(env.globals), dict(env.filters)))
     if pm is None:
         pm = get_plugin_manager()
     pm.hook.prepare_jinja2_environment(env=env)
@@ -218,6 +236,20 @@ class Renderer:
         """Whether templates render in the sandbox."""
         return isinstance(self.env, jinja2.sandbox.SandboxedEnvironment)
 
+    def stock(self, globals_: Sequence[str] = (), filters: Sequence[str] = ()) -> bool:
+        """Whether templates render here as bundled, with :func:`make_environment`'s own
+        ``t``, ``globals_`` and ``filters``.
+
+        False with a deployment's folder, when a plugin replaced one of them, or for an
+        environment made elsewhere: then only the templates themselves say what they give.
+        A plain-Python stand-in for a bundled template is used only where this holds.
+        """
+        stock = getattr(self.env, "advisors_stock", None)
+        if self.template_dirs or stock is None:
+            return False
+        return (all(self.env.globals.get(n) is stock[0].get(n, self) for n in (*globals_, "t"))
+                and all(self.env.filters.get(n) is stock[1].get(n, self) for n in filters))
+
     def render(self, name: str, **context: Any) -> str:
         """Render the template ``name`` with ``context``.
 
@@ -236,7 +268,7 @@ class Renderer:
                                      expected="a template that renders (docs/outputs.md)")]
                             ) from None
         if name.endswith(".html"):
-            text = _ROOT_LANG.sub(f'<html lang="{page_language(text)}"', text, count=1)
+            text = root_language(text, page_language(text))
         return text
 
 
