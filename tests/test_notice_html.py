@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import advisors
@@ -27,6 +28,11 @@ from .test_promises import _absent_week
 def _publication(which: str, tongren: advisors.Dataset) -> Publication:
     if which == "year":
         return make_plan(tongren, "2027").publication(tongren)
+    if which == "no lectures":  # a long period, days a month per line, and no ★ to explain
+        policy = attrs.evolve(tongren.policy, visits=attrs.evolve(tongren.policy.visits,
+                                                                  lectures_per_quarter=0))
+        quiet = attrs.evolve(tongren, policy=policy)
+        return make_plan(quiet, "2027").publication(quiet)
     first = make_plan(tongren, "2026-12")
     if which != "moved":
         return first.publication(tongren)
@@ -36,7 +42,7 @@ def _publication(which: str, tongren: advisors.Dataset) -> Publication:
     return second.publication(away)
 
 
-@pytest.mark.parametrize("which", ["plan", "moved", "review", "year"])
+@pytest.mark.parametrize("which", ["plan", "moved", "review", "year", "no lectures"])
 def test_every_card_is_the_templates_own(which: str, tongren: advisors.Dataset,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     pub = _publication(which, tongren)
@@ -53,6 +59,9 @@ def test_every_card_is_the_templates_own(which: str, tongren: advisors.Dataset,
     monkeypatch.setattr(Renderer, "render", counting)
     page = NoticePages(renderer)
     assert [page(c) for c in contexts] == whole
+    if which == "no lectures":  # the month-per-line list, which once failed without a lecture
+        long = [c for c in contexts if len(c["visits"]) > 6]
+        assert long and not any(v["lecture"] for c in long for v in c["visits"])
     # the template rendered only the first card of each shape, as a check
     assert 0 < len(renders) < len(contexts) / 4
 

@@ -34,10 +34,6 @@ FILTERS: Final = ("date", "hhmm")
 """The environment's filters the card calls."""
 
 
-class _Undefined(Exception):
-    """What the template would find undefined: it renders the card (and says so)."""
-
-
 def _e(value: object) -> str:
     return str(escape(value))
 
@@ -63,7 +59,7 @@ class NoticePages:
         langs = tuple(context["langs"])
         try:
             title, body = self._title(context), self._body(context, langs)
-        except (_Undefined, KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError):
             return self._renderer.render("notice.html", **context)
         shape = (langs, *self._shape(context))
         frame = self._frames.get(langs)
@@ -187,10 +183,10 @@ class NoticePages:
     def _months(self, c: dict[str, Any], bi: Any) -> list[str]:
         """A long period's days, a month per line."""
         usual = c["usual"]
-        if not any(v["lecture"] for v in c["visits"]):
-            raise _Undefined("visits|selectattr('lecture')|first")  # StrictUndefined's bool
-        out = ['<p><span class="nowrap">', _e(usual[0]), "–", _e(usual[1]), "</span> · ★ ",
-               bi("Legal lecture"), '</p>\n<ul class="visits months">\n']
+        out = ['<p><span class="nowrap">', _e(usual[0]), "–", _e(usual[1]), "</span>"]
+        if any(v["lecture"] for v in c["visits"]):
+            out += (" · ★ ", bi("Legal lecture"))
+        out.append('</p>\n<ul class="visits months">\n')
         day_of_month = self._g["day_of_month"]
         for month in c["visit_months"]:
             days = "、".join(
