@@ -164,4 +164,4 @@ def test_plan_published_implementations_may_take_a_subset_of_the_arguments(
     assert isinstance(publication, Publication) and isinstance(plan, Plan)
     assert (publication.period, publication.version, publication.stamp) \
         == (plan.period, plan.version, plan.stamp)
-    assert publication.plan_json == (tmp_path / "o" / "plan.json").read_text("utf-8")
+    assert publication.json_text() == (tmp_path / "o" / "plan.json").read_text("utf-8")

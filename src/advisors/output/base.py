@@ -61,12 +61,17 @@ class Publication:
     facts: Mapping[str, Any] = attrs.field(factory=dict)
     """Extra figures for the report from the planners (e.g. ``hotline_unstaffed``)."""
     plan_json: str = ""
-    """The plan's JSON form, written verbatim by the ``plan-json`` exporter."""
+    """The plan's JSON form, written verbatim by the ``plan-json`` exporter (see
+    :attr:`plan_text`)."""
     has_previous: bool = False
     """Whether this version replaces a published one (messages then tell changes only)."""
     rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
     """The options the caller exported with (its template and catalog folders), so that a
     ``plan_published`` plugin renders its messages as the written files were rendered."""
+    plan_text: Callable[[], str] | None = attrs.field(default=None, eq=False, repr=False)
+    """Makes :attr:`plan_json` on demand when that is empty (:meth:`json_text`): a plan's
+    publication leaves its JSON to the ``plan-json`` exporter, which may run in a worker,
+    so the text is not built before the exporters start nor held by the caller."""
     _shared: dict[Any, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
@@ -100,6 +105,13 @@ class Publication:
         """Events of one feed owner (``village:…``), in time order."""
         return tuple(e for e in self._by_owner.get(owner, ())
                      if include_cancelled or not e.cancelled)
+
+    def json_text(self) -> str:
+        """The plan's JSON form: :attr:`plan_json`, or made by :attr:`plan_text` ("" if
+        neither)."""
+        if self.plan_json or self.plan_text is None:
+            return self.plan_json
+        return self.plan_text()
 
     def of_kind(self, *kinds: str) -> tuple[PublishedEvent, ...]:
         """Active events of the given kinds."""

@@ -92,9 +92,10 @@ def report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[
 
 def plan_json(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``plan.json``: the whole plan, which reads back to the same Plan."""
-    if not pub.plan_json:
+    text = pub.json_text()
+    if not text:
         return []
-    return [out.write_text("plan.json", pub.plan_json)]
+    return [out.write_text("plan.json", text)]
 
 
 @hookimpl

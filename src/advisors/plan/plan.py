@@ -192,7 +192,7 @@ class Plan:
                    for village, moved in sorted(self.visits.moves.items())},
             facts={"training_scheduled": self.training_scheduled(dataset),
                    "shortfalls": self.shortfalls()},
-            plan_json=self.to_json(), has_previous=self.has_previous,
+            plan_text=self.to_json, has_previous=self.has_previous,
         )
 
     def training_scheduled(self, dataset: Dataset) -> dict[str, int]:
