@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisors.geo import Reach, TravelModel
@@ -43,12 +44,19 @@ def _measured(travel: TravelModel, ids: list[str], place: str,
                   if (km := travel.road_km(i, place)) <= limit)
 
 
-@settings(max_examples=300, deadline=None)
-@given(worlds())
-def test_within_equals_measuring_every_id(world: tuple[TravelModel, list[str], list[str],
-                                                       float]) -> None:
+@pytest.mark.parametrize("vector", [False, True], ids=["python", "numpy"])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds())
+def test_within_equals_measuring_every_id(
+        world: tuple[TravelModel, list[str], list[str], float], vector: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     travel, ids, places, limit = world
+    if vector:  # narrow every band with numpy first, however small
+        monkeypatch.setattr(Reach, "VECTOR_FROM", 0)
+        monkeypatch.setattr(Reach, "VECTOR_BAND", 0)
     reach = Reach(travel, ids)
+    assert (reach._vector is not None) == vector
     for place in places:
         assert reach.within(place, limit) == _measured(travel, ids, place, limit)
 

@@ -21,6 +21,7 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -95,7 +96,18 @@ class Reach:
     ids the table pairs with the place and the ids without a point are
     measured, with :meth:`TravelModel.road_km`. The answer is exactly that of
     measuring every id.
+
+    From :attr:`VECTOR_FROM` ids on (a national dataset's trainers and venues),
+    when numpy is installed, the band is first narrowed by the great-circle
+    distance computed with numpy for the whole band at once, with a margin far
+    above numpy's rounding differences from :mod:`math`, so that nothing within
+    reach is lost; what is left is measured as above.
     """
+
+    VECTOR_FROM = 5000
+    """Ids from which the band is narrowed with numpy (importing it costs ~0.1 s)."""
+    VECTOR_BAND = 64
+    """A band narrower than this is measured whole."""
 
     def __init__(self, travel: TravelModel, ids: Iterable[str]) -> None:
         self.travel = travel
@@ -110,6 +122,16 @@ class Reach:
         for origin, destination in travel.table:
             if origin in ids_set:
                 self._tabled.setdefault(destination, set()).add(origin)
+        self._vector: Any = None
+        if len(self._ids) >= self.VECTOR_FROM:
+            try:
+                import numpy  # optional: the core runs without it
+            except ImportError:  # pragma: no cover - numpy comes with advisors-ortools
+                pass
+            else:
+                self._vector = (numpy, numpy.radians(numpy.array(self._lats, dtype=float)),
+                                numpy.radians(numpy.array(
+                                    [travel.points[i][1] for i in self._ids], dtype=float)))
 
     def within(self, place: str, limit_km: float) -> list[tuple[float, str]]:
         """(road km, id) of every id within ``limit_km`` of ``place``, nearest first
@@ -122,9 +144,24 @@ class Reach:
             band = math.degrees(limit_km / self.travel.road_factor / EARTH_RADIUS_KM) * 1.000001
             lo = bisect.bisect_left(self._lats, lat - band)
             hi = bisect.bisect_right(self._lats, lat + band)
-            chosen.update(self._ids[lo:hi])
+            chosen.update(self._narrowed(place, lo, hi, limit_km))
         found = [(self.travel.road_km(i, place), i) for i in chosen]
         return sorted((km, i) for km, i in found if km <= limit_km)
+
+    def _narrowed(self, place: str, lo: int, hi: int, limit_km: float) -> list[str]:
+        """The band's ids, less those numpy finds clearly out of reach (see above)."""
+        reach = limit_km / self.travel.road_factor
+        if self._vector is None or hi - lo < self.VECTOR_BAND or reach >= EARTH_RADIUS_KM * 3:
+            return self._ids[lo:hi]
+        np, phi, lam = self._vector
+        lat, lon = self.travel.points[place]
+        p1, l1 = math.radians(lat), math.radians(lon)
+        band_phi = phi[lo:hi]
+        a = (np.sin((band_phi - p1) / 2) ** 2
+             + math.cos(p1) * np.cos(band_phi) * np.sin((lam[lo:hi] - l1) / 2) ** 2)
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        keep = np.flatnonzero(km <= reach * (1 + 1e-9) + 1e-6)
+        return [self._ids[lo + k] for k in keep.tolist()]
 
 
 def travel_minutes(minutes: Callable[[str, str], float], a: str, b: str) -> int:
