@@ -69,3 +69,16 @@ def test_a_measured_travel_time_brings_a_far_id_within_reach() -> None:
     assert [i for _, i in near] == ["R1", "R2"]  # R2 is 1,100 km away, but 60 km by the table
     assert near[1][0] == 60.0
     assert reach.within("S1", 50.0) == [(travel.road_km("R1", "S1"), "R1")]
+
+
+@pytest.mark.parametrize("vector", [False, True], ids=["python", "numpy"])
+def test_a_point_a_hair_away_is_within_a_zero_limit(vector: bool,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by hypothesis: 2.2e-308 degrees away, the measured distance underflows to 0."""
+    if vector:
+        monkeypatch.setattr(Reach, "VECTOR_FROM", 0)
+        monkeypatch.setattr(Reach, "VECTOR_BAND", 0)
+    travel = TravelModel.build({"R00": (2.2250738585072014e-308, 0.0), "S00": (0.0, 0.0)},
+                               [], 1.0, 40.0)
+    assert travel.road_km("R00", "S00") == 0.0
+    assert Reach(travel, ["R00"]).within("S00", 0.0) == [(0.0, "R00")]

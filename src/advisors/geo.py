@@ -141,7 +141,10 @@ class Reach:
         if lat is None:
             chosen.update(self._ids)
         else:
-            band = math.degrees(limit_km / self.travel.road_factor / EARTH_RADIUS_KM) * 1.000001
+            # a relative margin for rounding, and an absolute one for points so close that
+            # their measured distance underflows to 0 (1e-9 degrees is about 0.1 mm)
+            band = math.degrees(limit_km / self.travel.road_factor / EARTH_RADIUS_KM) \
+                * 1.000001 + 1e-9
             lo = bisect.bisect_left(self._lats, lat - band)
             hi = bisect.bisect_right(self._lats, lat + band)
             chosen.update(self._narrowed(place, lo, hi, limit_km))
