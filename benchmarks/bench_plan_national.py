@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import TreePeak, dataset_dir
 
 CHILD = """
-import resource, sys
+import sys
 import advisors
 from advisors.plan.stopwatch import Stopwatch
 

@@ -178,13 +178,21 @@ def tree_rss_mb(pid: int) -> float:
 
     An upper bound: a page a forked worker shares with its parent counts once
     per process. :func:`tree_pss_mb` shares it out instead."""
-    return sum(_status_kib(p, "status", "VmRSS:") for p in _tree(pid)) / 1024
+    return _rss_mb(_tree(pid))
 
 
 def tree_pss_mb(pid: int) -> float:
     """Proportional set size of ``pid`` and its descendants now, in MiB: each page
     counted once, split between the processes that share it (``smaps_rollup``)."""
-    return sum(_status_kib(p, "smaps_rollup", "Pss:") for p in _tree(pid)) / 1024
+    return _pss_mb(_tree(pid))
+
+
+def _rss_mb(pids: list[int]) -> float:
+    return sum(_status_kib(p, "status", "VmRSS:") for p in pids) / 1024
+
+
+def _pss_mb(pids: list[int]) -> float:
+    return sum(_status_kib(p, "smaps_rollup", "Pss:") for p in pids) / 1024
 
 
 class TreePeak:
@@ -201,9 +209,10 @@ class TreePeak:
     def _run(self, pid: int, interval: float) -> None:
         count = 0
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss_mb(pid))
+            pids = _tree(pid)  # one walk of /proc per sample
+            self.peak = max(self.peak, _rss_mb(pids))
             if count % 5 == 0:
-                self.pss_peak = max(self.pss_peak, tree_pss_mb(pid))
+                self.pss_peak = max(self.pss_peak, _pss_mb(pids))
             count += 1
             self._stop.wait(interval)
 

@@ -10,7 +10,6 @@ deployment's own ``notice.html`` is rendered as it is.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
@@ -19,9 +18,9 @@ import advisors
 from advisors.output import ExportOptions, Publication, export
 from advisors.output.html import notice_context
 from advisors.output.notice_html import NoticePages
-from advisors.output.render import Renderer
 from advisors.plan.plan import make_plan
 
+from .test_message_text import _counted
 from .test_promises import _absent_week
 
 
@@ -49,14 +48,7 @@ def test_every_card_is_the_templates_own(which: str, tongren: advisors.Dataset,
     renderer = ExportOptions(review=which == "review").renderer()
     contexts = [notice_context(pub, v) for v in sorted(pub.dataset.villages, key=lambda v: v.id)]
     whole = [renderer.render("notice.html", **c) for c in contexts]
-    renders: list[str] = []
-    render = Renderer.render
-
-    def counting(self: Renderer, name: str, **context: Any) -> str:
-        renders.append(name)
-        return render(self, name, **context)
-
-    monkeypatch.setattr(Renderer, "render", counting)
+    renders = _counted(monkeypatch)
     page = NoticePages(renderer)
     assert [page(c) for c in contexts] == whole
     if which == "no lectures":  # the month-per-line list, which once failed without a lecture

@@ -209,8 +209,11 @@ class FeedWriter:
         alarms = b""
         if not item.cancelled and self.alarms:
             said = text_line("DESCRIPTION", summary)
-            alarms = b"".join(b"".join((_alarm(minutes)[0], said, _alarm(minutes)[1]))
-                              for minutes in self.alarms)
+            parts: list[bytes] = []
+            for minutes in self.alarms:
+                before, after = _alarm(minutes)
+                parts += (before, said, after)
+            alarms = b"".join(parts)
         who = (event.organizer or self.organizer, tuple(event.attendees))
         people = self._people.get(who)
         if people is None:

@@ -19,7 +19,7 @@ made here as well (or that test fails and the fast path stays off).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Final
 
 from ..locale import cldr
@@ -127,7 +127,7 @@ class BundledText:
         t = self._t
         recipient = context["recipient"]
         out: list[str] = []
-        for lang in _langs(context):
+        for lang in context["langs"]:
             opening, lines = self._part(context, lang)
             out += ("【", str(context["sender"]), "】", t("{name}: ", lang, name=recipient.name),
                     opening)
@@ -140,7 +140,7 @@ class BundledText:
     def _wechat(self, context: dict[str, Any]) -> str:
         t = self._t
         out: list[str] = []
-        for lang in _langs(context):
+        for lang in context["langs"]:
             opening, lines = self._part(context, lang)
             out += (t("{name}: ", lang, name=context["recipient"].name), opening, "\n")
             out += (f"· {line}\n" for line in lines)
@@ -150,7 +150,7 @@ class BundledText:
     def _email(self, context: dict[str, Any]) -> str:
         t = self._t
         recipient = context["recipient"]
-        langs = _langs(context)
+        langs = context["langs"]
         out = [t("Dear {name},", langs[0], name=recipient.name), "\n"]
         for lang in langs:
             opening, lines = self._part(context, lang)
@@ -162,7 +162,3 @@ class BundledText:
         out += ("\n", str(context["sender"]), "\n")
         return "".join(out)
 
-
-def _langs(context: dict[str, Any]) -> Sequence[str]:
-    langs: Sequence[str] = context["langs"]
-    return langs

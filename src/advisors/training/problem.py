@@ -399,7 +399,7 @@ class TrainingProblem:
             village = dataset.village_by_id[person.village]
             if village.id not in home:
                 home[village.id] = _home_venue(village.id, of_township.get(village.township, []),
-                                               all_venues, travel, limit)
+                                               all_venues, limit)
             venue, km = home[village.id]
             participants.append(Participant(
                 person.id, person.name, village.id, village.township, person.role,
@@ -431,8 +431,9 @@ class TrainingProblem:
         return t.name if t is not None else township
 
 
-def _home_venue(village: str, own: Sequence[str], every: Reach, travel: TravelModel,
+def _home_venue(village: str, own: Sequence[str], every: Reach,
                 limit: float) -> tuple[str, float]:
+    travel = every.travel
     for venue in own:
         km = travel.road_km(village, venue)
         if km <= limit:

@@ -47,15 +47,12 @@ class CpsatHotline:
     def __call__(self, problem: HotlineProblem) -> HotlineRota:
         """Solve ``problem``."""
         start = self._start(problem)
-        if self.shortcuts and start.analysis.rank == (0, 0):
-            # the start breaks no rule, hard or soft: no rota scores below 0, so it is optimal
-            # and CP-SAT has nothing to find (at province scale it would search ~16 s of CPU);
-            # OR-Tools is not even imported (half a second: it brings pandas)
-            return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "optimal", 0, 0))
-        if self.shortcuts and _no_seat_more(problem, start):
-            # every lawyer is at a monthly cap, so no rota staffs more seats, and nothing else
-            # is wrong: the empty seats are the fewest possible and the start is optimal
-            # (objective and bound are the soft part, as after a search)
+        if self.shortcuts and (start.analysis.rank == (0, 0) or _no_seat_more(problem, start)):
+            # The start is optimal when it breaks no rule, hard or soft (no rota scores below
+            # 0), or when its only faults are empty seats and every lawyer is at a monthly cap
+            # (no rota staffs more seats). CP-SAT has nothing to find (at province scale it
+            # would search ~16 s of CPU) and OR-Tools is not even imported (half a second: it
+            # brings pandas). Objective and bound are the soft part, as after a search.
             return attrs.evolve(start, stats=SolveStats("hotline.cpsat", "optimal", 0, 0))
         from ortools.sat.python import cp_model
 

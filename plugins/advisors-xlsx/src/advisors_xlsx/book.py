@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from advisors.data.atomic import atomic_write_bytes
 
+from .tablebook import ZIP_TIME
 from .widths import column_widths
 
 __all__ = ["book_bytes", "save_book", "set_widths", "style_header"]
@@ -31,7 +32,6 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _W3C_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
@@ -66,7 +66,7 @@ def book_bytes(book: Workbook, stamp: dt.datetime | None = None) -> bytes:
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = _W3C_TIME.sub(rb"\g<1>" + text + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, data)
     return out.getvalue()

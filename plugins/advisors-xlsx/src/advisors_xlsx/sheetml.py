@@ -26,9 +26,9 @@ import attrs
 
 from .widths import column_widths
 
-__all__ = ["DATE_FORMAT", "MAIN_NS", "STYLES_XML", "TIME_FORMAT", "UNWRITABLE", "Table", "Value",
-           "column_letter", "date_serial", "sheet_xml", "strings_xml", "time_fraction",
-           "xml_attribute", "xml_text"]
+__all__ = ["DATE_FORMAT", "MAIN_NS", "STYLES_XML", "TIME_FORMAT", "UNWRITABLE", "XML_HEAD",
+           "Table", "Value", "column_letter", "date_serial", "sheet_xml", "strings_xml",
+           "time_fraction", "xml_attribute", "xml_text"]
 
 Value = str | dt.date | dt.time | int | float | None
 """What a cell of a :class:`Table` holds (a ``bool`` is an ``int`` here and a boolean cell)."""
@@ -39,7 +39,7 @@ TIME_FORMAT = "hh:mm"
 """Number format of time cells: 09:00."""
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 UNWRITABLE = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 """What XML 1.0 cannot hold, as a character class: C0 controls but tab and line breaks,
 lone surrogates, U+FFFE and U+FFFF."""
@@ -125,7 +125,7 @@ _CELL_FORMATS = (
     _xf(3), _xf(3, number=164), _xf(3, number=165),
 )
 STYLES_XML = "".join((
-    _XML_HEAD, f'<styleSheet xmlns="{MAIN_NS}">',
+    XML_HEAD, f'<styleSheet xmlns="{MAIN_NS}">',
     f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{xml_attribute(DATE_FORMAT)}"/>'
     f'<numFmt numFmtId="165" formatCode="{TIME_FORMAT}"/></numFmts>',
     '<fonts count="4">', _font(), _font("<b/>", 14), _font("<b/>"),
@@ -234,7 +234,7 @@ def sheet_xml(table: Table, strings: dict[str, int]) -> str:
     header = "".join(_cell(f"{letter}2", text, (_HEADER,) * 3, strings)
                      for letter, text in zip(letters, table.headings, strict=True))
     return "".join((
-        _XML_HEAD, f'<worksheet xmlns="{MAIN_NS}">',
+        XML_HEAD, f'<worksheet xmlns="{MAIN_NS}">',
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{last}"/>',
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="2" topLeftCell="A3" '
@@ -262,5 +262,5 @@ def strings_xml(strings: dict[str, int]) -> str:
     for text in strings:  # a dict keeps the order the indices were given in
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
         items.append(f"<si><t{space}>{xml_text(text)}</t></si>")
-    return "".join((_XML_HEAD, f'<sst xmlns="{MAIN_NS}" uniqueCount="{len(strings)}">',
+    return "".join((XML_HEAD, f'<sst xmlns="{MAIN_NS}" uniqueCount="{len(strings)}">',
                     *items, "</sst>"))

@@ -22,6 +22,7 @@ from advisors.data.atomic import atomic_write_bytes
 from .sheetml import (
     MAIN_NS,
     STYLES_XML,
+    XML_HEAD,
     Table,
     column_letter,
     sheet_xml,
@@ -29,13 +30,13 @@ from .sheetml import (
     xml_attribute,
 )
 
-__all__ = ["tables_bytes", "write_tables"]
+__all__ = ["ZIP_TIME", "tables_bytes", "write_tables"]
 
-_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""The time every member of a written workbook carries (the zip format's earliest)."""
 _DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -55,7 +56,7 @@ def _workbook(tables: Sequence[Table]) -> str:
                      f"{sheet}!$A$2:{last}</definedName>"
                      f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
                      f"{sheet}!$1:$2</definedName>")
-    return (f'{_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}"><workbookPr/>'
+    return (f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}"><workbookPr/>'
             f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
             f'<definedNames>{"".join(names)}</definedNames></workbook>')
 
@@ -63,7 +64,7 @@ def _workbook(tables: Sequence[Table]) -> str:
 def _relationships(targets: Sequence[tuple[str, str]]) -> str:
     items = "".join(f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
                     for i, (kind, target) in enumerate(targets, start=1))
-    return f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">{items}</Relationships>'
+    return f'{XML_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">{items}</Relationships>'
 
 
 def _content_types(count: int) -> str:
@@ -78,7 +79,7 @@ def _content_types(count: int) -> str:
                   "application/vnd.openxmlformats-officedocument.extended-properties+xml")]
     items = "".join(f'<Override PartName="{part}" ContentType="{kind}"/>'
                     for part, kind in overrides)
-    return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    return (f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" '
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
@@ -87,7 +88,7 @@ def _content_types(count: int) -> str:
 
 def _core(stamp: dt.datetime) -> str:
     when = stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f"{_HEAD}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/"
+    return (f"{XML_HEAD}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/"
             '2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
             'xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>advisors'
@@ -96,7 +97,7 @@ def _core(stamp: dt.datetime) -> str:
             "</cp:coreProperties>")
 
 
-_APP = (f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+_APP = (f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'extended-properties"><Application>advisors</Application></Properties>')
 
 
@@ -106,21 +107,20 @@ def tables_bytes(tables: Sequence[Table], stamp: dt.datetime | None = None) -> b
         raise ValueError("a workbook needs at least one sheet")
     strings: dict[str, int] = {}
     sheets = [sheet_xml(table, strings) for table in tables]  # fills the string table
-    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = [
         ("[Content_Types].xml", _content_types(len(tables))),
         ("_rels/.rels", _relationships([
-            (f"{office}/officeDocument", "xl/workbook.xml"),
+            (f"{_REL_NS}/officeDocument", "xl/workbook.xml"),
             (f"{_PACKAGE_RELS}/metadata/core-properties", "docProps/core.xml"),
-            (f"{office}/extended-properties", "docProps/app.xml")])),
+            (f"{_REL_NS}/extended-properties", "docProps/app.xml")])),
         ("docProps/app.xml", _APP),
         ("docProps/core.xml", _core(stamp or _DEFAULT_STAMP)),
         ("xl/workbook.xml", _workbook(tables)),
         ("xl/_rels/workbook.xml.rels", _relationships([
-            *((f"{office}/worksheet", f"worksheets/sheet{i}.xml")
+            *((f"{_REL_NS}/worksheet", f"worksheets/sheet{i}.xml")
               for i in range(1, len(tables) + 1)),
-            (f"{office}/styles", "styles.xml"),
-            (f"{office}/sharedStrings", "sharedStrings.xml")])),
+            (f"{_REL_NS}/styles", "styles.xml"),
+            (f"{_REL_NS}/sharedStrings", "sharedStrings.xml")])),
         ("xl/styles.xml", STYLES_XML),
         ("xl/sharedStrings.xml", strings_xml(strings)),
         *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheets, start=1)),
@@ -128,7 +128,7 @@ def tables_bytes(tables: Sequence[Table], stamp: dt.datetime | None = None) -> b
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as book:
         for name, text in parts:
-            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3  # the same bytes whatever system writes them
             entry.external_attr = 0o644 << 16
