@@ -8,7 +8,9 @@ Each run is the real command line in a fresh process
 interpreter start-up and imports count. The command prints the seconds of
 each stage to stderr (``--timings``; nothing of it reaches the outputs);
 *start-up* is the time of the process minus the stages it timed: the
-interpreter, imports, building the command line and exit. Each stage has
+interpreter, imports, building the command line and exit. The project's
+modules are compiled to bytecode first (:func:`common.compile_sources`), as
+they are in an installed package. Each stage has
 its wall time and its CPU time (the process's own and its waited-for
 workers'; on a machine shared with other jobs CPU time moves much less
 than wall time). The exporters run side by side in one forked worker per
@@ -42,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import TreePeak, dataset_dir
+from common import TreePeak, compile_sources, dataset_dir
 
 SCALES = ("township", "prefecture", "province")
 PERIOD = "2026-12"
@@ -117,6 +119,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    compile_sources()
     results = {scale: bench_scale(scale, args.repeat, args.strategy, args.keep)
                for scale in scales}
 
