@@ -31,8 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BENCH_DIR", "CACHE_DIR", "TreePeak", "compile_sources", "dataset_dir", "last_pss_mb", "measure",
-           "peak_rss_mb", "tree_pss_mb", "tree_rss_mb"]
+__all__ = ["BENCH_DIR", "CACHE_DIR", "TreePeak", "compile_sources", "dataset_dir", "last_pss_mb",
+           "measure", "peak_rss_mb", "tree_pss_mb", "tree_rss_mb"]
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / ".cache"
