@@ -52,7 +52,8 @@ def export(publication: Publication, out: Path | OutputFolder,
 
     if (options.jobs > 1 and len(pairs) > 1 and parallel.can_fork()
             and parallel.worth_forking(publication)):
-        written = parallel.run(publication, out, options, pairs, options.jobs, done)
+        written: list[Path | str] = list(
+            parallel.run(publication, out, options, pairs, options.jobs, done))
     else:
         written = []
         for name, exporter in pairs:

@@ -170,13 +170,18 @@ class Exporter(Protocol):
     """What ``register_exporters`` registers: writes files for a publication into a folder."""
 
     def __call__(self, publication: Publication, out: OutputFolder,
-                 options: ExportOptions) -> Sequence[Path]:
+                 options: ExportOptions) -> Sequence[Path | str]:
         """Write into ``out`` (which exists) through its checked paths
-        (``out.path(relative)``, ``out.write_text``, ``out.write_bytes``); return the
-        files written, relative to the folder."""
+        (``out.path(relative)``, ``out.write_text``, ``out.write_bytes``,
+        ``out.write_file``); return the files written, relative to the folder, as
+        Paths or as text with ``/`` between folders."""
 
 
-def sorted_paths(paths: Iterable[Path]) -> list[Path]:
-    """Paths in a stable order, each once."""
-    by_text = {p.as_posix(): p for p in paths}  # a Path hashes and compares slower than text
-    return [by_text[text] for text in sorted(by_text)]
+def sorted_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Paths (or their text, ``/`` between folders) in a stable order, each once, as Paths.
+
+    Sorted as text: a Path hashes and compares slower, and each is built once
+    here, after the duplicates are gone.
+    """
+    texts = {p if isinstance(p, str) else p.as_posix() for p in paths}
+    return [Path(text) for text in sorted(texts)]

@@ -80,7 +80,8 @@ def notices(pub: Publication, out: OutputFolder, options: ExportOptions) -> list
     return write_notices(pub, out, options.renderer())
 
 
-def notifications(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
+def notifications(pub: Publication, out: OutputFolder, options: ExportOptions
+                  ) -> list[Path | str]:
     """``notifications/<channel>/<recipient>``: SMS, WeChat and email messages."""
     return write_notifications(pub, out, options.renderer(), options.translator())
 

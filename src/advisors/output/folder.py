@@ -138,6 +138,13 @@ class OutputFolder:
         with open(self.path(text), "wb") as fh:
             fh.write(data)
 
+    def write_file(self, relative: str, data: bytes) -> str:
+        """:meth:`write_bytes` for an exporter that writes thousands of files: returns
+        ``relative`` as the text it was given (building a Path costs about as much as
+        creating the file's name in the folder)."""
+        self._write(relative, data)
+        return relative
+
     def write_text(self, relative: str | PurePath, text: str) -> Path:
         """Write UTF-8 ``text`` to ``relative``; return ``relative`` as a Path."""
         self._write(relative, text.encode("utf-8"))

@@ -301,16 +301,16 @@ class _Mailer:
 
 
 def write_notifications(pub: Publication, out: OutputFolder, renderer: Renderer,
-                        translator: Translator) -> list[Path]:
+                        translator: Translator) -> list[Path | str]:
     """Write ``notifications/<channel>/<recipient>.txt|.eml`` and an index; return paths."""
-    written: list[Path] = []
+    written: list[Path | str] = []
     rows: list[list[object]] = []
     mail = _Mailer(pub)
     for note in notifications(pub, renderer, translator):
         name = note.recipient.key.replace(":", "-")
         suffix = ".eml" if note.channel == "email" else ".txt"
         relative = f"notifications/{note.channel}/{name}{suffix}"
-        written.append(out.write_bytes(relative, mail(note) if note.channel == "email"
+        written.append(out.write_file(relative, mail(note) if note.channel == "email"
                                        else note.body.encode("utf-8")))
         rows.append([note.recipient.key, note.recipient.name, note.channel, note.kind,
                      relative, len(note.events),

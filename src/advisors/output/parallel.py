@@ -74,7 +74,7 @@ def default_jobs() -> int:
 
 
 def timed(exporter: Exporter, pub: Publication, out: OutputFolder, options: ExportOptions
-          ) -> tuple[list[Path], float, float]:
+          ) -> tuple[list[Path | str], float, float]:
     """Run one exporter: the paths it wrote, its wall and CPU seconds."""
     wall, cpu = time.perf_counter(), time.process_time()
     paths = list(exporter(pub, out, options))
@@ -82,14 +82,14 @@ def timed(exporter: Exporter, pub: Publication, out: OutputFolder, options: Expo
 
 
 def run(pub: Publication, out: OutputFolder, options: ExportOptions,
-        chosen: Sequence[tuple[str, Exporter]], jobs: int, done: Done) -> list[Path]:
-    """Run ``chosen`` exporters in ``jobs`` forked workers; the paths they wrote."""
+        chosen: Sequence[tuple[str, Exporter]], jobs: int, done: Done) -> list[str]:
+    """Run ``chosen`` exporters in ``jobs`` forked workers; the paths they wrote, as text."""
     global _JOB
     order = sorted(chosen, key=lambda item: -COST.get(item[0], 1.0))  # stable: ties keep order
     _JOB = (pub, out, options, dict(chosen))
     sys.stdout.flush()
     sys.stderr.flush()
-    written: list[Path] = []
+    written: list[str] = []
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(order)),
                                mp_context=multiprocessing.get_context("fork"),
                                initializer=_die_with_parent)
@@ -106,7 +106,7 @@ def run(pub: Publication, out: OutputFolder, options: ExportOptions,
                     raise PluginError(
                         f"a worker writing the exporters died ({broken}); unfinished: "
                         + ", ".join(sorted([name, *pending.values()]))) from None
-                written.extend(Path(p) for p in paths)
+                written.extend(paths)
                 done(name, wall, cpu)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -122,7 +122,7 @@ def _work(name: str) -> tuple[list[str], float, float]:
     assert _JOB is not None, "the exporter workers must be forked by run()"
     pub, out, options, exporters = _JOB
     paths, wall, cpu = timed(exporters[name], pub, out, options)
-    return [str(p) for p in paths], wall, cpu
+    return [p if isinstance(p, str) else p.as_posix() for p in paths], wall, cpu
 
 
 def _die_with_parent() -> None:
