@@ -48,6 +48,8 @@ def test_paths_outside_are_refused(tmp_path: Path, relative: str) -> None:
     with pytest.raises(UnsafePathError):
         folder.write_bytes(relative, b"x")
     with pytest.raises(UnsafePathError):
+        folder.write_file(relative, b"x")
+    with pytest.raises(UnsafePathError):
         folder / relative
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
 
@@ -70,6 +72,8 @@ def test_a_folder_written_into_does_not_open_a_way_out(tmp_path: Path, relative:
     folder.write_text("a/b/c.txt", "x")
     with pytest.raises(UnsafePathError):
         folder.write_bytes(relative, b"y")
+    with pytest.raises(UnsafePathError):
+        folder.write_file(relative, b"y")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -81,8 +85,12 @@ def test_a_symlinked_name_in_a_folder_written_into_is_refused(tmp_path: Path) ->
     (tmp_path / "out" / "a" / "link.txt").symlink_to(tmp_path / "elsewhere" / "victim.txt")
     with pytest.raises(UnsafePathError):
         folder.write_text("a/link.txt", "x")
+    with pytest.raises(UnsafePathError):
+        folder.write_file("a/link.txt", b"x")
     assert not any((tmp_path / "elsewhere").iterdir())
     assert folder.write_text("a/second.txt", "y") == Path("a/second.txt")
+    assert folder.write_file("a/third.txt", b"z") == "a/third.txt"
+    assert (tmp_path / "out" / "a" / "third.txt").read_bytes() == b"z"
 
 
 # --- every exporter on a forged publication --------------------------------------------------
