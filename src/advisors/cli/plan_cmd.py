@@ -15,7 +15,7 @@ import attrs
 import click
 
 from ..data.dispatch import load_dataset
-from ..output import ExportOptions, export
+from ..output import ExportOptions, export_files
 from ..output.outdir import MARKER, check_output_folder, output_folder
 from ..output.parallel import default_jobs
 from ..period import Period
@@ -134,7 +134,7 @@ def plan(source: Path, period: Period, out: Path, previous: Path | None, publish
         publication = result.publication(dataset)
         watch("publication")
         with output_folder(out, sources=sources, force=force, notice=_notice) as folder:
-            written = export(publication, folder, options, names)
+            written = export_files(publication, folder, options, names)
             watch("exporters")
         watch("swap")
     publication = attrs.evolve(publication, rendered_with=attrs.evolve(

@@ -15,11 +15,11 @@ from pathlib import Path
 from ..errors import PluginError
 from ..plugins import collect
 from . import parallel
-from .base import Exporter, ExportOptions, Publication, sorted_paths
+from .base import Exporter, ExportOptions, Publication, sorted_texts
 from .folder import OutputFolder, UnsafePathError
 
 __all__ = ["ExportOptions", "Exporter", "OutputFolder", "Publication", "UnsafePathError",
-           "export"]
+           "export", "export_files"]
 
 
 def export(publication: Publication, out: Path | OutputFolder,
@@ -31,6 +31,17 @@ def export(publication: Publication, out: Path | OutputFolder,
     to pay for it, they run side by side in that many forked workers
     (:mod:`advisors.output.parallel`); the files are the same. Returns the files
     written, relative to ``out``, sorted.
+    """
+    return [Path(text) for text in export_files(publication, out, options, names)]
+
+
+def export_files(publication: Publication, out: Path | OutputFolder,
+                 options: ExportOptions | None = None,
+                 names: Sequence[str] | None = None) -> list[str]:
+    """:func:`export`, the files as text (``/`` between folders), sorted, each once.
+
+    For a caller that counts or lists tens of thousands of files: a Path takes
+    about 4 µs to build (0.3 s for a province's 70,000 files).
     """
     options = options or ExportOptions()
     registered = collect("exporters")
@@ -60,4 +71,4 @@ def export(publication: Publication, out: Path | OutputFolder,
             paths, wall, cpu = parallel.timed(exporter, publication, out, options)
             written.extend(paths)
             done(name, wall, cpu)
-    return sorted_paths(written)
+    return sorted_texts(written)

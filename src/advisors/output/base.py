@@ -177,11 +177,14 @@ class Exporter(Protocol):
         Paths or as text with ``/`` between folders."""
 
 
-def sorted_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Paths (or their text, ``/`` between folders) in a stable order, each once, as Paths.
+def sorted_texts(paths: Iterable[Path | str]) -> list[str]:
+    """Paths (or their text, ``/`` between folders) as text, in a stable order, each once.
 
-    Sorted as text: a Path hashes and compares slower, and each is built once
-    here, after the duplicates are gone.
+    Sorted as text: a Path hashes and compares slower.
     """
-    texts = {p if isinstance(p, str) else p.as_posix() for p in paths}
-    return [Path(text) for text in sorted(texts)]
+    return sorted({p if isinstance(p, str) else p.as_posix() for p in paths})
+
+
+def sorted_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """:func:`sorted_texts` as Paths, each built once."""
+    return [Path(text) for text in sorted_texts(paths)]
