@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProblemList
+from ..heap import gc_paused
 from . import parallel
 from .columnar import ColumnParser, Unpacker, compile_columns
 from .columns import Column, FileSpec, read_header
@@ -55,30 +55,6 @@ def csv_locator(filename: str) -> Locator:
         return filename, line
 
     return locate
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of records are built.
-
-    Records hold no reference cycles, but every allocation of a container
-    counts towards a collection, and each full collection walks every
-    record built so far: on a national dataset that more than doubles the
-    load time. The previous state is restored on exit.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                # Move what was built to the oldest generation in one step; otherwise
-                # the first collection after this walks every record (seconds at
-                # national scale). Skipped if the application froze objects itself.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 @attrs.frozen

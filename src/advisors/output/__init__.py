@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import PluginError
+from ..heap import gc_sparse
 from ..plugins import collect
 from . import parallel
 from .base import Exporter, ExportOptions, Publication, sorted_texts
@@ -35,6 +36,7 @@ def export(publication: Publication, out: Path | OutputFolder,
     return [Path(text) for text in export_files(publication, out, options, names)]
 
 
+@gc_sparse()
 def export_files(publication: Publication, out: Path | OutputFolder,
                  options: ExportOptions | None = None,
                  names: Sequence[str] | None = None) -> list[str]:

@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..errors import PluginError
+from ..heap import gc_frozen
 from .base import Exporter, ExportOptions, Publication
 from .folder import OutputFolder
 
@@ -89,6 +90,14 @@ def run(pub: Publication, out: OutputFolder, options: ExportOptions,
     _JOB = (pub, out, options, dict(chosen))
     sys.stdout.flush()
     sys.stderr.flush()
+    try:
+        with gc_frozen():  # the workers' collections leave what they inherit alone
+            return _run(order, jobs, done)
+    finally:
+        _JOB = None
+
+
+def _run(order: Sequence[tuple[str, Exporter]], jobs: int, done: Done) -> list[str]:
     written: list[str] = []
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(order)),
                                mp_context=multiprocessing.get_context("fork"),
@@ -111,8 +120,6 @@ def run(pub: Publication, out: OutputFolder, options: ExportOptions,
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        _JOB = None
     pool.shutdown(wait=True)
     return written
 

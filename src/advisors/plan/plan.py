@@ -28,6 +28,7 @@ from ..coverage.api import assign
 from ..data import jsontext
 from ..data.dataset import Dataset
 from ..errors import DataError, Problem
+from ..heap import gc_sparse
 from ..hotline.api import hotline_rota
 from ..hotline.facts import HotlineRota, PastShift
 from ..locale import Translator
@@ -279,6 +280,7 @@ def _default_stamp(period: Period, previous: Plan | None, zone: str) -> dt.datet
     return stamp
 
 
+@gc_sparse()
 def make_plan(dataset: Dataset, period: Period | str, previous: Plan | None = None, *,
               strategy: str = "auto", stamp: dt.datetime | None = None,
               translator: Translator | None = None,
