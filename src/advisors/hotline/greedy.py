@@ -45,6 +45,9 @@ class _RotaState:
         self.month: dict[tuple[str, str], int] = {}
         self.day: dict[tuple[str, dt.date], int] = {}
         self.shift: dict[tuple[dt.date, int], list[str]] = {}
+        self._can: dict[tuple[str, str], bool] = {}
+        """``problem.can_take`` per (lawyer, slot id): it does not change while the rota is
+        made, and :meth:`allowed` asks it for every seat and lawyer several times."""
         for s in problem.kept:
             slot = problem.slot_by_id.get(s.id)
             if slot is not None:
@@ -83,12 +86,17 @@ class _RotaState:
         p = self.p
         month = month_of(slot.date)
         on_shift = self.shift.get((slot.date, slot.index), [])
-        if lawyer in on_shift or not p.can_take(lawyer, slot):
+        if lawyer in on_shift:
             return False
         if self.month.get((lawyer, month), 0) >= p.month_cap(lawyer, month):
             return False
         if self.day.get((lawyer, slot.date), 0) + p.past_days.get((lawyer, slot.date), 0) \
                 >= p.day_cap:
+            return False
+        can = self._can.get((lawyer, slot.id))
+        if can is None:
+            can = self._can[(lawyer, slot.id)] = p.can_take(lawyer, slot)
+        if not can:
             return False
         seats_left = p.dataset.policy.hotline.lawyers_per_shift - len(on_shift)
         missing = [lang for lang in p.dataset.policy.hotline.required_languages
