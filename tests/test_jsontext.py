@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisors.data.jsontext import Fragment, dumps
+from advisors.data import jsontext
+from advisors.data.jsontext import Fragment, dump, dumps
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
                     st.text(max_size=20),
@@ -74,3 +76,44 @@ class Count(int):
 def test_subclasses_of_scalars_are_written_as_their_values() -> None:
     value = {Name("b"): [Name("第1村"), Count(3), True], "a": {"x": Count(-1)}}
     assert dumps(value) == reference(value)
+
+
+class Opaque:
+    """A value JSON cannot hold, which ``default`` turns into one."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+
+def _unwrap(value: object) -> object:
+    if isinstance(value, Opaque):
+        return _unwrap(value.inner)
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_unwrap(v) for v in value]
+    return value
+
+
+OPAQUE = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.dictionaries(KEYS, inner, max_size=5),
+    inner.map(Opaque)), max_leaves=40)
+
+
+@settings(max_examples=300)
+@given(OPAQUE, st.integers(1, 5), st.text(max_size=2))
+def test_dump_streams_the_same_text_in_utf8(value: object, pieces: int, end: str) -> None:
+    # flushed after every few pieces, with what ``default`` makes of opaque values on the way
+    sink = io.BytesIO()
+    was = jsontext._PIECES
+    jsontext._PIECES = pieces
+    try:
+        dump(value, sink, end, default=lambda v: v.inner if isinstance(v, Opaque) else v)
+    finally:
+        jsontext._PIECES = was
+    assert sink.getvalue() == (reference(_unwrap(value)) + end).encode("utf-8")
+
+
+def test_without_default_dump_refuses_as_dumps_does() -> None:
+    with pytest.raises(TypeError):
+        dump({"a": Opaque(1)}, io.BytesIO())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import advisors
 from advisors import hookimpl
 from advisors.cli import run
 from advisors.model import Unavailability
+from advisors.plan import plan as plan_module
 from advisors.plan.plan import Plan, make_plan
 from advisors.plugins import get_plugin_manager
 
@@ -37,6 +39,16 @@ def test_plan_round_trips_through_json(december: Plan) -> None:
     again = Plan.from_json(text)
     assert again == december
     assert again.to_json() == text
+
+
+def test_plan_json_is_the_same_whatever_is_kept_for_an_events_second_place(
+        december: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = december.to_json()
+    assert text == json.dumps(december.as_dict(), ensure_ascii=False, indent=2,
+                              sort_keys=True) + "\n"
+    for keep in (0, 2_000):  # nothing kept; a few events' text kept, the rest made again
+        monkeypatch.setattr(plan_module, "KEEP_JSON_CHARS", keep)
+        assert december.to_json() == text
 
 
 def test_first_plan_publishes_every_event_as_new(december: Plan) -> None:

@@ -7,16 +7,17 @@ value, which for a province's plan takes seconds. :func:`dumps` writes the same
 text, character for character: strings and numbers through the standard
 library's own encoders, the structure by recursion (scalars inside a container
 without a call of their own); a :class:`Fragment` is text written before, only
-re-indented.
+re-indented. :func:`dump` writes the same text to a binary file in UTF-8
+chunks, so a national plan's 3.4 GB of JSON is never one string in memory.
 """
 
 from __future__ import annotations
 
 import json.encoder
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["Fragment", "dumps"]
+__all__ = ["Fragment", "dump", "dumps"]
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 _STEP = "  "
@@ -85,7 +86,15 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-def _write(value: Any, pad: str, out: list[str]) -> None:
+_PIECES = 50_000
+"""Pieces of text :func:`dump` gathers before it writes them (a few MB)."""
+
+Flush = Callable[[], None] | None
+Default = Callable[[Any], Any] | None
+
+
+def _write(value: Any, pad: str, out: list[str], flush: Flush = None,
+           default: Default = None) -> None:
     kind = type(value)
     if kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
         if not value:
@@ -102,7 +111,7 @@ def _write(value: Any, pad: str, out: list[str]) -> None:
                 out.append(lead + name + ": " + text)
             else:
                 out.append(lead + name + ": ")
-                _write(item, inner, out)
+                _write(item, inner, out, flush, default)
             lead = glue
         out.append("\n" + pad + "}")
     elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
@@ -119,16 +128,21 @@ def _write(value: Any, pad: str, out: list[str]) -> None:
                 out.append(lead + text)
             else:
                 out.append(lead)
-                _write(item, inner, out)
+                _write(item, inner, out, flush, default)
+                if flush is not None and len(out) >= _PIECES:
+                    flush()
             lead = glue
         out.append("\n" + pad + "]")
     elif isinstance(value, Fragment):
         out.append(value.replace("\n", "\n" + pad) if pad else value)
     else:
         text = _scalar(value)
-        if text is None:
+        if text is not None:
+            out.append(text)
+        elif default is not None:
+            _write(default(value), pad, out, flush, default)
+        else:
             raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-        out.append(text)
 
 
 def dumps(value: Any) -> str:
@@ -136,3 +150,21 @@ def dumps(value: Any) -> str:
     out: list[str] = []
     _write(value, "", out)
     return "".join(out)
+
+
+def dump(value: Any, sink: IO[bytes], end: str = "", default: Default = None) -> None:
+    """Write ``dumps(value) + end`` to ``sink`` in UTF-8, a few MB at a time.
+
+    ``default``, as in :func:`json.dump`, gives a value JSON can hold for one it
+    cannot (called as the writing reaches it: a :class:`Fragment` made then is
+    not kept).
+    """
+    out: list[str] = []
+
+    def flush() -> None:
+        sink.write("".join(out).encode("utf-8"))
+        out.clear()
+
+    _write(value, "", out, flush, default)
+    out.append(end)
+    flush()

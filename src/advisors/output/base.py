@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -62,16 +63,18 @@ class Publication:
     """Extra figures for the report from the planners (e.g. ``hotline_unstaffed``)."""
     plan_json: str = ""
     """The plan's JSON form, written verbatim by the ``plan-json`` exporter (see
-    :attr:`plan_text`)."""
+    :attr:`plan_writer`)."""
     has_previous: bool = False
     """Whether this version replaces a published one (messages then tell changes only)."""
     rendered_with: ExportOptions | None = attrs.field(default=None, eq=False, repr=False)
     """The options the caller exported with (its template and catalog folders), so that a
     ``plan_published`` plugin renders its messages as the written files were rendered."""
-    plan_text: Callable[[], str] | None = attrs.field(default=None, eq=False, repr=False)
-    """Makes :attr:`plan_json` on demand when that is empty (:meth:`json_text`): a plan's
-    publication leaves its JSON to the ``plan-json`` exporter, which may run in a worker,
-    so the text is not built before the exporters start nor held by the caller."""
+    plan_writer: Callable[[IO[bytes]], None] | None = attrs.field(default=None, eq=False,
+                                                                  repr=False)
+    """Writes :attr:`plan_json`'s text to a binary file when that is empty
+    (:meth:`write_json`, :meth:`json_text`): a plan's publication leaves its JSON to the
+    ``plan-json`` exporter, which may run in a worker and streams it to the file, so the
+    text is never built whole (3.4 GB for a national plan)."""
     _shared: dict[Any, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
@@ -106,12 +109,26 @@ class Publication:
         return tuple(e for e in self._by_owner.get(owner, ())
                      if include_cancelled or not e.cancelled)
 
+    @property
+    def has_json(self) -> bool:
+        """Whether there is a JSON form to write (:attr:`plan_json` or :attr:`plan_writer`)."""
+        return bool(self.plan_json) or self.plan_writer is not None
+
+    def write_json(self, sink: IO[bytes]) -> None:
+        """Write the plan's JSON form (:meth:`json_text`) to ``sink`` in UTF-8."""
+        if self.plan_json or self.plan_writer is None:
+            sink.write(self.plan_json.encode("utf-8"))
+        else:
+            self.plan_writer(sink)
+
     def json_text(self) -> str:
-        """The plan's JSON form: :attr:`plan_json`, or made by :attr:`plan_text` ("" if
+        """The plan's JSON form: :attr:`plan_json`, or made by :attr:`plan_writer` ("" if
         neither)."""
-        if self.plan_json or self.plan_text is None:
+        if self.plan_json or self.plan_writer is None:
             return self.plan_json
-        return self.plan_text()
+        buffer = io.BytesIO()
+        self.write_json(buffer)
+        return buffer.getvalue().decode("utf-8")
 
     def of_kind(self, *kinds: str) -> tuple[PublishedEvent, ...]:
         """Active events of the given kinds."""

@@ -93,10 +93,11 @@ def report(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[
 
 def plan_json(pub: Publication, out: OutputFolder, options: ExportOptions) -> list[Path]:
     """``plan.json``: the whole plan, which reads back to the same Plan."""
-    text = pub.json_text()
-    if not text:
+    if not pub.has_json:
         return []
-    return [out.write_text("plan.json", text)]
+    with out.open("plan.json", "wb") as sink:  # streamed: never one string in memory
+        pub.write_json(sink)
+    return [Path("plan.json")]
 
 
 @hookimpl

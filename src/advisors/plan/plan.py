@@ -16,9 +16,10 @@ byte-identical output and versions still order correctly.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -57,6 +58,9 @@ __all__ = ["PLAN_FORMAT", "Plan", "dropped_references", "make_plan", "plan_event
 
 PLAN_FORMAT = "advisors-plan/1"
 """The ``format`` field of ``plan.json``."""
+KEEP_JSON_CHARS = 200_000_000
+"""Characters of event text :meth:`Plan.write_json` keeps for an event's second place: all
+of a province's (about 10 million), a sixth of a national plan's."""
 
 
 @attrs.frozen
@@ -155,16 +159,35 @@ class Plan:
 
     def to_json(self) -> str:
         """``plan.json`` text: sorted keys, two-space indent, UTF-8 characters kept."""
-        # an event is in ``events`` and again in ``changes``: encoded once, placed twice
-        texts: dict[int, jsontext.Fragment] = {}
+        buffer = io.BytesIO()
+        self.write_json(buffer)
+        return buffer.getvalue().decode("utf-8")
 
-        def event(item: PublishedEvent) -> jsontext.Fragment:
+    def write_json(self, sink: IO[bytes]) -> None:
+        """Write :meth:`to_json`'s text to ``sink`` in UTF-8, a few MB at a time.
+
+        Each event is encoded as the writing reaches it. An event is in
+        ``changes`` and again in ``events``: its text is kept for the second time
+        while the kept texts stay under :data:`KEEP_JSON_CHARS`, and made again
+        after that, so a national plan is not held as text beside its events.
+        """
+        texts: dict[int, jsontext.Fragment] = {}
+        room = KEEP_JSON_CHARS
+
+        def event(item: object) -> jsontext.Fragment:
+            nonlocal room
+            if not isinstance(item, PublishedEvent):
+                raise TypeError(f"Object of type {type(item).__name__} is not JSON "
+                                "serializable")
             text = texts.get(id(item))
             if text is None:
-                text = texts[id(item)] = jsontext.Fragment(jsontext.dumps(item.as_dict()))
+                text = jsontext.Fragment(jsontext.dumps(item.as_dict()))
+                if room > 0:
+                    texts[id(item)] = text
+                    room -= len(text)
             return text
 
-        return jsontext.dumps(self._form(event)) + "\n"
+        jsontext.dump(self._form(lambda item: item), sink, end="\n", default=event)
 
     @classmethod
     def from_json(cls, text: str, source: str = "plan.json") -> Plan:
@@ -193,7 +216,7 @@ class Plan:
                    for village, moved in sorted(self.visits.moves.items())},
             facts={"training_scheduled": self.training_scheduled(dataset),
                    "shortfalls": self.shortfalls()},
-            plan_text=self.to_json, has_previous=self.has_previous,
+            plan_writer=self.write_json, has_previous=self.has_previous,
         )
 
     def training_scheduled(self, dataset: Dataset) -> dict[str, int]:
