@@ -42,6 +42,7 @@ import attrs
 from .errors import ProblemList, read_toml
 from .limits import bad_text
 from .model import Unavailability
+from .statutory import package_year
 from .wording import Named, Text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
@@ -102,22 +103,8 @@ class YearSchedule:
 
 @functools.lru_cache(maxsize=64)
 def _package_schedule(year: int) -> YearSchedule:
-    import holidays  # imported here: building its tables costs time nobody needs at import
-
-    # named in English whatever the locale: the package otherwise follows $LANG (C → 国庆节)
-    china = holidays.country_holidays("CN", years=year, language="en_US")
-    days = {day: str(name) for day, name in china.items() if day.year == year}
-    workdays = frozenset(d for d in getattr(china, "weekend_workdays", ()) if d.year == year)
-    return YearSchedule(days, workdays)
-
-
-@functools.lru_cache(maxsize=64)
-def _package_names_zh(year: int) -> Mapping[dt.date, str]:
-    """The package's holidays of ``year`` by their Chinese names (元旦, 春节)."""
-    import holidays  # as above: only when a sentence names a holiday
-
-    china = holidays.country_holidays("CN", years=year, language="zh_CN")
-    return {day: str(name) for day, name in china.items() if day.year == year}
+    found = package_year(year)
+    return YearSchedule(found.names_en, found.workdays)
 
 
 @attrs.frozen
@@ -221,7 +208,7 @@ class WorkCalendar:
         if name is not None:
             # the package names its holidays in English; calendar.toml's names are as written
             ours = day in self.extra_holidays or day.year in self.years
-            zh = name if ours else _package_names_zh(day.year).get(day, name)
+            zh = name if ours else package_year(day.year).names_zh.get(day, name)
             return Text.of("statutory holiday: {name}", name=Named(name, zh))
         if day.weekday() >= 5 and not self.is_adjusted_workday(day):
             return Text.of("weekend")
