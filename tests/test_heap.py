@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import advisors
-from advisors.heap import SPARSE_THRESHOLD, gc_frozen, gc_paused, gc_sparse
+from advisors.data.heap import SPARSE_THRESHOLD, gc_frozen, gc_paused, gc_sparse
 from advisors.output import ExportOptions, export
 
 

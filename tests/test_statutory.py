@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from advisors import statutory
-from advisors.statutory import PackageYear, cache_file, package_year
+from advisors.calendar import statutory
+from advisors.calendar.statutory import PackageYear, cache_file, package_year
 
 YEARS = (2024, 2025, 2026)
 
@@ -79,7 +79,7 @@ def test_a_cache_that_cannot_be_written_is_left_alone(tmp_path: Path,
 
 def test_a_run_with_the_year_cached_does_not_import_the_package(tmp_path: Path) -> None:
     env = dict(os.environ, ADVISORS_CACHE_DIR=str(tmp_path / "cache"))
-    probe = ("import sys; from advisors.statutory import package_year; "
+    probe = ("import sys; from advisors.calendar.statutory import package_year; "
              "y = package_year(2026); print(len(y.names_en), 'holidays' in sys.modules)")
     first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                            text=True, check=True).stdout.split()

@@ -27,10 +27,10 @@ from typing import Any
 import attrs
 
 from ..errors import ProblemList
-from ..heap import gc_paused
 from . import parallel
 from .columnar import ColumnParser, Unpacker, compile_columns
 from .columns import Column, FileSpec, read_header
+from .heap import gc_paused
 from .indexes import IndexBuilder
 from .parallel import Prefetched
 from .rowwise import _Slow, compile_chunk

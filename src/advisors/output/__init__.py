@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..data.heap import gc_sparse
 from ..errors import PluginError
-from ..heap import gc_sparse
 from ..plugins import collect
 from . import parallel
 from .base import Exporter, ExportOptions, Publication, sorted_texts

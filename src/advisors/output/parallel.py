@@ -29,8 +29,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..data.heap import gc_frozen
 from ..errors import PluginError
-from ..heap import gc_frozen
 from .base import Exporter, ExportOptions, Publication
 from .folder import OutputFolder
 

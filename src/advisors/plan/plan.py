@@ -28,8 +28,8 @@ from ..assignment import Assignment
 from ..coverage.api import assign
 from ..data import jsontext
 from ..data.dataset import Dataset
+from ..data.heap import gc_sparse
 from ..errors import DataError, Problem
-from ..heap import gc_sparse
 from ..hotline.api import hotline_rota
 from ..hotline.facts import HotlineRota, PastShift
 from ..locale import Translator

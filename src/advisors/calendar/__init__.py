@@ -39,11 +39,11 @@ from typing import Any
 
 import attrs
 
-from .errors import ProblemList, read_toml
-from .limits import bad_text
-from .model import Unavailability
+from ..errors import ProblemList, read_toml
+from ..limits import bad_text
+from ..model import Unavailability
+from ..wording import Named, Text
 from .statutory import package_year
-from .wording import Named, Text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Festival", "WorkCalendar", "YearSchedule", "days_between"]
 
