@@ -1,4 +1,5 @@
-"""The training pools' CP-SAT model, written without ``cp_model``, is ``cp_model``'s model.
+"""The training pools' CP-SAT model, written without ``cp_model``, is ``cp_model``'s model;
+a pool proved infeasible without it is one CP-SAT finds infeasible.
 
 :mod:`advisors_ortools.pool` writes each pool's proto straight through
 ``cp_model_helper`` (no pandas). CP-SAT given the same proto and the same
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from advisors_ortools import cpsat
-from advisors_ortools.pool import SESSION_WEIGHT, Pool, pool_model
+from advisors_ortools.pool import SESSION_WEIGHT, Pool, pool_model, surely_infeasible
 from advisors_ortools.satproto import LinearModel, parameters
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,3 +128,32 @@ def test_linear_constraint_as_cp_model_writes_it(terms: list[tuple[int, int]], r
     model.Minimize(expr)
     mine.minimize(terms)
     assert str(mine.proto) == str(model.Proto())
+
+
+@st.composite
+def tight_pools(draw: st.DrawFn) -> Pool:
+    # small numbers, so that seats and people are often equal or one apart
+    classes = draw(st.integers(1, 3))
+    n_trainers = draw(st.integers(1, 4))
+    speakers = tuple(tuple(sorted(draw(st.sets(st.integers(0, n_trainers - 1)))))
+                     for _ in range(classes))
+    return Pool(draw(st.integers(1, 4)), tuple(draw(st.integers(1, 9)) for _ in range(classes)),
+                tuple(f"R{i}" for i in range(n_trainers)),
+                tuple(draw(st.integers(0, 50)) for _ in range(n_trainers)), speakers,
+                tuple(draw(st.integers(0, 3)) for _ in range(n_trainers)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(tight_pools(), pools()))
+def test_surely_infeasible_is_what_the_search_finds(pool: Pool) -> None:
+    if surely_infeasible(pool):
+        found = pool_model(pool).model.solve(parameters(5.0, 10.0))
+        assert found.status.name == "INFEASIBLE"
+
+
+def test_surely_infeasible_on_a_shared_trainer() -> None:
+    # each class alone fits in the one session R0 has left; both together do not
+    pool = Pool(5, (3, 3), ("R0", "R1"), (10, 20), ((0,), (0,)), (1, 4))
+    assert surely_infeasible(pool)
+    assert not surely_infeasible(attrs.evolve(pool, left=(2, 4)))
+    assert not surely_infeasible(attrs.evolve(pool, speakers=((0,), (0, 1))))

@@ -21,12 +21,14 @@ __all__ = [
     "NEAREST_TRAINERS",
     "REPEAT_WEIGHT",
     "SESSION_WEIGHT",
+    "SUBSETS_UP_TO",
     "WALL_LIMIT_S",
     "Pool",
     "PoolModel",
     "pool_model",
     "pool_numbers",
     "solve_pool",
+    "surely_infeasible",
 ]
 
 SESSION_WEIGHT = 10_000
@@ -38,6 +40,8 @@ NEAREST_TRAINERS = 8
 """Trainers a pool's model may choose from, nearest first (more cost time, rarely km)."""
 WALL_LIMIT_S = 10.0
 """A guard per model in wall seconds; reached only on a much slower machine."""
+SUBSETS_UP_TO = 6
+"""Language classes up to which :func:`surely_infeasible` tries every set of them."""
 
 Grouped = list[tuple[Sequence[Participant], Sequence[Trainer] | None]]
 """Groups of a pool, each with the trainer chosen for it."""
@@ -84,8 +88,8 @@ def solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant]
     """Group ``pool`` and choose its trainers; ``None`` if nobody can teach it or no
     solution was found in ``time_limit`` (deterministic time)."""
     numbers = pool_numbers(problem, venue, pool, placer, left)
-    if numbers is None:
-        return None
+    if numbers is None or surely_infeasible(numbers):
+        return None  # what CP-SAT would find, without building the model
     built = pool_model(numbers)
     found = built.model.solve(parameters(time_limit, WALL_LIMIT_S))
     if not found.found:
@@ -141,6 +145,29 @@ def pool_numbers(problem: TrainingProblem, venue: str, pool: Sequence[Participan
                   + REPEAT_WEIGHT * before.get(first_topic(t, topics), 0) for t in trainers)
     return Pool(capacity, tuple(counts), tuple(t.id for t in trainers), costs,
                 tuple(speakers), tuple(left[t.id] for t in trainers))
+
+
+def surely_infeasible(pool: Pool) -> bool:
+    """Whether no grouping seats everyone: some classes hold more people than the sessions
+    left to the trainers who may teach them can seat.
+
+    Sound — each session seats at most ``capacity`` and has one trainer, a class sits
+    only with a trainer who may teach it, each trainer teaches at most ``left``
+    sessions — so CP-SAT finds such a model infeasible too (a test checks it against
+    the search). Checked for every set of classes (each one alone when a pool has more
+    than :data:`SUBSETS_UP_TO` classes, and all together).
+    """
+    n = len(pool.counts)
+    if n <= SUBSETS_UP_TO:
+        groups = [[c for c in range(n) if mask >> c & 1] for mask in range(1, 1 << n)]
+    else:
+        groups = [[c] for c in range(n)] + [list(range(n))]
+    for classes in groups:
+        teachers = set().union(*(pool.speakers[c] for c in classes))
+        seats = pool.capacity * sum(pool.left[t] for t in teachers)
+        if seats < sum(pool.counts[c] for c in classes):
+            return True
+    return False
 
 
 def pool_model(pool: Pool) -> PoolModel:
