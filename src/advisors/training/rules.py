@@ -73,7 +73,13 @@ def _overlap(a: TrainingSession, b: TrainingSession) -> bool:
 
 
 def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAnalysis:
-    """Check ``plan`` against every rule; deterministic order of violations."""
+    """Check ``plan`` against every rule; deterministic order of violations.
+
+    A plan (the very object: plans are frozen) checked before against the same
+    problem is not checked again."""
+    for checked, found in problem.analysed:
+        if checked is plan:
+            return found
     data = problem.dataset
     policy = data.policy.training
     calendar = data.work_calendar
@@ -204,7 +210,9 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                      person=Ref("person", pid), topic=Ref("topic", s.topic),
                      new=Joined([Ref("topic", t) for t in sorted(new)]))
     _targets(problem, by_person, out)
-    return TrainingAnalysis(tuple(sorted(out, key=violation_order)))
+    analysis = TrainingAnalysis(tuple(sorted(out, key=violation_order)))
+    problem.analysed.append((plan, analysis))
+    return analysis
 
 
 def violation_order(v: TrainingViolation) -> tuple[object, ...]:

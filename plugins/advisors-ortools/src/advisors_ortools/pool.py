@@ -94,9 +94,11 @@ def solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant]
     found = built.model.solve(parameters(time_limit, WALL_LIMIT_S))
     if not found.found:
         return None
-    classes = sorted({language_order(p) for p in pool})
+    queues: dict[tuple[str, ...], list[Participant]] = {}
+    for p in pool:
+        queues.setdefault(language_order(p), []).append(p)
+    classes = sorted(queues)
     trainers = {t.id: t for _, t in placer.trainers_near(venue)}
-    queues = {c: [p for p in pool if language_order(p) == c] for c in classes}
     groups: Grouped = []
     for k, held in enumerate(built.use):
         if not found.value(held):
@@ -117,8 +119,17 @@ def pool_numbers(problem: TrainingProblem, venue: str, pool: Sequence[Participan
                  placer: Placer, left: dict[str, int]) -> Pool | None:
     """What the model of ``pool`` at ``venue`` needs; ``None`` if no trainer can teach it."""
     capacity = max(1, problem.venues[venue].capacity)
-    classes = sorted({language_order(p) for p in pool})
-    counts = [sum(1 for p in pool if language_order(p) == c) for c in classes]
+    # per language class: how many, and how many have each first language
+    tallies: dict[tuple[str, ...], dict[str, int]] = {}
+    counts_of: dict[tuple[str, ...], int] = {}
+    for p in pool:
+        c = language_order(p)
+        counts_of[c] = counts_of.get(c, 0) + 1
+        tally = tallies.setdefault(c, {})
+        if p.languages:
+            tally[p.languages[0]] = tally.get(p.languages[0], 0) + 1
+    classes = sorted(counts_of)
+    counts = [counts_of[c] for c in classes]
     before = placer.had_earlier(pool)
     topics = placer.topics_for(pool, 0, before)
     trainers = [t for _, t in placer.trainers_near(venue)
@@ -131,10 +142,7 @@ def pool_numbers(problem: TrainingProblem, venue: str, pool: Sequence[Participan
     first_only = problem.dataset.policy.training.instruction == "first"
     speakers = []
     for c in classes:
-        tally: dict[str, int] = {}
-        for p in pool:
-            if language_order(p) == c and p.languages:
-                tally[p.languages[0]] = tally.get(p.languages[0], 0) + 1
+        tally = tallies[c]
         first = min(tally, key=lambda lang: (-tally[lang], lang)) if tally else ""
         speak = [i for i, t in enumerate(trainers) if set(c) & set(t.languages)]
         native = [i for i, t in enumerate(trainers) if first in t.languages]
