@@ -12,7 +12,7 @@ solution (``tests/test_satproto.py`` compares the protos with ``cp_model``'s).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ortools.sat.python import cp_model_helper as cmh
 
@@ -52,14 +52,17 @@ class LinearModel:
 
     def __init__(self) -> None:
         self.proto = cmh.CpModelProto()
+        self._variables = self.proto.variables
+        self._constraints = self.proto.constraints
+        self._count = 0
 
     def int_var(self, lb: int, ub: int, name: str) -> int:
         """A new variable in ``[lb, ub]``; returns its index."""
-        variables = self.proto.variables
-        var = variables.add()
+        var = self._variables.add()
         var.name = name
         var.domain.extend((lb, ub))
-        return len(variables) - 1
+        self._count += 1
+        return self._count - 1
 
     def bool_var(self, name: str) -> int:
         """A new 0-1 variable; returns its index."""
@@ -69,7 +72,7 @@ class LinearModel:
         """``lb <= sum(coefficient * variable) <= ub`` (:data:`INT_MIN`/:data:`INT_MAX` for
         a one-sided bound)."""
         variables, coefficients = _merged(terms)
-        linear = self.proto.constraints.add().linear
+        linear = self._constraints.add().linear
         linear.vars.extend(variables)
         linear.coeffs.extend(coefficients)
         linear.domain.extend((lb, ub))
@@ -101,11 +104,15 @@ def parameters(deterministic_time: float, wall_seconds: float, workers: int = 1,
     return out
 
 
-def _merged(terms: Iterable[Term]) -> tuple[list[int], list[int]]:
+def _merged(terms: Iterable[Term]) -> tuple[Sequence[int], Sequence[int]]:
     # as cp_model flattens an expression: one coefficient per variable, zeros dropped,
     # variables in index order
+    ordered = sorted(terms)
+    variables, coefficients = zip(*ordered, strict=True) if ordered else ((), ())
+    if len(set(variables)) == len(variables) and 0 not in coefficients:
+        return variables, coefficients  # the usual case, without a loop in Python
     total: dict[int, int] = {}
-    for var, coefficient in terms:
+    for var, coefficient in ordered:
         total[var] = total.get(var, 0) + coefficient
-    ordered = sorted(var for var, coefficient in total.items() if coefficient)
-    return ordered, [total[var] for var in ordered]
+    kept = [var for var, coefficient in total.items() if coefficient]  # in order already
+    return kept, [total[var] for var in kept]
