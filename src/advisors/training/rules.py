@@ -191,6 +191,7 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
     _pairs(out, by_person, "participant_double_booked", "participant")
     _pairs(out, by_venue, "venue_double_booked", "venue")
     _trainer_limits(problem, by_trainer, out)
+    curriculum = set(policy.curriculum)
     for pid, booked in sorted(by_person.items()):
         seen: dict[str, str] = {}
         for s in booked:
@@ -201,8 +202,11 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                 out.append(TrainingViolation("topic_repeated", True, str(text), (pid,),
                                              (s.date,), (seen[s.topic], s.id), text))
             seen.setdefault(s.topic, s.id)
-        earlier = set(problem.earlier.get(pid, ()))
-        new = set(policy.curriculum) - earlier - set(seen)
+        had = problem.earlier.get(pid)
+        if not had:
+            continue  # nothing had earlier (most people): no topic again
+        earlier = set(had)
+        new = curriculum - earlier - set(seen)
         for s in booked:
             if s.topic in earlier and new:
                 soft("topic_had_earlier", "{person}: {topic} again ({session}), already had "
