@@ -67,15 +67,30 @@ class CpSatTrainingPlanner:
             return solve_round(problem, window, pools, placer, self.time_limit)
 
         plan = plan_rounds(problem, "training.cpsat", grouper)
+        rank = _rank(problem, plan)
         # never worse than the greedy plan its pools start from: keep that one, and say so
         start = plan_rounds(problem, "training.cpsat (greedy start kept)")
-        return start if _rank(problem, start) < _rank(problem, plan) else plan
+        if len(short_of_target(problem, start)) > rank[0]:
+            return plan  # the start leaves more people short: it cannot rank better
+        return start if _rank(problem, start) < rank else plan
 
 
 def _rank(problem: TrainingProblem, plan: TrainingPlan) -> tuple[int, int, int]:
-    """(people short of sessions, hard violations, sessions): the smaller, the better."""
+    """(people in hard violations, hard violations, sessions): the smaller, the better.
+
+    Everyone short of the target is in a hard violation (``session_target``), so
+    :func:`short_of_target` never counts more than the first figure."""
     hard = analyse_training(problem, plan).hard
     return (sum(len(v.people) for v in hard), len(hard), len(plan.sessions))
+
+
+def short_of_target(problem: TrainingProblem, plan: TrainingPlan) -> list[str]:
+    """The participants ``plan`` gives fewer sessions than the target, without analysing it."""
+    booked: dict[str, int] = {}
+    for s in plan.sessions:
+        for p in s.participants:
+            booked[p] = booked.get(p, 0) + 1
+    return [p.id for p in problem.participants if booked.get(p.id, 0) < problem.target]
 
 
 def _capacity_left(placer: Placer, trainer: Trainer, window: Period) -> int:
