@@ -184,6 +184,27 @@ def test_a_topic_had_earlier_is_reported_when_new_ones_remain(
                 if v.rule == "topic_had_earlier" and person in v.people]
 
 
+def test_a_plan_is_analysed_once_for_its_problem(tongren: advisors.Dataset) -> None:
+    import attrs
+
+    from advisors.training.problem import TrainingProblem
+    from advisors.training.rules import analyse_training
+
+    plan = advisors.plan_training(tongren, "2027-01", strategy="greedy")
+    problem = TrainingProblem.build(tongren, plan.period)
+    first = analyse_training(problem, plan)
+    assert analyse_training(problem, plan) is first
+    # another plan is checked afresh: without a session, its people fall short
+    fewer = attrs.evolve(plan, sessions=plan.sessions[1:])
+    short = {p for v in analyse_training(problem, fewer).hard if v.rule == "session_target"
+             for p in v.people}
+    assert set(plan.sessions[0].participants) <= short
+    assert not short & {p for v in first.hard for p in v.people}
+    # and so is the same plan against another problem, though an equal one
+    again = analyse_training(attrs.evolve(problem), plan)
+    assert again == first and again is not first
+
+
 def test_training_violations_read_like_the_other_rules(tongren: advisors.Dataset) -> None:
     # A portal lists visit, hotline and training problems with the same code.
     from advisors.rules import Violation

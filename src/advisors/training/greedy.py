@@ -106,6 +106,8 @@ class Placer:
         self._days: dict[tuple[str, dt.date, dt.date], list[dt.date]] = {}
         self._near: dict[str, list[tuple[float, Trainer]]] = {}
         self._trainers = {t.id: t for t in data.trainers}
+        self._speaks = {t.id: frozenset(t.languages) for t in data.trainers}
+        self._months: dict[dt.date, str] = {}  # day → "YYYY-MM", the ledger's month key
         self._reach: Reach | None = None  # built on first use
 
     def days(self, township: str, window: Period) -> list[dt.date]:
@@ -172,7 +174,7 @@ class Placer:
         allowed = None if trainers is None else {t.id for t in trainers}
         candidates = [t for _, t in self.trainers_near(venue)
                       if (allowed is None or t.id in allowed)
-                      and all(need & set(t.languages) for need in needs)
+                      and all(need & self._speaks[t.id] for need in needs)
                       and any(topic in t.topics for topic in topics)]
         if not candidates:
             return None
@@ -187,7 +189,7 @@ class Placer:
             day = days[(offset + i) % len(days)]
             if day in taken:
                 continue
-            month = f"{day:%Y-%m}"
+            month = self._months.get(day) or self._months.setdefault(day, f"{day:%Y-%m}")
             free = [t for t in candidates
                     if day not in self.ledger.trainer_days.get(t.id, {})
                     and self.ledger.trainer_month.get((t.id, month), 0) < t.max_sessions_per_month
@@ -198,8 +200,12 @@ class Placer:
                 continue
             # the trainer speaking most members' first language (with instruction "first"),
             # then whose best topic fewest members had earlier; then the nearest
-            t = min(free, key=lambda t: (self.not_first(t, members),
-                                         before.get(first_topic(t, topics), 0)))
+            if len(free) == 1:
+                t = free[0]
+            else:
+                firsts = self.first_languages(members)
+                t = min(free, key=lambda t: (self.not_first(t, firsts),
+                                             before.get(first_topic(t, topics), 0)))
             topic = first_topic(t, topics)
             language = tuple(lang for lang in t.languages if any(lang in need for need in needs))
             taught = (instruction_languages(t.languages, members)
@@ -210,11 +216,19 @@ class Placer:
             return session
         return None
 
-    def not_first(self, trainer: Trainer, members: Sequence[Participant]) -> int:
-        """Members whose first language ``trainer`` does not speak (0 with ``fewest``)."""
-        if self.policy.instruction != "first":
-            return 0
-        return sum(1 for m in members if m.languages and m.languages[0] not in trainer.languages)
+    def first_languages(self, members: Sequence[Participant]) -> dict[str, int]:
+        """First language → how many of ``members`` have it (none with ``fewest``)."""
+        out: dict[str, int] = {}
+        if self.policy.instruction == "first":
+            for m in members:
+                if m.languages:
+                    out[m.languages[0]] = out.get(m.languages[0], 0) + 1
+        return out
+
+    def not_first(self, trainer: Trainer, firsts: Mapping[str, int]) -> int:
+        """Members whose first language ``trainer`` does not speak, from their
+        :meth:`first_languages` (0 with ``fewest``)."""
+        return sum(n for lang, n in firsts.items() if lang not in trainer.languages)
 
     def why_not(self, members: Sequence[Participant], venue: str, window: Period,
                 rotation: int) -> Text:

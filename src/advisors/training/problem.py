@@ -369,6 +369,11 @@ class TrainingProblem:
     (:func:`earlier_topics`)."""
     busy: Timetable | None = None
     """Trainers' other bookings (visits, hotline shifts) a session must fit around."""
+    analysed: list[tuple[TrainingPlan, TrainingAnalysis]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False)
+    """The plans :func:`~advisors.training.rules.analyse_training` checked against this
+    problem, with their analyses: a planner ranks its plan and the facade checks the same
+    plan again, once."""
 
     @classmethod
     def build(cls, dataset: Dataset, period: Period,

@@ -73,7 +73,13 @@ def _overlap(a: TrainingSession, b: TrainingSession) -> bool:
 
 
 def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAnalysis:
-    """Check ``plan`` against every rule; deterministic order of violations."""
+    """Check ``plan`` against every rule; deterministic order of violations.
+
+    A plan (the very object: plans are frozen) checked before against the same
+    problem is not checked again."""
+    for checked, found in problem.analysed:
+        if checked is plan:
+            return found
     data = problem.dataset
     policy = data.policy.training
     calendar = data.work_calendar
@@ -185,6 +191,7 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
     _pairs(out, by_person, "participant_double_booked", "participant")
     _pairs(out, by_venue, "venue_double_booked", "venue")
     _trainer_limits(problem, by_trainer, out)
+    curriculum = set(policy.curriculum)
     for pid, booked in sorted(by_person.items()):
         seen: dict[str, str] = {}
         for s in booked:
@@ -195,8 +202,11 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                 out.append(TrainingViolation("topic_repeated", True, str(text), (pid,),
                                              (s.date,), (seen[s.topic], s.id), text))
             seen.setdefault(s.topic, s.id)
-        earlier = set(problem.earlier.get(pid, ()))
-        new = set(policy.curriculum) - earlier - set(seen)
+        had = problem.earlier.get(pid)
+        if not had:
+            continue  # nothing had earlier (most people): no topic again
+        earlier = set(had)
+        new = curriculum - earlier - set(seen)
         for s in booked:
             if s.topic in earlier and new:
                 soft("topic_had_earlier", "{person}: {topic} again ({session}), already had "
@@ -204,7 +214,9 @@ def analyse_training(problem: TrainingProblem, plan: TrainingPlan) -> TrainingAn
                      person=Ref("person", pid), topic=Ref("topic", s.topic),
                      new=Joined([Ref("topic", t) for t in sorted(new)]))
     _targets(problem, by_person, out)
-    return TrainingAnalysis(tuple(sorted(out, key=violation_order)))
+    analysis = TrainingAnalysis(tuple(sorted(out, key=violation_order)))
+    problem.analysed.append((plan, analysis))
+    return analysis
 
 
 def violation_order(v: TrainingViolation) -> tuple[object, ...]:

@@ -31,7 +31,6 @@ reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from advisors.hookspecs import Register
 from advisors.model import Trainer
@@ -41,30 +40,15 @@ from advisors.training.greedy import (
     Placer,
     Pools,
     chunk,
-    first_topic,
-    language_order,
     plan_rounds,
 )
 from advisors.training.problem import Participant, TrainingPlan, TrainingProblem
 from advisors.training.rules import analyse_training
 
-from . import cpsat
-
-SESSION_WEIGHT = 10_000
-"""Cost of one more session, in trainer road km: fewer sessions first, then less travel."""
 DETERMINISTIC_LIMIT = 5.0
 """Limit of one pool's model in CP-SAT's *deterministic* time units (not wall seconds), so
 that what is found by the limit is the same on every run and machine; the small pool
 models are usually solved to optimality long before."""
-WALL_LIMIT_S = 10.0
-"""A guard per model in wall seconds; reached only on a much slower machine."""
-
-
-REPEAT_WEIGHT = 10
-"""Cost, in trainer road km, of each pool member a trainer's topic repeats for (a topic had
-earlier in the year, from the previous plans)."""
-NEAREST_TRAINERS = 8
-"""Trainers a pool's model may choose from, nearest first (more cost time, rarely km)."""
 
 
 class CpSatTrainingPlanner:
@@ -83,15 +67,30 @@ class CpSatTrainingPlanner:
             return solve_round(problem, window, pools, placer, self.time_limit)
 
         plan = plan_rounds(problem, "training.cpsat", grouper)
+        rank = _rank(problem, plan)
         # never worse than the greedy plan its pools start from: keep that one, and say so
         start = plan_rounds(problem, "training.cpsat (greedy start kept)")
-        return start if _rank(problem, start) < _rank(problem, plan) else plan
+        if len(short_of_target(problem, start)) > rank[0]:
+            return plan  # the start leaves more people short: it cannot rank better
+        return start if _rank(problem, start) < rank else plan
 
 
 def _rank(problem: TrainingProblem, plan: TrainingPlan) -> tuple[int, int, int]:
-    """(people short of sessions, hard violations, sessions): the smaller, the better."""
+    """(people in hard violations, hard violations, sessions): the smaller, the better.
+
+    Everyone short of the target is in a hard violation (``session_target``), so
+    :func:`short_of_target` never counts more than the first figure."""
     hard = analyse_training(problem, plan).hard
     return (sum(len(v.people) for v in hard), len(hard), len(plan.sessions))
+
+
+def short_of_target(problem: TrainingProblem, plan: TrainingPlan) -> list[str]:
+    """The participants ``plan`` gives fewer sessions than the target, without analysing it."""
+    booked: dict[str, int] = {}
+    for s in plan.sessions:
+        for p in s.participants:
+            booked[p] = booked.get(p, 0) + 1
+    return [p.id for p in problem.participants if booked.get(p.id, 0) < problem.target]
 
 
 def _capacity_left(placer: Placer, trainer: Trainer, window: Period) -> int:
@@ -109,11 +108,13 @@ def solve_round(problem: TrainingProblem, window: Period, pools: Pools, placer: 
     Pools are solved in id order; each model sees the trainers' monthly
     capacity left in the window after the pools before it.
     """
+    from .pool import solve_pool  # OR-Tools is imported when a round is planned, not before
+
     left = {t.id: _capacity_left(placer, t, window) for t in problem.dataset.trainers}
     out: dict[tuple[str, str], list[tuple[Sequence[Participant], Sequence[Trainer] | None]]] = {}
     for key in sorted(pools):
         pool = pools[key]
-        groups = _solve_pool(problem, key[0], pool, placer, left, time_limit)
+        groups = solve_pool(problem, key[0], pool, placer, left, time_limit)
         if groups is None:  # nobody can teach them, or no solution: the greedy grouping
             groups = [(g, None) for g in chunk(pool, problem.venues[key[0]].capacity)]
         for _, chosen in groups:
@@ -121,83 +122,6 @@ def solve_round(problem: TrainingProblem, window: Period, pools: Pools, placer: 
                 left[t.id] -= 1
         out[key] = groups
     return out
-
-
-def _solve_pool(problem: TrainingProblem, venue: str, pool: Sequence[Participant],
-                placer: Placer, left: dict[str, int], time_limit: float,
-                ) -> list[tuple[Sequence[Participant], Sequence[Trainer] | None]] | None:
-    from ortools.sat.python import cp_model
-
-    capacity = max(1, problem.venues[venue].capacity)
-    classes = sorted({language_order(p) for p in pool})
-    counts = [sum(1 for p in pool if language_order(p) == c) for c in classes]
-    before = placer.had_earlier(pool)
-    topics = placer.topics_for(pool, 0, before)
-    trainers = [t for _, t in placer.trainers_near(venue)
-                if left.get(t.id, 0) > 0 and any(x in t.topics for x in topics)
-                and any(set(c) & set(t.languages) for c in classes)][:NEAREST_TRAINERS]
-    if not trainers:
-        return None
-    # How many of the pool had, earlier in the year, the topic each trainer would teach them.
-    repeats = {t.id: before.get(first_topic(t, topics), 0) for t in trainers}
-    # the first language most of each class has: with instruction "first", a class sits
-    # only with a trainer speaking it when one of the candidates does
-    first_only = problem.dataset.policy.training.instruction == "first"
-    firsts = []
-    for c in classes:
-        tally: dict[str, int] = {}
-        for p in pool:
-            if language_order(p) == c and p.languages:
-                tally[p.languages[0]] = tally.get(p.languages[0], 0) + 1
-        firsts.append(min(tally, key=lambda lang: (-tally[lang], lang)) if tally else "")
-    model = cp_model.CpModel()
-    n_sessions = -(-len(pool) // capacity) + len(classes)
-    use = [model.NewBoolVar(f"use{k}") for k in range(n_sessions)]
-    z: dict[tuple[int, str], Any] = {}
-    x: dict[tuple[int, int], Any] = {}
-    cost: list[Any] = [SESSION_WEIGHT * sum(use)]
-    for k in range(n_sessions):
-        if k:
-            model.Add(use[k] <= use[k - 1])  # symmetry: held sessions first
-        for t in trainers:
-            z[(k, t.id)] = var = model.NewBoolVar(f"z{k}_{t.id}")
-            cost.append((round(problem.travel.road_km(t.id, venue))
-                         + REPEAT_WEIGHT * repeats[t.id]) * var)
-        model.Add(sum(z[(k, t.id)] for t in trainers) == use[k])
-        for ci, c in enumerate(classes):
-            x[(k, ci)] = model.NewIntVar(0, counts[ci], f"x{k}_{ci}")
-            speakers = [z[(k, t.id)] for t in trainers if set(c) & set(t.languages)]
-            native = [z[(k, t.id)] for t in trainers if firsts[ci] in t.languages]
-            if native and first_only:
-                speakers = native  # taught in what they understand best, when someone can
-            if speakers:
-                model.Add(x[(k, ci)] <= counts[ci] * sum(speakers))
-            else:
-                model.Add(x[(k, ci)] == 0)
-        seated = sum(x[(k, ci)] for ci in range(len(classes)))
-        model.Add(seated <= capacity * use[k])
-        model.Add(seated >= use[k])
-    for ci in range(len(classes)):
-        model.Add(sum(x[(k, ci)] for k in range(n_sessions)) == counts[ci])
-    for t in trainers:
-        model.Add(sum(z[(k, t.id)] for k in range(n_sessions)) <= left[t.id])
-    model.Minimize(sum(cost))
-    solver = cpsat.solver(time_limit, wall_seconds=WALL_LIMIT_S)
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    queues = {c: [p for p in pool if language_order(p) == c] for c in classes}
-    groups: list[tuple[Sequence[Participant], Sequence[Trainer] | None]] = []
-    for k in range(n_sessions):
-        if not solver.Value(use[k]):
-            continue
-        members: list[Participant] = []
-        for ci, c in enumerate(classes):
-            n = solver.Value(x[(k, ci)])
-            members += queues[c][:n]
-            queues[c] = queues[c][n:]
-        if members:
-            groups.append((members, [t for t in trainers if solver.Value(z[(k, t.id)])]))
-    return groups
 
 
 def register(register: Register) -> None:
