@@ -1,7 +1,7 @@
 """`advisors plan` end to end, stage by stage, at township, prefecture and province scale.
 
 Run:  python benchmarks/bench_plan_stages.py [--repeat 3] [--scales township,prefecture,province]
-                                      [--strategy auto] [--keep DIR]
+                                      [--strategy auto] [--keep DIR] [--over]
 
 Each run is the real command line in a fresh process
 (``advisors plan DATA --period 2026-12 --out TMP -q --timings``), so
@@ -25,7 +25,10 @@ descendants sampled every 50 ms (an upper bound: a page a forked worker
 shares with its parent counts in both), and PSS, each page counted once
 (shared out between the processes that map it), sampled every 250 ms.
 
-``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
+Each run writes a new output folder, as a first plan does; ``--over`` writes
+each over the last one's, as a user replanning into the same folder does
+(the *swap* stage then deletes the old folder: tens of thousands of files at
+province scale). ``--keep DIR`` leaves each scale's output in ``DIR/<scale>`` (the last run),
 to compare two versions with ``diff -r``. Prints Markdown tables.
 """
 
@@ -84,7 +87,7 @@ def run_once(data: Path, out: Path, strategy: str
     return wall, usage.ru_utime + usage.ru_stime, peak, stages, proc.returncode
 
 
-def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
+def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None, over: bool = False
                 ) -> tuple[tuple[float, float], tuple[float, float], Times, int]:
     """Best-of-``repeat`` (wall, CPU) end to end and per stage, peak RSS, exit code."""
     data = dataset_dir(scale)
@@ -94,7 +97,11 @@ def bench_scale(scale: str, repeat: int, strategy: str, keep: Path | None
     code = 0
     with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
         out = Path(tmp) / "out"
+        if over:  # an output folder for the first timed run to replace
+            run_once(data, out, strategy)
         for _ in range(repeat):
+            if not over:  # a new folder, as a first plan writes; --over: replace the last
+                shutil.rmtree(out, ignore_errors=True)
             wall, cpu, run_peak, stages, code = run_once(data, out, strategy)
             peak = (max(peak[0], run_peak[0]), max(peak[1], run_peak[1]))
             laps = [times for name, times in stages.items() if "/" not in name]
@@ -117,10 +124,13 @@ def main() -> None:
     parser.add_argument("--scales", default=",".join(SCALES))
     parser.add_argument("--strategy", default="auto")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--over", action="store_true",
+                        help="write each run over the last one's output (the swap then "
+                             "deletes the old folder), as a user replanning does")
     args = parser.parse_args()
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
     compile_sources()
-    results = {scale: bench_scale(scale, args.repeat, args.strategy, args.keep)
+    results = {scale: bench_scale(scale, args.repeat, args.strategy, args.keep, args.over)
                for scale in scales}
 
     names: list[str] = []
@@ -128,7 +138,8 @@ def main() -> None:
         names += [n for n in stages if n not in names]
     print(f"`advisors plan --period {PERIOD} --strategy {args.strategy}`, best of "
           f"{args.repeat}, {dt.date.today().isoformat()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}\n")
+          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
+          + (", each run over the last one's output" if args.over else "") + "\n")
     print("| stage | " + " | ".join(f"{s} wall | {s} CPU" for s in scales) + " |")
     print("|---|" + "---:|---:|" * len(scales))
     for name in names:
