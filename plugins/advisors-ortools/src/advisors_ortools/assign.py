@@ -98,7 +98,7 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
         and _fits(problem))
     graph = _Graph(problem, k, paths)
     widened: set[int] = set()
-    rounds = added = searched = 0
+    rounds = added = searched = warm = 0
     work = ""
     components: list[list[int]] = []
     while True:
@@ -118,7 +118,7 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
         searched += looked
         if not extra:
             break
-        graph.add_pairs(extra)
+        warm += graph.add_pairs(extra)
         added += sum(map(len, extra.values()))
     if paths:
         notes = [f"solved on the candidate graph: {k} cheapest eligible advisors per village; "
@@ -137,7 +137,8 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     everything = (f"all {eligible_pairs(problem):,} eligible pairs" if not paths
                   else f"every eligible pair within {problem.max_km:g} km")
     notes.append(f"optimal over {everything} (certificate: no negative reduced cost; "
-                 f"{searched:,} villages' pairs priced, {added:,} pairs added, {rounds} solves)")
+                 f"{searched:,} villages' pairs priced, {added:,} pairs added, {rounds} solves"
+                 f"{f', {warm} of them warm' if warm else ''})")
     return choice, tuple(notes)
 
 
@@ -164,9 +165,7 @@ def _price(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int], k
     """The pairs outside the graph that price negative, and how many villages were searched."""
     import numpy as np
 
-    chosen = np.asarray([choice.get(vi, -1) for vi in problem.open], np.int64)
-    d_village, d_advisor = potentials(graph.offsets, graph.advs, graph.costs, chosen,
-                                      *_places(problem), prices=graph.prices)
+    d_village, d_advisor = graph.potentials(choice)
     exhaustive = np.isin(graph.open, np.asarray(sorted(widened), np.int64))
     return negative_pairs(problem, graph.open, graph.offsets, graph.advs, graph.costs,
                           exhaustive, d_village, d_advisor, k)
@@ -236,10 +235,7 @@ class _Graph:
                 parts_c.append(c)
                 parts_s.append(z)
         if self.augmenter is not None:  # the augmenter holds the whole graph already
-            m = int(self.augmenter.offsets[-1])
-            self.advs = self.augmenter.advisor[:m]
-            self.costs = self.augmenter.cost[:m]
-            self.offsets = self.augmenter.offsets
+            self._share()
         else:
             self.advs = np.concatenate(parts_a) if parts_a else np.zeros(0, np.int32)
             self.costs = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
@@ -259,10 +255,21 @@ class _Graph:
                                  np.asarray([round(c * SCALE) for c, _, _ in found], np.int64))
                        for vi, found in lists.items()})
 
-    def add_pairs(self, pairs: Mapping[int, list[tuple[int, int]]]) -> None:
-        """Add arcs ``(advisor, cost in metres)`` to the lists of village positions, in order."""
+    def add_pairs(self, pairs: Mapping[int, list[tuple[int, int]]]) -> bool:
+        """Add arcs ``(advisor, cost in metres)`` to the lists of village positions, in order.
+
+        After an augmenting-path solve with every village placed, the solver keeps
+        its places and prices and is solved again at once (:mod:`.warm`): returns
+        True then; False when :meth:`solve_paths` has to start from scratch.
+        """
         import numpy as np
 
+        if self.augmenter is not None:
+            from .warm import extend
+
+            if extend(self.augmenter, pairs) is not None:
+                self._share()
+                return True
         lists = {}
         for p, extra in pairs.items():
             lo, hi = self.offsets[p], self.offsets[p + 1]
@@ -271,6 +278,32 @@ class _Graph:
             order = np.lexsort((a, c))
             lists[p] = (a[order], c[order])
         self._replace(lists)
+        return False
+
+    def _share(self) -> None:
+        """Read the arcs from the augmenter, which holds the whole graph."""
+        m = int(self.augmenter.offsets[-1])
+        self.advs = self.augmenter.advisor[:m]
+        self.costs = self.augmenter.cost[:m]
+        self.offsets = self.augmenter.offsets
+
+    def potentials(self, choice: Mapping[int, int]) -> tuple[Any, Any]:
+        """Dual potentials of the solved graph (villages, advisors), given its solution.
+
+        The solver's own prices when they check out on every residual arc
+        (:func:`.warm.potentials`), else Bellman–Ford started from them.
+        """
+        if self.augmenter is not None:
+            from .warm import potentials as read_off
+
+            found = read_off(self.augmenter)
+            if found is not None:
+                return found
+        import numpy as np
+
+        chosen = np.asarray([choice.get(vi, -1) for vi in self.problem.open], np.int64)
+        return potentials(self.offsets, self.advs, self.costs, chosen, *_places(self.problem),
+                          prices=self.prices)
 
     def _replace(self, lists: Mapping[int, tuple[Any, Any]]) -> None:
         """Replace the arcs of some village positions by (advisors, costs)."""
@@ -338,7 +371,8 @@ class _Graph:
         found = self.augmenter
         if found is None:  # not placed while searching, or widened since
             found = solve(self.offsets, self.advs, self.costs, *_places(self.problem))
-        self.augmenter = None
+            self.augmenter = found
+            self._share()
         self.prices = found.prices
         chosen = found.chosen
         hit = np.flatnonzero(chosen >= 0)
