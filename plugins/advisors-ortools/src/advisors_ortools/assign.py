@@ -35,7 +35,7 @@ from advisors.coverage.facts import Candidate
 from advisors.coverage.problem import DEFAULT_K, CoverageProblem
 from advisors.hookspecs import Register
 
-from .certificate import eligible_pairs, negative_pairs, potentials
+from .certificate import PairCache, eligible_pairs, negative_pairs, potentials
 
 __all__ = ["optimal_assign", "optimal_choice", "register"]
 
@@ -99,28 +99,30 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     graph = _Graph(problem, k, paths)
     widened: set[int] = set()
     rounds = added = searched = warm = 0
+    cache = PairCache(len(problem.open))
     work = ""
     components: list[list[int]] = []
     while True:
         rounds += 1
         choice: dict[int, int] = {}
         if paths:
-            found, work = graph.solve_paths()
-            choice.update(found)
+            placed, work = graph.solve_paths()
         else:
             components = graph.components()
             for comp in components:
                 choice.update(graph.solve(comp))
-        if _widen(problem, graph, choice, widened):
+            placed = graph.placed(choice)
+        if _widen(problem, graph, placed, widened):
             continue
         # Maximal coverage: now price every eligible pair outside the graph.
-        extra, looked = _price(problem, graph, choice, k, widened)
+        extra, looked = _price(problem, graph, placed, k, widened, cache)
         searched += looked
         if not extra:
             break
         warm += graph.add_pairs(extra)
         added += sum(map(len, extra.values()))
     if paths:
+        choice = graph.choice(placed)
         notes = [f"solved on the candidate graph: {k} cheapest eligible advisors per village; "
                  f"shortest augmenting paths ({work})"]
     else:
@@ -142,14 +144,18 @@ def optimal_choice(problem: CoverageProblem, k: int = DEFAULT_K,
     return choice, tuple(notes)
 
 
-def _widen(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int],
-           widened: set[int]) -> bool:
-    """Widen the villages on an alternating path to an uncovered village; whether any was."""
-    short = [vi for vi in problem.open
-             if vi not in choice and problem.candidates(vi, None)[0]]
+def _widen(problem: CoverageProblem, graph: _Graph, placed: Any, widened: set[int]) -> bool:
+    """Widen the villages on an alternating path to an uncovered village; whether any was.
+
+    ``placed`` is the advisor of each open village's position (-1: uncovered).
+    """
+    import numpy as np
+
+    short = [vi for vi in graph.open[np.flatnonzero(placed < 0)].tolist()
+             if problem.candidates(vi, None)[0]]
     if not short:
         return False
-    villages, _, path = alternating_reach(problem, choice, short)
+    villages, _, path = alternating_reach(problem, graph.choice(placed), short)
     if path is None:
         return False
     grow = [vi for vi in villages if vi not in widened]
@@ -160,15 +166,15 @@ def _widen(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int],
     return True
 
 
-def _price(problem: CoverageProblem, graph: _Graph, choice: Mapping[int, int], k: int,
-           widened: set[int]) -> tuple[dict[int, list[tuple[int, int]]], int]:
+def _price(problem: CoverageProblem, graph: _Graph, placed: Any, k: int,
+           widened: set[int], cache: PairCache) -> tuple[dict[int, list[tuple[int, int]]], int]:
     """The pairs outside the graph that price negative, and how many villages were searched."""
     import numpy as np
 
-    d_village, d_advisor = graph.potentials(choice)
+    d_village, d_advisor = graph.potentials(placed)
     exhaustive = np.isin(graph.open, np.asarray(sorted(widened), np.int64))
     return negative_pairs(problem, graph.open, graph.offsets, graph.advs, graph.costs,
-                          exhaustive, d_village, d_advisor, k)
+                          exhaustive, d_village, d_advisor, k, cache)
 
 
 def _fits(problem: CoverageProblem) -> bool:
@@ -182,9 +188,10 @@ def _fits(problem: CoverageProblem) -> bool:
 
 def _warm_up() -> None:
     """Load the compiled solver (numba's start-up) while the candidate search runs."""
-    from .augment import warm_up
+    from . import augment, warm
 
-    warm_up()
+    augment.warm_up()
+    warm.warm_up()
 
 
 def _places(problem: CoverageProblem) -> tuple[Any, Any, int]:
@@ -287,8 +294,21 @@ class _Graph:
         self.costs = self.augmenter.cost[:m]
         self.offsets = self.augmenter.offsets
 
-    def potentials(self, choice: Mapping[int, int]) -> tuple[Any, Any]:
-        """Dual potentials of the solved graph (villages, advisors), given its solution.
+    def placed(self, choice: Mapping[int, int]) -> Any:
+        """The advisor of each open village's position (-1: uncovered), from a choice."""
+        import numpy as np
+
+        return np.asarray([choice.get(vi, -1) for vi in self.problem.open], np.int64)
+
+    def choice(self, placed: Any) -> dict[int, int]:
+        """Village index → advisor index of the covered villages, from :meth:`placed`."""
+        import numpy as np
+
+        hit = np.flatnonzero(placed >= 0)
+        return dict(zip(self.open[hit].tolist(), placed[hit].tolist(), strict=True))
+
+    def potentials(self, placed: Any) -> tuple[Any, Any]:
+        """Dual potentials of the solved graph (villages, advisors), given :meth:`placed`.
 
         The solver's own prices when they check out on every residual arc
         (:func:`.warm.potentials`), else Bellman–Ford started from them.
@@ -299,10 +319,7 @@ class _Graph:
             found = read_off(self.augmenter)
             if found is not None:
                 return found
-        import numpy as np
-
-        chosen = np.asarray([choice.get(vi, -1) for vi in self.problem.open], np.int64)
-        return potentials(self.offsets, self.advs, self.costs, chosen, *_places(self.problem),
+        return potentials(self.offsets, self.advs, self.costs, placed, *_places(self.problem),
                           prices=self.prices)
 
     def _replace(self, lists: Mapping[int, tuple[Any, Any]]) -> None:
@@ -362,8 +379,9 @@ class _Graph:
         cuts = np.flatnonzero(np.diff(roots[order])) + 1
         return [part.tolist() for part in np.split(live[order], cuts)] if len(live) else []
 
-    def solve_paths(self) -> tuple[dict[int, int], str]:
-        """Least-cost maximal coverage of the whole graph by shortest augmenting paths."""
+    def solve_paths(self) -> tuple[Any, str]:
+        """Least-cost maximal coverage of the whole graph by shortest augmenting paths:
+        :meth:`placed`, and a note on the work."""
         import numpy as np
 
         from .augment import solve
@@ -375,10 +393,8 @@ class _Graph:
             self._share()
         self.prices = found.prices
         chosen = found.chosen
-        hit = np.flatnonzero(chosen >= 0)
-        choice = dict(zip(self.open[hit].tolist(), self.advs[chosen[hit]].tolist(),
-                          strict=True))
-        return choice, (f"{len(self.open):,} searches settled {found.settled:,} advisors "
+        placed = np.where(chosen >= 0, self.advs[np.maximum(chosen, 0)], -1).astype(np.int64)
+        return placed, (f"{len(self.open):,} searches settled {found.settled:,} advisors "
                         f"and scanned {found.scanned:,} arcs")
 
     def solve(self, positions: list[int]) -> dict[int, int]:

@@ -48,9 +48,17 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from .augment import _INF, Augmenter, _grow, _pop, _push, _run
+from .augment import _INF, Augmenter, _grow, _pop, _push, _run, solve
 
-__all__ = ["extend", "potentials"]
+__all__ = ["extend", "potentials", "warm_up"]
+
+
+def warm_up() -> None:
+    """Load the compiled functions (or compile them) on a two-village problem."""
+    one = np.ones(2, np.int64)
+    aug = solve(np.arange(3, dtype=np.int64), np.zeros(2, np.int64), 2 * one, one, one, 0)
+    extend(aug, {0: [(1, 0)]})
+    potentials(aug)
 
 
 def extend(aug: Augmenter, pairs: Mapping[int, list[tuple[int, int]]]) -> Augmenter | None:
@@ -88,8 +96,9 @@ def extend(aug: Augmenter, pairs: Mapping[int, list[tuple[int, int]]]) -> Augmen
                      np.int64(aug.dear), aug._first, released, *state)
     if count < 0:  # pragma: no cover - the prices were not optimal (a solver bug)
         raise RuntimeError("a residual arc priced negative before a release")
+    # the released villages (all got new arcs), and those that had no arc before, are added
     _run(offsets, advisor, cost, aug.free, aug.cheap, np.int64(aug.dear), aug._first,
-         np.sort(released[:count]), n, aug._work, *state)
+         positions[chosen[positions] < 0], n, aug._work, *state)
     return aug
 
 
