@@ -137,7 +137,8 @@ class PairCache:
         if not self.full:
             self.seen[positions] = True
         if len(self._parts) > 1:
-            self._parts = [tuple(np.concatenate(x) for x in zip(*self._parts, strict=True))]
+            pos, adv, cost = (np.concatenate(x) for x in zip(*self._parts, strict=True))
+            self._parts = [(pos, adv, cost)]
 
     def pairs(self, positions: Any) -> tuple[Any, Any, Any]:
         """The kept pairs of ``positions`` (all seen)."""

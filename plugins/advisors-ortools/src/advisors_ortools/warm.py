@@ -185,7 +185,7 @@ def _by_advisor(advisor: Any, n_a: int) -> tuple[Any, Any]:  # pragma: no cover 
 
 
 @njit(cache=True)
-def _check(offsets: Any, advisor: Any, cost: Any, free: Any, cheap: Any, dear: int,
+def _check(offsets: Any, advisor: Any, cost: Any, free: Any, cheap: Any, dear: Any,
            price: Any, load: Any, chosen: Any, d_village: Any) -> bool:  # pragma: no cover
     """Fill ``d_village``; whether every residual arc's reduced cost is non-negative."""
     n = len(offsets) - 1
@@ -232,7 +232,7 @@ def _check(offsets: Any, advisor: Any, cost: Any, free: Any, cheap: Any, dear: i
 
 @njit(cache=True)
 def _release(offsets: Any, advisor: Any, cost: Any, owner: Any, pending: Any, waiting: Any,
-             into: Any, by_adv: Any, cheap: Any, dear: int, first: Any, released: Any,
+             into: Any, by_adv: Any, cheap: Any, dear: Any, first: Any, released: Any,
              price: Any, load: Any, slots: Any, slot_of: Any, chosen: Any, label: Any,
              settled: Any, via_arc: Any, via_adv: Any, touched: Any,
              done: Any) -> int:  # pragma: no cover - compiled
