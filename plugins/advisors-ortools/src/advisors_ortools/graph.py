@@ -226,7 +226,9 @@ class CandidateGraph:
             self._share()
         self.prices = found.prices
         chosen = found.chosen
-        placed = np.where(chosen >= 0, self.advs[np.maximum(chosen, 0)], -1).astype(np.int64)
+        placed = np.full(len(chosen), -1, np.int64)
+        hit = chosen >= 0
+        placed[hit] = self.advs[chosen[hit]]
         return placed, (f"{len(self.open):,} searches settled {found.settled:,} advisors "
                         f"and scanned {found.scanned:,} arcs")
 
