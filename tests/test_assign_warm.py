@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from .test_assign_paths import arrays, evaluate, ortools_optimum
+from .test_assign_paths import arrays, evaluate, ortools_optimum, problems
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("advisors_ortools") is None
@@ -27,23 +27,16 @@ pytestmark = pytest.mark.skipif(
 @st.composite
 def grown(draw: st.DrawFn) -> tuple[dict, dict[int, list[tuple[int, int]]]]:
     """A problem with places for most villages, and pairs to add (village → [(advisor, cost)])."""
-    n_a = draw(st.integers(2, 8))
-    n_v = draw(st.integers(1, 20))
-    lists = [draw(st.lists(st.integers(0, n_a - 1), max_size=4, unique=True))
-             for _ in range(n_v)]
-    costs = [[draw(st.integers(0, 60_000)) for _ in lst] for lst in lists]
-    free = [draw(st.integers(1, 5)) for _ in range(n_a)]
-    cheap = [draw(st.integers(0, f)) for f in free]
-    dear = draw(st.sampled_from([0, 0, 3_000, 50_000]))
+    p = draw(problems(least_free=1))
+    n_a = len(p["free"])
     extra: dict[int, list[tuple[int, int]]] = {}
-    for v, lst in enumerate(lists):
+    for v, lst in enumerate(p["lists"]):
         others = [a for a in range(n_a) if a not in lst]
         more = draw(st.lists(st.sampled_from(others), max_size=3, unique=True)) if others else []
         if more:
             extra[v] = sorted(((a, draw(st.integers(0, 60_000))) for a in more),
                               key=lambda x: (x[1], x[0]))
-    return ({"lists": lists, "costs": costs, "free": free, "cheap": cheap, "dear": dear},
-            extra)
+    return p, extra
 
 
 def merged(p: dict, extra: dict[int, list[tuple[int, int]]]) -> dict:

@@ -20,8 +20,14 @@ give the same optimum:
 When a village stays uncovered although an alternating path over *all* its
 eligible advisors could cover it, the candidate lists of the villages on
 that path are widened to every eligible advisor and the component solved
-again, until coverage is maximal. The result is optimal for the final
-candidate graph; the notes say how far it was widened.
+again, until coverage is maximal. Then every eligible pair outside the
+graph is priced with the dual potentials of the solution
+(:mod:`advisors_ortools.certificate`); those that price negative are added
+and the graph solved again (the augmenting-path solver warm, from its
+places and prices: :mod:`advisors_ortools.warm`) until none does. The
+result is optimal over every eligible pair; the notes say how far the graph
+was widened and give the certificate. The graph and its two solvers are in
+:mod:`advisors_ortools.graph`.
 """
 
 from __future__ import annotations
