@@ -54,11 +54,15 @@ __all__ = ["extend", "potentials", "warm_up"]
 
 
 def warm_up() -> None:
-    """Load the compiled functions (or compile them) on a two-village problem."""
+    """Load the compiled functions (or compile them) on a two-village problem.
+
+    Both villages sit with advisor 0; a free pair to advisor 1 releases one.
+    """
     one = np.ones(2, np.int64)
-    aug = solve(np.arange(3, dtype=np.int64), np.zeros(2, np.int64), 2 * one, one, one, 0)
-    extend(aug, {0: [(1, 0)]})
-    potentials(aug)
+    free = np.asarray([2, 1], np.int64)
+    aug = solve(np.arange(3, dtype=np.int64), np.zeros(2, np.int64), 2 * one, free, free, 0)
+    if extend(aug, {0: [(1, 0)]}) is None or potentials(aug) is None:  # pragma: no cover
+        raise RuntimeError("the warm re-solve failed on its warm-up problem")
 
 
 def extend(aug: Augmenter, pairs: Mapping[int, list[tuple[int, int]]]) -> Augmenter | None:
