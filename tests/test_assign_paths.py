@@ -25,13 +25,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @st.composite
-def problems(draw: st.DrawFn) -> dict:
+def problems(draw: st.DrawFn, least_free: int = 0) -> dict:
     n_a = draw(st.integers(1, 8))
     n_v = draw(st.integers(1, 25))
     lists = [draw(st.lists(st.integers(0, n_a - 1), max_size=5, unique=True))
              for _ in range(n_v)]
     costs = [[draw(st.integers(0, 60_000)) for _ in lst] for lst in lists]
-    free = [draw(st.integers(0, 4)) for _ in range(n_a)]
+    free = [draw(st.integers(least_free, 4 + least_free)) for _ in range(n_a)]
     cheap = [draw(st.integers(0, f)) for f in free]
     dear = draw(st.sampled_from([0, 0, 3_000, 50_000]))
     return {"lists": lists, "costs": costs, "free": free, "cheap": cheap, "dear": dear}

@@ -102,7 +102,7 @@ class Augmenter:
         self.cost[m0:m1] = cost
         self.offsets[lo + 1:hi + 1] = m0 + np.cumsum(sizes)
         _run(self.offsets, self.advisor, self.cost, self.free, self.cheap, np.int64(self.dear),
-             self._first, lo, hi, self._work, *self._state)
+             self._first, np.arange(lo, hi, dtype=np.int64), hi, self._work, *self._state)
         self.added = hi
 
     @property
@@ -209,10 +209,14 @@ def _village_of(offsets: Any, hi: int, arc: int) -> int:  # pragma: no cover - c
 
 @njit(cache=True)
 def _run(offsets: Any, advisor: Any, cost: Any, free: Any, cheap: Any, dear: int, first: Any,
-         v_lo: int, v_hi: int, work: Any, price: Any, load: Any, slots: Any, slot_of: Any,
+         todo: Any, v_hi: int, work: Any, price: Any, load: Any, slots: Any, slot_of: Any,
          chosen: Any, label: Any, settled: Any, via_arc: Any, via_adv: Any, touched: Any,
          done: Any) -> None:  # pragma: no cover - compiled
-    """Add villages ``v_lo .. v_hi - 1`` (see the module docstring); ``work`` counts."""
+    """Add the villages ``todo``, in order (see the module docstring); ``work`` counts.
+
+    Villages ``0 .. v_hi - 1`` have their arcs in ``offsets``; those not in ``todo`` are
+    either placed already or not yet added (``chosen`` -1, never moved).
+    """
     # The heap push (label, grow, sift up) is written out at its three call sites: a helper
     # returning the heap arrays measured 15-25 % slower at national scale, even inlined.
     n_a = len(free)
@@ -221,7 +225,8 @@ def _run(offsets: Any, advisor: Any, cost: Any, free: Any, cheap: Any, dear: int
     nodes = np.empty(1 << 12, np.int64)
     total_settled = 0
     total_scanned = 0
-    for s in range(v_lo, v_hi):
+    for t in range(len(todo)):
+        s = todo[t]
         lo, hi = offsets[s], offsets[s + 1]
         if lo == hi:
             continue  # no candidate: uncovered, and no effect on anyone else

@@ -33,7 +33,7 @@ from advisors.coverage.grid import SLACK
 from advisors.coverage.problem import CoverageProblem
 from advisors.geo import EARTH_RADIUS_KM
 
-__all__ = ["eligible_pairs", "negative_pairs", "potentials"]
+__all__ = ["PairCache", "eligible_pairs", "negative_pairs", "potentials"]
 
 SCALE = 1000
 """Same integer costs as the flow solvers: km × SCALE (metres)."""
@@ -107,15 +107,62 @@ def potentials(offsets: Any, advs: Any, costs: Any, chosen_adv: Any, free: Any, 
     raise RuntimeError("the flow is not optimal on its graph (a negative cycle remains)")
 
 
+class PairCache:
+    """The eligible pairs of the villages searched so far, kept for the next rounds.
+
+    Between the certificate's rounds only the potentials change, and mostly the
+    same villages are in doubt: their pairs (position, advisor, approximate
+    cost in metres) are kept, up to :attr:`cap` pairs, instead of being found
+    by the grid search again. A position is marked seen only once all its
+    pairs are kept.
+    """
+
+    cap = 20_000_000
+
+    def __init__(self, villages: int) -> None:
+        self.seen = np.zeros(villages, np.bool_)
+        self.full = False
+        self._parts: list[tuple[Any, Any, Any]] = []
+        self._size = 0
+
+    def keep(self, pos: Any, adv: Any, cost: Any) -> None:
+        """Keep some pairs (while there is room)."""
+        self._size += len(pos)
+        self.full = self.full or self._size > self.cap
+        if not self.full:
+            self._parts.append((pos, adv, cost))
+
+    def seal(self, positions: Any) -> None:
+        """Mark ``positions`` seen, unless the room ran out while their pairs were kept."""
+        if not self.full:
+            self.seen[positions] = True
+        if len(self._parts) > 1:
+            pos, adv, cost = (np.concatenate(x) for x in zip(*self._parts, strict=True))
+            self._parts = [(pos, adv, cost)]
+
+    def pairs(self, positions: Any) -> tuple[Any, Any, Any]:
+        """The kept pairs of ``positions`` (all seen)."""
+        if not self._parts:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0, np.float64)
+        pos, adv, cost = self._parts[0]
+        want = np.zeros(len(self.seen), np.bool_)
+        want[positions] = True
+        pick = want[pos]
+        return pos[pick], adv[pick], cost[pick]
+
+
 def negative_pairs(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any,
                    costs: Any, exhaustive: Any, d_village: Any, d_advisor: Any,
-                   k: int) -> tuple[dict[int, list[tuple[int, int]]], int]:
+                   k: int, cache: PairCache | None = None,
+                   ) -> tuple[dict[int, list[tuple[int, int]]], int]:
     """Pairs outside the graph whose reduced cost ``cost + d[v] - d[a]`` is negative.
 
     Returns village position → ``[(advisor, cost in metres), ...]`` of those
     pairs, and how many villages had to be searched (the others are proven
     by the bound). ``exhaustive`` marks positions whose list already holds
-    every eligible advisor.
+    every eligible advisor. ``cache`` keeps the pairs found by the
+    vectorised search for the next call (same problem, other potentials).
     """
     counts = np.diff(offsets)
     top = int(d_advisor.max(initial=0))
@@ -127,7 +174,7 @@ def negative_pairs(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any
     doubtful = np.flatnonzero(has_k & (kth < top - d_village))
     if problem.vectorise and not problem._slow():
         return _price_vectorised(problem, open_, offsets, advs, doubtful, d_village,
-                                 d_advisor), len(doubtful)
+                                 d_advisor, cache), len(doubtful)
     found: dict[int, list[tuple[int, int]]] = {}
     for p in doubtful.tolist():
         inside = set(np.asarray(advs[offsets[p]:offsets[p + 1]]).tolist())
@@ -142,7 +189,7 @@ def negative_pairs(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any
 
 def _price_vectorised(problem: CoverageProblem, open_: Any, offsets: Any, advs: Any,
                       doubtful: Any, d_village: Any, d_advisor: Any,
-                      ) -> dict[int, list[tuple[int, int]]]:
+                      cache: PairCache | None) -> dict[int, list[tuple[int, int]]]:
     """:func:`negative_pairs` of the ``doubtful`` positions, searched in numpy.
 
     Reduced costs are first taken from approximate distances; a pair within a
@@ -151,27 +198,40 @@ def _price_vectorised(problem: CoverageProblem, open_: Any, offsets: Any, advs: 
     """
     vec = problem._vector()
     n_a = len(problem.advisors)
+    open_ = np.asarray(open_, np.int64)
     sizes = offsets[doubtful + 1] - offsets[doubtful]
-    rows = np.repeat(np.arange(len(doubtful), dtype=np.int64), sizes)
     idx = np.repeat(offsets[doubtful] - (np.cumsum(sizes) - sizes), sizes) + np.arange(
         int(sizes.sum()), dtype=np.int64)
-    inside = np.sort(rows * n_a + np.asarray(advs, np.int64)[idx])
+    inside = np.sort(np.repeat(doubtful, sizes) * n_a + np.asarray(advs, np.int64)[idx])
     found: dict[int, list[tuple[int, int]]] = {}
-    for q, adv, km in _pairs(problem, np.asarray(open_, np.int64)[doubtful]):
-        vi = np.asarray(open_, np.int64)[doubtful[q]]
-        cost = vec._costs(vi, adv, km) * SCALE
-        near = cost + d_village[doubtful[q]] - d_advisor[adv] < 1.0
-        key = q * n_a + adv
+
+    def collect(pos: Any, adv: Any, cost: Any) -> None:
+        near = cost + d_village[pos] - d_advisor[adv] < 1.0
+        key = pos * n_a + adv
         at = np.searchsorted(inside, key)
         at[at == len(inside)] = 0
         near &= inside[at] != key if len(inside) else near
-        for qq, ai in zip(q[near].tolist(), adv[near].tolist(), strict=True):
-            v = int(open_[doubtful[qq]])
+        for p, ai in zip(pos[near].tolist(), adv[near].tolist(), strict=True):
+            v = int(open_[p])
             if problem.why_not(v, ai) is not None:
                 continue
             c = round(problem.cost(v, ai) * SCALE)
-            if c + int(d_village[doubtful[qq]]) - int(d_advisor[ai]) < 0:
-                found.setdefault(int(doubtful[qq]), []).append((ai, c))
+            if c + int(d_village[p]) - int(d_advisor[ai]) < 0:
+                found.setdefault(p, []).append((ai, c))
+
+    fresh = doubtful
+    if cache is not None:
+        known = cache.seen[doubtful]
+        collect(*cache.pairs(doubtful[known]))
+        fresh = doubtful[~known]
+    for q, adv, km in _pairs(problem, open_[fresh]):
+        pos = fresh[q]
+        cost = vec._costs(open_[pos], adv, km) * SCALE
+        if cache is not None:
+            cache.keep(pos, adv, cost)
+        collect(pos, adv, cost)
+    if cache is not None:
+        cache.seal(fresh)
     return {p: sorted(pairs, key=lambda x: (x[1], x[0])) for p, pairs in sorted(found.items())}
 
 
