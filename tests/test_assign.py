@@ -6,9 +6,12 @@ import csv
 import importlib.util
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import advisors
 from advisors import Advisor, Dataset, ExistingAssignment, Policy, Township, Village
@@ -237,3 +240,19 @@ def test_result_refuses_a_choice_that_breaks_a_rule() -> None:
     zh1 = problem.advisor_index["zh1"]
     with pytest.raises(AdvisorsError, match="language rule"):
         problem.result({problem.village_index["v0"]: zh1}, "greedy-bug")
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=6), st.one_of(st.none(), st.text(max_size=3)),
+                       max_size=30), st.randoms(use_true_random=False))
+def test_an_assignment_keeps_its_maps_sorted_by_village_whatever_the_input_order(
+        mapping: dict[str, str | None], rnd: random.Random) -> None:
+    items = list(mapping.items())
+    rnd.shuffle(items)
+    shuffled = dict(items)
+    ordered = dict(sorted(items))
+    a = advisors.Assignment(advisor_of=shuffled, strategy="x")
+    b = advisors.Assignment(advisor_of=ordered, strategy="x")
+    assert list(a.advisor_of) == list(b.advisor_of) == sorted(mapping)
+    assert a == b and dict(a.advisor_of) == mapping
+    ordered[next(iter(ordered), "z")] = "changed"  # the Assignment holds its own copy
+    assert dict(b.advisor_of) == mapping
