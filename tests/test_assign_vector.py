@@ -149,3 +149,30 @@ def test_travel_table_is_honoured_on_both_paths(seed: int) -> None:
     assert fast.road_kms(pairs) == {vi: slow.road_km(vi, ai) for vi, ai in pairs.items()}
     assert fast.home == slow.home
     assert fast.candidate_table(4) == slow.candidate_table(4)
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) ==
+                                                  math.copysign(1, b))
+
+
+NEAR_HALVES = st.builds(
+    lambda k, step: math.nextafter(k / 1000 + 0.0005, math.inf if step > 0 else -math.inf)
+    if step else k / 1000 + 0.0005,
+    st.integers(-10**9, 10**9), st.sampled_from([-1, 0, 1]))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.floats(), st.floats(-1e5, 1e5), NEAR_HALVES), max_size=60))
+def test_distances_are_rounded_as_python_rounds_them(values: list[float]) -> None:
+    rounded = vector.Vectors.rounded(values)
+    assert all(_same(r, round(v, 3)) for r, v in zip(rounded, values, strict=True))
+
+
+def test_many_distances_go_through_numpy_and_come_out_as_round_gives_them() -> None:
+    rnd = random.Random(7)
+    kms = [rnd.uniform(0, 120) for _ in range(20_000)] + [k / 1000 + 0.0005 for k in
+                                                          range(20_000)]
+    problem = CoverageProblem(instance(1))
+    assert problem.vectorise
+    assert problem.rounded_km(kms) == [round(km, 3) for km in kms]

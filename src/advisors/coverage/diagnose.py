@@ -15,7 +15,6 @@ and the villages and advisors the paths reach are the deficit.
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections import deque
 from collections.abc import Mapping
 
@@ -292,8 +291,7 @@ def build_assignment(problem: CoverageFacts, choice: Mapping[int, int], strategy
     advisor_of = dict(zip(vids, chosen, strict=True))
     placed = sorted(full)
     kms = [km[vi] if vi in km else problem.road_km(vi, full[vi]) for vi in placed]
-    distance = dict(zip([vids[vi] for vi in placed], map(round, kms, itertools.repeat(3)),
-                        strict=True))
+    distance = dict(zip([vids[vi] for vi in placed], problem.rounded_km(kms), strict=True))
     return Assignment(
         advisor_of=advisor_of,
         strategy=strategy,

@@ -82,6 +82,9 @@ class CoverageFacts(Protocol):
     def road_kms(self, pairs: Mapping[int, int]) -> dict[int, float]:
         """Village index → road km of each (village, advisor) pair."""
 
+    def rounded_km(self, kms: list[float]) -> list[float]:
+        """``round(km, 3)`` of each, exactly as Python rounds."""
+
     def why_not(self, vi: int, ai: int, km: float | None = None) -> str | None:
         """``None`` when the advisor may serve the village, else the rule that forbids it."""
 

@@ -24,6 +24,7 @@ no farther cell can hold a cheaper one.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from array import array
 from collections.abc import Iterable, Mapping
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_K", "CoverageProblem", "vector_search"]
 
+ROUND_MANY = 10_000
+"""Distances from which :meth:`CoverageProblem.rounded_km` rounds with numpy."""
 DEFAULT_K = 8
 """Candidates per village that strategies start from."""
 
@@ -272,6 +275,13 @@ class CoverageProblem:
             return dict(zip(pairs, self._vector().road_km(list(pairs), list(pairs.values())),
                             strict=True))
         return {vi: self.road_km(vi, ai) for vi, ai in pairs.items()}
+
+    def rounded_km(self, kms: list[float]) -> list[float]:
+        """``round(km, 3)`` of each, exactly as Python rounds: with numpy for many (Python's
+        ``round`` takes 0.3–0.8 s for a national assignment's 615,000 distances)."""
+        if self.vectorise and len(kms) >= ROUND_MANY:
+            return self._vector().rounded(kms)
+        return list(map(round, kms, itertools.repeat(3)))
 
     def minutes(self, vi: int, ai: int) -> float:
         """Travel minutes between the advisor's office and the village."""
