@@ -165,7 +165,7 @@ NEAR_HALVES = st.builds(
 @settings(max_examples=300)
 @given(st.lists(st.one_of(st.floats(), st.floats(-1e5, 1e5), NEAR_HALVES), max_size=60))
 def test_distances_are_rounded_as_python_rounds_them(values: list[float]) -> None:
-    rounded = vector.Vectors.rounded(values)
+    rounded = vector.rounded_km(values)
     assert all(_same(r, round(v, 3)) for r, v in zip(rounded, values, strict=True))
 
 

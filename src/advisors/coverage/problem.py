@@ -280,7 +280,9 @@ class CoverageProblem:
         """``round(km, 3)`` of each, exactly as Python rounds: with numpy for many (Python's
         ``round`` takes 0.3–0.8 s for a national assignment's 615,000 distances)."""
         if self.vectorise and len(kms) >= ROUND_MANY:
-            return self._vector().rounded(kms)
+            from .vector import rounded_km  # numpy is optional: imported on first use
+
+            return rounded_km(kms)
         return list(map(round, kms, itertools.repeat(3)))
 
     def minutes(self, vi: int, ai: int) -> float:

@@ -30,7 +30,7 @@ from ..geo import EARTH_RADIUS_KM
 from .facts import CoverageFacts
 from .grid import BIG, SLACK, steps
 
-__all__ = ["EXACT", "Pool", "Rings", "Vectors", "exact_gc_km"]
+__all__ = ["EXACT", "Pool", "Rings", "Vectors", "exact_gc_km", "rounded_km"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -40,7 +40,7 @@ TOL = 1e-7
 """Relative tolerance (far above float64 rounding) for near ties with a boundary."""
 _TWO_R = 2 * EARTH_RADIUS_KM
 _HALF_NEAR = 1e-6
-"""How near a half ``x * 1000`` may be before :meth:`Vectors.rounded` asks Python."""
+"""How near a half ``x * 1000`` may be before :func:`rounded_km` asks Python."""
 _SCALED_MAX = 2.0**33
 """Below it the product ``x * 1000`` is off by at most half its last place, 2**-20 (under
 :data:`_HALF_NEAR`), so it cannot round across a half; from it on (x above 8.5 million km)
@@ -259,6 +259,28 @@ def _stop_gt(bound: float, kth: F64) -> tuple[B, B]:
     return bound > kth, np.abs(bound - kth) <= TOL * np.maximum(1.0, kth)
 
 
+def rounded_km(values: list[float]) -> list[float]:
+    """``round(x, 3)`` of each, exactly as Python rounds.
+
+    ``rint(x * 1000) / 1000`` is Python's answer unless ``x * 1000`` lies within
+    its rounding error of a half (the product rounds across the boundary, or
+    a tie is broken on the binary value): the division of an integer below
+    2**53 by 1000 is the double nearest the decimal, as Python's is. Values
+    within :data:`_HALF_NEAR` of a half, any at or above :data:`_SCALED_MAX`
+    once scaled, and any not finite, go to ``round``.
+    """
+    x = np.asarray(values, np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # not finite: asked below
+        scaled = x * 1000.0
+        out = np.rint(scaled) / 1000.0
+        doubtful = ~np.isfinite(scaled) | (np.abs(scaled) >= _SCALED_MAX) | (
+            np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= _HALF_NEAR)
+    result: list[float] = out.tolist()
+    for i in np.flatnonzero(doubtful).tolist():
+        result[i] = round(values[i], 3)
+    return result
+
+
 class Vectors:
     """The arrays of one CoverageProblem that the vectorised searches read."""
 
@@ -277,28 +299,6 @@ class Vectors:
         self.alang = np.asarray(problem._alang, np.int64)
         self.speaks = np.asarray(problem._speaks, np.bool_).reshape(
             len(problem._speaks), len(problem._speaks))
-
-    @staticmethod
-    def rounded(values: list[float]) -> list[float]:
-        """``round(x, 3)`` of each, exactly as Python rounds.
-
-        ``rint(x * 1000) / 1000`` is Python's answer unless ``x * 1000`` lies within
-        its rounding error of a half (the product rounds across the boundary, or
-        a tie is broken on the binary value): the division of an integer below
-        2**53 by 1000 is the double nearest the decimal, as Python's is. Values
-        within :data:`_HALF_NEAR` of a half, any at or above :data:`_SCALED_MAX`
-        once scaled, and any not finite, go to ``round``.
-        """
-        x = np.asarray(values, np.float64)
-        with np.errstate(invalid="ignore", over="ignore"):  # not finite: asked below
-            scaled = x * 1000.0
-            out = np.rint(scaled) / 1000.0
-            doubtful = ~np.isfinite(scaled) | (np.abs(scaled) >= _SCALED_MAX) | (
-                np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= _HALF_NEAR)
-        result: list[float] = out.tolist()
-        for i in np.flatnonzero(doubtful).tolist():
-            result[i] = round(values[i], 3)
-        return result
 
     def road_km(self, vis: list[int], ais: list[int]) -> list[float]:
         """Road km of pairs, exactly as :meth:`CoverageProblem.road_km` (no travel table)."""

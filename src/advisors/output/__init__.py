@@ -63,12 +63,11 @@ def export_files(publication: Publication, out: Path | OutputFolder,
         if options.progress is not None:
             options.progress(name)
 
+    written: list[Path | str] = []
     if (options.jobs > 1 and len(pairs) > 1 and parallel.can_fork()
             and parallel.worth_forking(publication)):
-        written: list[Path | str] = list(
-            parallel.run(publication, out, options, pairs, options.jobs, done))
+        written.extend(parallel.run(publication, out, options, pairs, options.jobs, done))
     else:
-        written = []
         for name, exporter in pairs:
             paths, wall, cpu = parallel.timed(exporter, publication, out, options)
             written.extend(paths)

@@ -245,6 +245,8 @@ def _release(offsets: Any, advisor: Any, cost: Any, owner: Any, pending: Any, wa
     Returns how many were released (in ``released``), or -1 when a residual arc
     was found negative (the prices were not optimal: never with a correct solver).
     """
+    # The heap push (label, grow, sift up) is written out as in augment.py's search, for
+    # the reason given there: a helper returning the heap arrays measured slower.
     keys = np.empty(1 << 12, np.int64)
     nodes = np.empty(1 << 12, np.int64)
     count = 0
